@@ -1,0 +1,41 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint check bench messages clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -c requirements.lock ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+# The embedded default: SQLite, tasks in-process, files on disk, e-mail to the console.
+run: setup
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite. Tests that need PostgreSQL, Redis, ffmpeg or chromium skip
+# with a reason when those are missing; CI sets REQUIRE_ALL_TESTS=1 to fail instead.
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: setup
+	cd $(CURDIR) && $(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: setup
+	$(PY) bench/run_http.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

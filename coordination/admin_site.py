@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The admin for principals (their own school only) and superusers.
+
+    Access is decided by the school policies rather than Django's model
+    permissions, so a principal needs no extra setup and loses access the
+    moment their membership ends.
+    """
+
+    site_header = _("School administration")
+    site_title = _("School administration")
+    index_title = _("Your school")
+
+    def has_permission(self, request):
+        from schools.policies import can_use_admin
+
+        return can_use_admin(request.user)
+
+    def login(self, request, extra_context=None):
+        # Signing in to the admin goes through allauth so that its rate limits
+        # and MFA apply; the admin has no password form of its own.
+        if request.user.is_authenticated:
+            if not self.has_permission(request):
+                raise PermissionDenied
+            return redirect(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name))
+        next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name)
+        return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+

@@ -1,0 +1,18 @@
+from parents.policies import is_guardian
+from schools import policies
+from schools.models import StaffRole
+
+
+def navigation(request):
+    """The menu shows one entry per role the person holds (a teacher may also be a parent)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    access = policies.access_for(user)
+    return {
+        "nav_is_guardian": is_guardian(user),
+        "nav_is_teacher": StaffRole.TEACHER in access.roles_by_school.values(),
+        "nav_leads_school": bool(policies.leader_school_ids(user)),
+        "nav_is_officer": bool(access.district_ids),
+        "nav_can_admin": policies.can_use_admin(user),
+    }

@@ -1,0 +1,69 @@
+"""PDF building blocks: a font with Vietnamese glyphs and QR images for reportlab."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import qrcode
+from django.conf import settings
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+# Fonts that carry every Vietnamese letter, in the places Debian, Ubuntu,
+# Fedora, Alpine and macOS keep them.
+_REGULAR_CANDIDATES = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    "/usr/share/fonts/noto/NotoSans-Regular.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
+]
+_BOLD_CANDIDATES = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+    "/usr/share/fonts/noto/NotoSans-Bold.ttf",
+]
+
+
+class FontMissing(RuntimeError):
+    pass
+
+
+def _first_existing(configured: str, candidates: list[str]) -> str | None:
+    for path in [configured, *candidates]:
+        if path and Path(path).is_file():
+            return path
+    return None
+
+
+@cache
+def unicode_fonts() -> tuple[str, str]:
+    """Register and return (regular, bold) font names that can write Vietnamese."""
+    regular = _first_existing(settings.PDF_FONT_PATH, _REGULAR_CANDIDATES)
+    if regular is None:
+        raise FontMissing(
+            "No TrueType font with Vietnamese letters was found; install fonts-dejavu-core "
+            "or set PDF_FONT_PATH."
+        )
+    bold = _first_existing(settings.PDF_FONT_BOLD_PATH, _BOLD_CANDIDATES) or regular
+    pdfmetrics.registerFont(TTFont("PortalSans", regular))
+    pdfmetrics.registerFont(TTFont("PortalSans-Bold", bold))
+    return "PortalSans", "PortalSans-Bold"
+
+
+def qr_image(data: str, *, box_size: int = 10) -> ImageReader:
+    """A QR code for reportlab, with medium error correction so a smudged label still scans."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=2)
+    code.add_data(data)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    buffer.seek(0)
+    return ImageReader(buffer)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from coordination import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("parents.urls")),
+    path("", include("schools.urls")),
+]

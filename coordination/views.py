@@ -1,0 +1,82 @@
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from parents.policies import is_guardian
+from schools import policies
+from schools.models import StaffRole
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    """Send each person to the page of their main role; strangers see the welcome page."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "home.html")
+    access = policies.access_for(user)
+    leader_schools = policies.leader_school_ids(user)
+    if leader_schools:
+        from schools.models import School
+
+        school = School.objects.filter(pk__in=leader_schools).order_by("name").first()
+        return redirect("schools:principal_home", slug=school.slug)
+    if StaffRole.TEACHER in access.roles_by_school.values():
+        return redirect("schools:teacher_home")
+    if is_guardian(user):
+        return redirect("parents:home")
+    if access.district_ids:
+        from schools.models import District
+
+        district = District.objects.filter(pk__in=access.district_ids).order_by("name").first()
+        return redirect("schools:district_home", slug=district.slug)
+    if user.is_superuser:
+        return redirect("admin:index")
+    return redirect("parents:join")
+
+
+def _check(fn) -> dict:
+    started = time.monotonic()
+    try:
+        fn()
+    except Exception as exc:  # a health check reports every failure, whatever it is
+        logger.warning("health check failed: %s", exc)
+        return {"ok": False, "error": exc.__class__.__name__, "ms": round((time.monotonic() - started) * 1000, 1)}
+    return {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _broker():
+    from coordination.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+def _storage():
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    default_storage.delete(name)
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": _check(_database), "storage": _check(_storage)}
+    if settings.CELERY_BROKER_URL and not settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"] = _check(_broker)
+    else:
+        checks["broker"] = {"ok": True, "mode": "in-process"}
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)

@@ -1,0 +1,1 @@
+# Donors, campaigns, contributions and the ledger arrive with their own issue.

@@ -1,0 +1,35 @@
+"""The texts a guardian agrees to. Changing a text means a new version."""
+
+from django.utils.translation import gettext_lazy as _
+
+from parents.models import ConsentPurpose
+
+CONSENT_TEXTS = {
+    ConsentPurpose.PORTFOLIO_PHOTOS: (
+        "2026-01",
+        _(
+            "I agree that the school takes photos and short videos of my child's work and "
+            "activities and keeps them in my child's private portfolio, which only my family "
+            "and the school's staff can see. I can withdraw this consent at any time; the "
+            "photos are then hidden at once and deleted within 30 days."
+        ),
+    ),
+    ConsentPurpose.SHARED_PHOTOS: (
+        "2026-01",
+        _(
+            "I agree that photos in which my child can be recognised are shown to the other "
+            "families of the class in shared galleries, and that my child's name may appear on "
+            "the school's honour roll. I can withdraw this consent at any time; the photos and "
+            "the name are then hidden at once and deleted within 30 days."
+        ),
+    ),
+    ConsentPurpose.HEALTH_RECORDS: (
+        "2026-01",
+        _(
+            "I agree that the school's nurse and the local health station record my child's "
+            "height, weight and check-ups in the portal so that we can follow my child's growth "
+            "together. Only my family, the class teachers and the nurse can see them, and every "
+            "reading by staff is logged. I can withdraw this consent at any time."
+        ),
+    ),
+}

@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import Child, School
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    SIBLING = "sibling", _("Older sibling")
+    RELATIVE = "relative", _("Other relative")
+    GUARDIAN = "guardian", _("Legal guardian")
+
+
+class Guardianship(models.Model):
+    """A signed-up adult who looks after a child and sees everything about them."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardianships")
+    relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
+        constraints = [models.UniqueConstraint(fields=["child", "guardian"], name="unique_guardianship")]
+
+    def __str__(self):
+        return f"{self.guardian} – {self.child}"
+
+
+class InvitationCode(models.Model):
+    """A short code, printed on a letter, that lets one guardian claim a child."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="invitations")
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    relationship = models.CharField(_("for"), max_length=20, choices=Relationship.choices, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation code")
+        verbose_name_plural = _("invitation codes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def status(self) -> str:
+        if self.claimed_at:
+            return "used"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+    def get_status_display(self) -> str:
+        return {
+            "used": _("Used"),
+            "revoked": _("Revoked"),
+            "expired": _("Expired"),
+            "active": _("Active"),
+        }[self.status]
+
+    @property
+    def code_display(self) -> str:
+        return f"{self.code[:4]}-{self.code[4:]}"
+
+
+class ConsentPurpose(models.TextChoices):
+    PORTFOLIO_PHOTOS = "portfolio_photos", _("Photos and videos in my child's portfolio")
+    SHARED_PHOTOS = "shared_photos", _("Photos in shared class galleries and on the honour roll")
+    HEALTH_RECORDS = "health_records", _("Health and growth records")
+
+
+class ConsentRecord(models.Model):
+    """One decision of one guardian about one purpose; the latest one counts.
+
+    Records are never edited: giving and withdrawing consent each add a row,
+    with the exact text and its version, so that the school can show what was
+    agreed to and when.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="consents")
+    guardian = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(_("granted"))
+    text_version = models.CharField(_("version of the text"), max_length=20)
+    text = models.TextField(_("text agreed to"))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["child", "purpose", "-recorded_at"])]
+
+    def __str__(self):
+        return f"{self.child} – {self.get_purpose_display()}: {self.granted}"

@@ -1,0 +1,125 @@
+from django.contrib import admin
+
+from coordination.lib.tenancy import SchoolScopedAdmin, SchoolScopedInline
+from schools.models import (
+    Child,
+    Classroom,
+    District,
+    DistrictOfficer,
+    Enrolment,
+    PickupPerson,
+    School,
+    SchoolYear,
+    StaffMembership,
+)
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+class DistrictOfficerInline(admin.TabularInline):
+    model = DistrictOfficer
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(District)
+class DistrictAdmin(SuperuserOnlyAdmin):
+    list_display = ["name", "province"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [DistrictOfficerInline]
+
+
+@admin.register(School)
+class SchoolAdmin(SchoolScopedAdmin):
+    school_path = "pk"
+    list_display = ["name", "district", "phone"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        ids = self.school_ids(request)
+        return queryset if ids is None else queryset.filter(pk__in=ids)
+
+    def _allowed(self, request, obj=None):
+        ids = self.school_ids(request)
+        if ids is None:
+            return True
+        return bool(ids) and (obj is None or obj.pk in ids)
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["district", "slug"]
+
+
+@admin.register(SchoolYear)
+class SchoolYearAdmin(SchoolScopedAdmin):
+    list_display = ["name", "school", "starts_on", "ends_on", "is_current"]
+    list_filter = ["is_current"]
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(SchoolScopedAdmin):
+    list_display = ["name", "age_group", "school_year", "school"]
+    list_filter = ["age_group", "school_year__is_current"]
+    search_fields = ["name"]
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(SchoolScopedAdmin):
+    list_display = ["user", "role", "school", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__full_name", "user__email", "user__phone"]
+    filter_horizontal = ["classrooms"]
+    raw_id_fields = ["user"]
+
+
+class EnrolmentInline(SchoolScopedInline):
+    model = Enrolment
+    fields = ["classroom", "starts_on", "ends_on"]
+    readonly_fields = ["classroom", "starts_on", "ends_on"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PickupPersonInline(SchoolScopedInline):
+    model = PickupPerson
+    fields = ["full_name", "relationship", "phone", "can_pick_up", "is_emergency_contact"]
+
+
+@admin.register(Child)
+class ChildAdmin(SchoolScopedAdmin):
+    list_display = ["full_name", "date_of_birth", "classroom", "school", "left_on"]
+    list_filter = ["classroom__age_group", "left_on"]
+    search_fields = ["full_name", "nickname"]
+    list_select_related = ["classroom", "school"]
+    readonly_fields = ["classroom"]
+    inlines = [EnrolmentInline]
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            instance.school_id = form.instance.school_id
+            instance.save()
+        formset.save_m2m()
+
+
+@admin.register(PickupPerson)
+class PickupPersonAdmin(SchoolScopedAdmin):
+    list_display = ["full_name", "relationship", "child", "can_pick_up", "is_emergency_contact"]
+    search_fields = ["full_name", "child__full_name"]
+    raw_id_fields = ["child", "added_by"]

@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class District(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), unique=True)
+    province = models.CharField(_("province or city"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DistrictOfficer(models.Model):
+    """An education officer who sees aggregated figures for a district's schools."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="officers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="district_posts")
+    title = models.CharField(_("title"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("district officer")
+        verbose_name_plural = _("district officers")
+        constraints = [models.UniqueConstraint(fields=["district", "user"], name="unique_district_officer")]
+
+    def __str__(self):
+        return f"{self.user} ({self.district})"
+
+
+class School(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True, max_length=80)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    about = models.TextField(_("about the school"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolYear(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="years")
+    name = models.CharField(_("name"), max_length=20, help_text=_("For example 2026–2027"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    is_current = models.BooleanField(_("current year"), default=False)
+
+    class Meta:
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="unique_school_year_name"),
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(is_current=True), name="one_current_year_per_school"
+            ),
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="year_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AgeGroup(models.TextChoices):
+    # Vietnamese preschool groups by age in months.
+    NHA_TRE = "nha_tre", _("Nursery (24–36 months)")
+    MAM = "mam", _("Mầm (3–4 years)")
+    CHOI = "choi", _("Chồi (4–5 years)")
+    LA = "la", _("Lá (5–6 years)")
+
+
+class Classroom(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="classrooms")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="classrooms")
+    name = models.CharField(_("name"), max_length=100)
+    age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices)
+    room = models.CharField(_("room"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school_year", "name"], name="unique_class_name_per_year"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class StaffRole(models.TextChoices):
+    PRINCIPAL = "principal", _("Principal")
+    VICE_PRINCIPAL = "vice_principal", _("Vice-principal")
+    TEACHER = "teacher", _("Teacher")
+    NURSE = "nurse", _("Nurse")
+    ACCOUNTANT = "accountant", _("Accountant")
+
+
+LEADER_ROLES = frozenset({StaffRole.PRINCIPAL, StaffRole.VICE_PRINCIPAL})
+
+
+class StaffMembership(models.Model):
+    """A person's role at one school; teachers also name the classes they teach."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships")
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    classrooms = models.ManyToManyField(Classroom, blank=True, related_name="teachers", verbose_name=_("classes"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    welcome_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        constraints = [models.UniqueConstraint(fields=["school", "user"], name="one_membership_per_school")]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}"
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in LEADER_ROLES
+
+
+class Child(models.Model):
+    class Sex(models.TextChoices):
+        GIRL = "f", _("Girl")
+        BOY = "m", _("Boy")
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="children")
+    full_name = models.CharField(_("full name"), max_length=150)
+    nickname = models.CharField(_("nickname"), max_length=50, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    classroom = models.ForeignKey(
+        Classroom,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("current class"),
+        help_text=_("Kept in step with the open enrolment."),
+    )
+    left_on = models.DateField(_("left the school on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def given_name(self) -> str:
+        # Vietnamese names put the given name last.
+        return self.nickname or self.full_name.split()[-1]
+
+
+class Enrolment(models.Model):
+    """A child's time in one class; the open one (no end date) is the current class."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="enrolments")
+    classroom = models.ForeignKey(Classroom, on_delete=models.PROTECT, related_name="enrolments")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(ends_on__isnull=True), name="one_open_enrolment"),
+        ]
+
+    def __str__(self):
+        return f"{self.child} – {self.classroom}"
+
+
+class PickupPerson(models.Model):
+    """Someone without an account who may collect the child or is called in an emergency."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="pickup_persons")
+    full_name = models.CharField(_("full name"), max_length=150)
+    relationship = models.CharField(_("relationship to the child"), max_length=60)
+    phone = models.CharField(_("phone number"), max_length=20)
+    id_number = models.CharField(_("ID card number"), max_length=20, blank=True)
+    can_pick_up = models.BooleanField(_("may pick the child up"), default=True)
+    is_emergency_contact = models.BooleanField(_("emergency contact"), default=False)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pick-up person or emergency contact")
+        verbose_name_plural = _("pick-up persons and emergency contacts")
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.relationship})"

@@ -1,0 +1,243 @@
+"""Reads for schools, classes and children. Every queryset that reaches a user is scoped here."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from parents.models import Guardianship, InvitationCode
+from parents.policies import guardian_child_ids
+from schools import policies
+from schools.models import (
+    LEADER_ROLES,
+    Child,
+    Classroom,
+    District,
+    School,
+    StaffMembership,
+    StaffRole,
+)
+
+
+def _has_guardian():
+    return Exists(Guardianship.objects.filter(child=OuterRef("pk")))
+
+
+def _teachers_prefetch(prefix: str = "") -> Prefetch:
+    return Prefetch(
+        f"{prefix}teachers",
+        queryset=StaffMembership.objects.filter(is_active=True).select_related("user").order_by("user__full_name"),
+        to_attr="active_teachers",
+    )
+
+
+def children_visible_to(*, user) -> QuerySet[Child]:
+    """Children the user may open: their own, or those of the classes and schools they serve."""
+    access = policies.access_for(user)
+    condition = Q(pk__in=guardian_child_ids(user))
+    condition |= Q(school_id__in=access.schools_with(LEADER_ROLES | {StaffRole.NURSE}))
+    condition |= Q(classroom_id__in=access.taught_classroom_ids)
+    return Child.objects.filter(condition)
+
+
+def child_get(*, user, child_id: int) -> Child:
+    """The child, or 404 for anyone who may not see them (no hint that the id exists)."""
+    child = (
+        children_visible_to(user=user)
+        .select_related("school", "classroom")
+        .filter(pk=child_id)
+        .first()
+    )
+    if child is None:
+        raise Http404
+    return child
+
+
+def children_of_guardian(*, user) -> list[Child]:
+    """A family's children with their class, school and teachers, in a fixed number of queries."""
+    return list(
+        Child.objects.filter(guardianships__guardian=user)
+        .select_related("school", "classroom")
+        .prefetch_related(
+            _teachers_prefetch("classroom__"),
+            Prefetch(
+                "guardianships",
+                queryset=Guardianship.objects.select_related("guardian").order_by("-is_primary", "created_at"),
+            ),
+            "pickup_persons",
+        )
+        .order_by("date_of_birth")
+    )
+
+
+def classroom_get(*, user, classroom_id: int) -> Classroom:
+    classroom = Classroom.objects.select_related("school", "school_year").filter(pk=classroom_id).first()
+    if classroom is None or not policies.can_view_classroom(user, classroom):
+        raise Http404
+    return classroom
+
+
+def classrooms_of_teacher(*, user) -> list[Classroom]:
+    """The classes a teacher teaches, with roster sizes and sign-up counts."""
+    return list(
+        Classroom.objects.filter(pk__in=policies.access_for(user).taught_classroom_ids)
+        .select_related("school", "school_year")
+        .annotate(
+            children_count=Count("children", filter=Q(children__left_on__isnull=True), distinct=True),
+            signed_up_count=Count(
+                "children",
+                filter=Q(children__left_on__isnull=True, children__guardianships__isnull=False),
+                distinct=True,
+            ),
+        )
+        .prefetch_related(_teachers_prefetch())
+        .order_by("school__name", "name")
+    )
+
+
+def classroom_roster(*, classroom: Classroom) -> list[Child]:
+    """A class's children with their guardians and pick-up persons."""
+    return list(
+        classroom.children.filter(left_on__isnull=True)
+        .prefetch_related(
+            Prefetch(
+                "guardianships",
+                queryset=Guardianship.objects.select_related("guardian").order_by("-is_primary", "created_at"),
+            ),
+            "pickup_persons",
+            Prefetch(
+                "invitations",
+                queryset=InvitationCode.objects.order_by("-created_at"),
+            ),
+        )
+        .order_by("full_name")
+    )
+
+
+def schools_managed_by(*, user) -> QuerySet[School]:
+    return School.objects.filter(pk__in=policies.leader_school_ids(user))
+
+
+def school_get_managed(*, user, slug: str) -> School:
+    school = School.objects.select_related("district").filter(slug=slug).first()
+    if school is None or not policies.can_manage_school(user, school):
+        raise Http404
+    return school
+
+
+def school_overview(*, school: School) -> dict:
+    """Counts for the principal's home page: a fixed number of queries, whatever the size."""
+    children = Child.objects.filter(school=school, left_on__isnull=True)
+    totals = children.aggregate(
+        children=Count("pk"),
+        with_guardian=Count("pk", filter=Q(_has_guardian())),
+    )
+    guardians = (
+        Guardianship.objects.filter(school=school, child__left_on__isnull=True)
+        .values("guardian_id")
+        .distinct()
+        .count()
+    )
+    classrooms = list(
+        Classroom.objects.filter(school=school, school_year__is_current=True)
+        .annotate(
+            children_count=Count("children", filter=Q(children__left_on__isnull=True), distinct=True),
+            signed_up_count=Count(
+                "children",
+                filter=Q(children__left_on__isnull=True, children__guardianships__isnull=False),
+                distinct=True,
+            ),
+        )
+        .prefetch_related(_teachers_prefetch())
+        .order_by("age_group", "name")
+    )
+    staff_by_role = dict(
+        StaffMembership.objects.filter(school=school, is_active=True)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
+    return {
+        "children": totals["children"],
+        "with_guardian": totals["with_guardian"],
+        "without_guardian": totals["children"] - totals["with_guardian"],
+        "guardians": guardians,
+        "classrooms": classrooms,
+        "staff_by_role": [(label, staff_by_role.get(value, 0)) for value, label in StaffRole.choices],
+        "staff_total": sum(staff_by_role.values()),
+    }
+
+
+def school_staff(*, school: School) -> list[StaffMembership]:
+    return list(
+        StaffMembership.objects.filter(school=school)
+        .select_related("user")
+        .prefetch_related("classrooms")
+        .order_by("-is_active", "role", "user__full_name")
+    )
+
+
+def districts_of_officer(*, user) -> QuerySet[District]:
+    if user.is_superuser:
+        return District.objects.all()
+    return District.objects.filter(pk__in=policies.access_for(user).district_ids)
+
+
+def district_get(*, user, slug: str) -> District:
+    district = District.objects.filter(slug=slug).first()
+    if district is None or not policies.can_view_district(user, district):
+        raise Http404
+    return district
+
+
+def district_overview(*, district: District) -> list[School]:
+    """Each school's counts, no child's personal data: four queries whatever the size."""
+
+    def per_school(queryset, **annotations) -> dict[int, dict]:
+        return {row["school_id"]: row for row in queryset.values("school_id").annotate(**annotations)}
+
+    children = per_school(
+        Child.objects.filter(school__district=district, left_on__isnull=True),
+        n=Count("pk"),
+        signed_up=Count("pk", filter=Q(_has_guardian())),
+    )
+    classrooms = per_school(
+        Classroom.objects.filter(school__district=district, school_year__is_current=True), n=Count("pk")
+    )
+    staff = per_school(StaffMembership.objects.filter(school__district=district, is_active=True), n=Count("pk"))
+    schools = list(School.objects.filter(district=district).order_by("name"))
+    for school in schools:
+        school.children_count = children.get(school.pk, {}).get("n", 0)
+        school.signed_up_count = children.get(school.pk, {}).get("signed_up", 0)
+        school.classroom_count = classrooms.get(school.pk, {}).get("n", 0)
+        school.staff_count = staff.get(school.pk, {}).get("n", 0)
+    return schools
+
+
+def public_school_get(*, slug: str) -> School:
+    school = (
+        School.objects.select_related("district")
+        .annotate(classroom_count=Count("classrooms", filter=Q(classrooms__school_year__is_current=True)))
+        .filter(slug=slug)
+        .first()
+    )
+    if school is None:
+        raise Http404
+    return school
+
+
+def child_people(*, child: Child) -> dict:
+    """The adults around a child: guardians, pick-up persons and class teachers."""
+    return {
+        "guardianships": list(
+            child.guardianships.select_related("guardian").order_by("-is_primary", "created_at")
+        ),
+        "pickup_persons": list(child.pickup_persons.all()),
+        "teachers": list(
+            StaffMembership.objects.filter(classrooms=child.classroom_id, is_active=True)
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+        if child.classroom_id
+        else [],
+    }

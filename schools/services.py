@@ -1,0 +1,109 @@
+"""Writes for schools, classes, staff and children. Each is one atomic function."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from schools import policies
+from schools.models import Child, Classroom, Enrolment, PickupPerson, School, StaffMembership, StaffRole
+
+
+@transaction.atomic
+def child_enrol(*, child: Child, classroom: Classroom, starts_on: datetime.date) -> Enrolment:
+    """Move a child into a class, closing the enrolment they had."""
+    if classroom.school_id != child.school_id:
+        raise ValidationError(_("The class belongs to another school."))
+    Enrolment.objects.filter(child=child, ends_on__isnull=True).update(ends_on=starts_on)
+    enrolment = Enrolment.objects.create(
+        school_id=child.school_id, child=child, classroom=classroom, starts_on=starts_on
+    )
+    child.classroom = classroom
+    child.save(update_fields=["classroom"])
+    return enrolment
+
+
+@transaction.atomic
+def staff_member_create(
+    *,
+    school: School,
+    by,
+    full_name: str,
+    role: str,
+    email: str | None = None,
+    phone: str | None = None,
+    classrooms=(),
+) -> StaffMembership:
+    """Add a person to a school's staff, creating their account if needed.
+
+    A new account has no password: the person gets a link to choose one.
+    """
+    if not policies.can_manage_school(by, school):
+        raise PermissionDenied
+    if not email and not phone:
+        raise ValidationError(_("Enter an e-mail address or a phone number."))
+    User = get_user_model()
+    user = None
+    if email:
+        user = User.objects.filter(email=email.lower()).first()
+    if user is None and phone:
+        user = User.objects.filter(phone=phone).first()
+    created = user is None
+    if created:
+        user = User(email=email or None, phone=phone or None, full_name=full_name)
+        user.set_unusable_password()
+        user.save()
+    elif StaffMembership.objects.filter(school=school, user=user).exists():
+        raise ValidationError(_("This person is already on the staff of this school."))
+    membership = StaffMembership.objects.create(school=school, user=user, role=role)
+    if membership.is_leader and not user.is_staff:
+        # The admin's own templates look at is_staff; access itself is the policy's.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    if role == StaffRole.TEACHER and classrooms:
+        if any(c.school_id != school.pk for c in classrooms):
+            raise ValidationError(_("The class belongs to another school."))
+        membership.classrooms.set(classrooms)
+    if created and user.email:
+        from accounts.tasks import staff_welcome_send
+
+        transaction.on_commit(lambda: staff_welcome_send.delay(membership.pk))
+    return membership
+
+
+@transaction.atomic
+def staff_member_deactivate(*, membership: StaffMembership, by) -> None:
+    """End a person's role at the school; their account stays for other schools."""
+    if not policies.can_manage_school(by, membership.school):
+        raise PermissionDenied
+    if membership.user_id == by.pk:
+        raise ValidationError(_("You cannot remove yourself from the staff."))
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def pickup_person_add(*, child: Child, by, **fields) -> PickupPerson:
+    """Record someone a guardian allows to collect the child or to call in an emergency."""
+    from parents.policies import can_manage_pickup_persons
+
+    if not can_manage_pickup_persons(by, child):
+        raise PermissionDenied
+    person = PickupPerson(school_id=child.school_id, child=child, added_by=by, **fields)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def pickup_person_remove(*, person: PickupPerson, by) -> None:
+    """Withdraw a pick-up person's permission."""
+    from parents.policies import can_manage_pickup_persons
+
+    if not can_manage_pickup_persons(by, person.child):
+        raise PermissionDenied
+    person.delete()

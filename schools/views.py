@@ -1,0 +1,185 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parents import selectors as parent_selectors
+from parents import services as parent_services
+from parents.letters import invitation_letters_pdf
+from parents.models import InvitationCode
+from parents.policies import is_guardian_of
+from schools import policies, selectors, services
+from schools.forms import StaffMemberForm
+from schools.models import StaffMembership, StaffRole
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def teacher_home(request):
+    if StaffRole.TEACHER not in policies.user_roles(request.user):
+        raise PermissionDenied
+    return render(request, "schools/teacher_home.html", {"classrooms": selectors.classrooms_of_teacher(user=request.user)})
+
+
+@login_required
+def classroom_detail(request, classroom_id: int):
+    classroom = selectors.classroom_get(user=request.user, classroom_id=classroom_id)
+    roster = selectors.classroom_roster(classroom=classroom)
+    signed_up = sum(1 for child in roster if child.guardianships.all())
+    return render(
+        request,
+        "schools/classroom_detail.html",
+        {"classroom": classroom, "roster": roster, "signed_up": signed_up, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def classroom_invitation_letters(request, classroom_id: int):
+    """Print letters for a class: one fresh code per child who has no family signed up yet.
+
+    With `everyone`, every child gets a letter (for a second parent, say).
+    """
+    classroom = selectors.classroom_get(user=request.user, classroom_id=classroom_id)
+    roster = selectors.classroom_roster(classroom=classroom)
+    everyone = request.POST.get("everyone") == "1"
+    invitations = []
+    for child in roster:
+        if everyone or not child.guardianships.all():
+            invitation = parent_services.invitation_create(child=child, by=request.user)
+            invitation.child = child
+            child.school = classroom.school
+            child.classroom = classroom
+            invitations.append(invitation)
+    if not invitations:
+        messages.info(request, _("Every child in this class already has a family signed up."))
+        return redirect("schools:classroom", classroom_id=classroom.pk)
+    return _pdf_response(invitation_letters_pdf(invitations=invitations), f"invitations-{classroom.pk}.pdf")
+
+
+@login_required
+def child_detail(request, child_id: int):
+    child = selectors.child_get(user=request.user, child_id=child_id)
+    guardian_view = is_guardian_of(request.user, child)
+    staff_view = policies.staff_can_view_child(request.user, child)
+    context = {
+        "child": child,
+        "guardian_view": guardian_view,
+        "staff_view": staff_view,
+        **selectors.child_people(child=child),
+    }
+    if staff_view:
+        context["invitations"] = parent_selectors.invitations_for_child(child=child)
+        context["consent_history"] = parent_selectors.consent_history(child=child)
+    return render(request, "schools/child_detail.html", context)
+
+
+@login_required
+@require_POST
+def child_invitation_create(request, child_id: int):
+    child = selectors.child_get(user=request.user, child_id=child_id)
+    if not policies.staff_can_view_child(request.user, child):
+        raise PermissionDenied
+    invitation = parent_services.invitation_create(child=child, by=request.user)
+    messages.success(request, _("New code %(code)s created.") % {"code": invitation.code_display})
+    return redirect("schools:child", child_id=child.pk)
+
+
+def _invitation_for_staff(request, invitation_id: int) -> InvitationCode:
+    invitation = get_object_or_404(
+        InvitationCode.objects.select_related("child__school", "child__classroom"), pk=invitation_id
+    )
+    if not policies.staff_can_view_child(request.user, invitation.child):
+        raise PermissionDenied
+    return invitation
+
+
+@login_required
+def invitation_letter(request, invitation_id: int):
+    invitation = _invitation_for_staff(request, invitation_id)
+    return _pdf_response(invitation_letters_pdf(invitations=[invitation]), f"invitation-{invitation.code}.pdf")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, invitation_id: int):
+    invitation = _invitation_for_staff(request, invitation_id)
+    parent_services.invitation_revoke(invitation=invitation, by=request.user)
+    messages.success(request, _("Code %(code)s no longer works.") % {"code": invitation.code_display})
+    return redirect("schools:child", child_id=invitation.child_id)
+
+
+@login_required
+def principal_home(request, slug: str):
+    school = selectors.school_get_managed(user=request.user, slug=slug)
+    return render(
+        request,
+        "schools/principal_home.html",
+        {"school": school, "overview": selectors.school_overview(school=school)},
+    )
+
+
+@login_required
+def staff_list(request, slug: str):
+    school = selectors.school_get_managed(user=request.user, slug=slug)
+    form = StaffMemberForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.staff_member_create(
+                school=school,
+                by=request.user,
+                full_name=data["full_name"],
+                role=data["role"],
+                email=data["email"],
+                phone=data["phone"],
+                classrooms=list(data["classrooms"]),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(name)s was added to the staff.") % {"name": membership.user})
+            return redirect("schools:staff", slug=school.slug)
+    return render(
+        request, "schools/staff_list.html", {"school": school, "form": form, "staff": selectors.school_staff(school=school)}
+    )
+
+
+@login_required
+@require_POST
+def staff_deactivate(request, slug: str, membership_id: int):
+    school = selectors.school_get_managed(user=request.user, slug=slug)
+    membership = get_object_or_404(StaffMembership.objects.select_related("user", "school"), pk=membership_id, school=school)
+    try:
+        services.staff_member_deactivate(membership=membership, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s is no longer on the staff.") % {"name": membership.user})
+    return redirect("schools:staff", slug=school.slug)
+
+
+@login_required
+def district_home(request, slug: str):
+    district = selectors.district_get(user=request.user, slug=slug)
+    schools = selectors.district_overview(district=district)
+    totals = {
+        "children": sum(s.children_count for s in schools),
+        "signed_up": sum(s.signed_up_count for s in schools),
+        "classrooms": sum(s.classroom_count for s in schools),
+    }
+    return render(request, "schools/district_home.html", {"district": district, "schools": schools, "totals": totals})
+
+
+def school_public(request, slug: str):
+    return render(request, "schools/school_public.html", {"school": selectors.public_school_get(slug=slug)})
