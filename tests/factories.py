@@ -1,0 +1,167 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from parents.models import ConsentRecord, Guardianship, InvitationCode, Relationship
+from schools.models import (
+    Child,
+    Classroom,
+    District,
+    DistrictOfficer,
+    Enrolment,
+    PickupPerson,
+    School,
+    SchoolYear,
+    StaffMembership,
+)
+
+PASSWORD = "test-pass-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    full_name = factory.Sequence(lambda n: f"Người dùng {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create and self.email and extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+        if create:
+            self.save()
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+
+    name = factory.Sequence(lambda n: f"Quận {n}")
+    slug = factory.Sequence(lambda n: f"quan-{n}")
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    district = factory.SubFactory(DistrictFactory)
+    name = factory.Sequence(lambda n: f"Trường Mầm non {n}")
+    slug = factory.Sequence(lambda n: f"truong-{n}")
+
+
+class SchoolYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolYear
+
+    school = factory.SubFactory(SchoolFactory)
+    name = "2026–2027"
+    starts_on = datetime.date(2026, 9, 1)
+    ends_on = datetime.date(2027, 5, 31)
+    is_current = True
+
+
+class ClassroomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Classroom
+
+    school = factory.SubFactory(SchoolFactory)
+    school_year = factory.LazyAttribute(
+        lambda o: SchoolYear.objects.filter(school=o.school, is_current=True).first()
+        or SchoolYearFactory(school=o.school)
+    )
+    name = factory.Sequence(lambda n: f"Lá {n}")
+    age_group = "la"
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+        skip_postgeneration_save = True
+
+    classroom = factory.SubFactory(ClassroomFactory)
+    school = factory.LazyAttribute(lambda o: o.classroom.school)
+    full_name = factory.Sequence(lambda n: f"Nguyễn Bé {n}")
+    date_of_birth = datetime.date(2021, 5, 4)
+    sex = "f"
+
+    @factory.post_generation
+    def enrol(self, create, extracted, **kwargs):
+        if create and self.classroom_id:
+            Enrolment.objects.create(
+                school=self.school, child=self, classroom=self.classroom, starts_on=datetime.date(2026, 9, 1)
+            )
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMembership
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "teacher"
+
+    @factory.post_generation
+    def classrooms(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.classrooms.set(extracted)
+
+
+class GuardianshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guardianship
+
+    child = factory.SubFactory(ChildFactory)
+    school = factory.LazyAttribute(lambda o: o.child.school)
+    guardian = factory.SubFactory(UserFactory)
+    relationship = Relationship.MOTHER
+    is_primary = True
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InvitationCode
+
+    child = factory.SubFactory(ChildFactory)
+    school = factory.LazyAttribute(lambda o: o.child.school)
+    code = factory.Sequence(lambda n: f"TEST{n:04d}"[-8:].rjust(8, "X"))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+
+class PickupPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PickupPerson
+
+    child = factory.SubFactory(ChildFactory)
+    school = factory.LazyAttribute(lambda o: o.child.school)
+    full_name = "Trần Văn Ông"
+    relationship = "Ông nội"
+    phone = "+84912345678"
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentRecord
+
+    child = factory.SubFactory(ChildFactory)
+    school = factory.LazyAttribute(lambda o: o.child.school)
+    guardian = factory.SubFactory(UserFactory)
+    purpose = "portfolio_photos"
+    granted = True
+    text_version = "2026-01"
+    text = "…"
+
+
+class DistrictOfficerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DistrictOfficer
+
+    district = factory.SubFactory(DistrictFactory)
+    user = factory.SubFactory(UserFactory)
