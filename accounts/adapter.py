@@ -65,5 +65,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_user_by_phone(self, phone):
         return get_user_model().objects.filter(phone=phone).order_by("pk").first()
 
-    def get_login_redirect_url(self, request):
-        return super().get_login_redirect_url(request)
+    def save_user(self, request, user, form, commit=True):
+        # A phone-only account must carry its number before the first save:
+        # the database refuses a user with neither e-mail nor phone.
+        phone = form.cleaned_data.get("phone")
+        if phone:
+            user.phone = phone
+        return super().save_user(request, user, form, commit=commit)

@@ -1,6 +1,10 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+
+from coordination.lib.phone import normalize_phone
 
 
 class SignupExtraForm(forms.Form):
@@ -24,3 +28,16 @@ class SignupExtraForm(forms.Form):
         user.full_name = self.cleaned_data["full_name"]
         user.language = (getattr(request, "LANGUAGE_CODE", None) or "vi")[:2]
         user.save(update_fields=["full_name", "language"])
+
+
+class LoginForm(AllauthLoginForm):
+    """Lets people type their phone number the local way (0912 345 678)."""
+
+    def clean_login(self):
+        login = super().clean_login()
+        if "@" not in login:
+            try:
+                return normalize_phone(login)
+            except ValidationError:
+                return login
+        return login

@@ -158,3 +158,12 @@ def world(db) -> World:
         district_officer=district_officer,
         invitation=invitation,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached pages must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

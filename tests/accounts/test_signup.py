@@ -1,0 +1,70 @@
+import pytest
+
+from accounts.models import User
+from accounts.sms import LocmemSmsBackend
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def signup(client, **data):
+    payload = {"full_name": "Trần Thị Mới", "email": "", "phone": "", "password1": "m0t-m4t-khau-dai",
+               "password2": "m0t-m4t-khau-dai", **data}
+    return client.post("/accounts/signup/", payload, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_sign_up_by_email_sends_a_verification_mail(client, mailoutbox):
+    response = signup(client, email="Moi@Example.test")
+    assert response.status_code == 302
+    user = User.objects.get(email="moi@example.test")
+    assert user.full_name == "Trần Thị Mới"
+    assert len(mailoutbox) == 1 and "/accounts/confirm-email/" in mailoutbox[0].body
+
+
+def test_sign_up_by_phone_sends_a_code_by_sms(client):
+    LocmemSmsBackend.outbox.clear()
+    response = signup(client, phone="0912 345 678")
+    assert response.status_code == 302
+    user = User.objects.get(phone="+84912345678")
+    assert user.email is None and not user.phone_verified
+    assert LocmemSmsBackend.outbox and LocmemSmsBackend.outbox[-1]["to"] == "+84912345678"
+
+
+def test_duplicate_email_is_refused_clearly(client):
+    f.UserFactory(email="hoa@example.test")
+    response = signup(client, email="hoa@example.test")
+    assert response.status_code == 200
+    assert "already registered" in response.content.decode()
+    assert User.objects.filter(email="hoa@example.test").count() == 1
+
+
+def test_malformed_phone_is_refused_clearly(client):
+    response = signup(client, phone="09-12")
+    assert response.status_code == 200
+    assert "Enter a valid phone number" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_email_or_phone_is_required(client):
+    response = signup(client)
+    assert response.status_code == 200
+    assert "Enter an e-mail address or a phone number." in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_login_by_phone(client):
+    user = f.UserFactory(phone="+84912000009", phone_verified=True)
+    response = client.post("/accounts/login/", {"login": "0912 000 009", "password": f.PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("0912345678", "+84912345678"), ("+84 912 345 678", "+84912345678"), ("84912345678", "+84912345678"),
+     ("0912.345.678", "+84912345678")],
+)
+def test_phone_numbers_are_stored_in_one_form(raw, expected):
+    from coordination.lib.phone import normalize_phone
+
+    assert normalize_phone(raw) == expected

@@ -1,0 +1,155 @@
+"""What each role's home page shows, and that it shows nothing more."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_family_home_shows_my_children_classes_and_teachers(world, client):
+    world.teacher.full_name = "Phạm Thị Lan"
+    world.teacher.save()
+    client.force_login(world.parent)
+    page = text(client.get("/family/"))
+    assert "Nguyễn Minh Khôi" in page and "Nguyễn Ngọc An" in page
+    assert "Lá 1" in page and "Mầm 1" in page
+    assert "Phạm Thị Lan" in page
+    assert "Phạm Khánh Linh" not in page and "Ngô Bảo Ngọc" not in page
+
+
+def test_home_sends_each_role_to_its_page(world, client):
+    expected = {
+        world.parent: "/family/",
+        world.teacher: "/teacher/",
+        world.principal: "/schools/sao-mai/manage/",
+        world.district_officer: "/districts/thuy-nguyen/",
+    }
+    for person, location in expected.items():
+        client.force_login(person)
+        assert client.get("/")["Location"] == location
+
+
+def test_teacher_home_lists_my_classes_with_rosters(world, client):
+    client.force_login(world.teacher)
+    page = text(client.get("/teacher/"))
+    assert "Lá 1" in page and "Chồi 1" not in page
+    roster = text(client.get(f"/classes/{world.classroom.pk}/"))
+    assert "Nguyễn Minh Khôi" in roster
+    assert "Trần Thị Hoa" in roster  # the guardian
+    assert "Phạm Khánh Linh" not in roster
+
+
+def test_principal_home_counts_children_with_a_guardian(world, client):
+    f.ChildFactory(classroom=world.classroom, full_name="Chưa Đăng Ký")
+    client.force_login(world.principal)
+    response = client.get("/schools/sao-mai/manage/")
+    overview = response.context["overview"]
+    assert overview["children"] == 4
+    assert overview["with_guardian"] == 3
+    assert overview["without_guardian"] == 1
+    assert overview["guardians"] == 2
+    rows = {c.name: (c.children_count, c.signed_up_count) for c in overview["classrooms"]}
+    assert rows["Lá 1"] == (2, 1)
+
+
+def test_district_home_shows_figures_but_no_child(world, client):
+    client.force_login(world.district_officer)
+    response = client.get("/districts/thuy-nguyen/")
+    page = text(response)
+    assert "Sao Mai" in page and "Hoa Sen" not in page  # Hoa Sen is in another district
+    for name in ("Nguyễn Minh Khôi", "Nguyễn Ngọc An", "Phạm Khánh Linh", "Trần Thị Hoa"):
+        assert name not in page
+    row = response.context["schools"][0]
+    assert (row.children_count, row.signed_up_count, row.classroom_count) == (3, 3, 3)
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_family_home_runs_a_fixed_number_of_queries(world, client):
+    client.force_login(world.parent)
+    one = _queries(client, "/family/")
+    for n in range(12):
+        child = f.ChildFactory(classroom=f.ClassroomFactory(school=world.school, name=f"Lớp {n}"))
+        f.GuardianshipFactory(child=child, guardian=world.parent)
+        f.PickupPersonFactory(child=child)
+        f.StaffFactory(school=world.school, classrooms=[child.classroom])
+    assert _queries(client, "/family/") == one
+
+
+@pytest.mark.parametrize("url", ["/schools/sao-mai/manage/", "/districts/thuy-nguyen/"])
+def test_leader_pages_run_a_fixed_number_of_queries(world, client, url):
+    person = world.principal if "manage" in url else world.district_officer
+    client.force_login(person)
+    one = _queries(client, url)
+    for n in range(8):
+        classroom = f.ClassroomFactory(school=world.school, name=f"Lớp {n}")
+        f.StaffFactory(school=world.school, classrooms=[classroom])
+        for _ in range(3):
+            f.GuardianshipFactory(child=f.ChildFactory(classroom=classroom))
+    assert _queries(client, url) == one
+
+
+def test_family_home_is_light(world, client):
+    client.force_login(world.parent)
+    html = client.get("/family/").content
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static/css/site.css").read_bytes()
+    assert len(html) + len(css) < 100 * 1024
+
+
+def test_staff_are_added_by_the_principal(world, client, mailoutbox, django_capture_on_commit_callbacks):
+    client.force_login(world.principal)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/schools/sao-mai/manage/staff/",
+            {"full_name": "Đỗ Thị Mới", "email": "moi@example.test", "phone": "", "role": "teacher",
+             "classrooms": [world.classroom.pk]},
+        )
+    assert response.status_code == 302
+    from schools.models import StaffMembership
+
+    membership = StaffMembership.objects.get(user__email="moi@example.test")
+    assert list(membership.classrooms.all()) == [world.classroom]
+    assert not membership.user.has_usable_password()
+    assert len(mailoutbox) == 1 and "/accounts/password/reset/key/" in mailoutbox[0].body
+    membership.refresh_from_db()
+    assert membership.welcome_sent_at is not None
+    # The page now lists the new member.
+    assert "Đỗ Thị Mới" in client.get("/schools/sao-mai/manage/staff/").content.decode()
+
+
+def test_welcome_is_sent_once_even_when_the_task_runs_twice(world, mailoutbox):
+    from accounts.tasks import staff_welcome_send
+
+    membership = world.teacher.staff_memberships.get()
+    assert staff_welcome_send.apply(args=[membership.pk]).get() is True
+    assert staff_welcome_send.apply(args=[membership.pk]).get() is False
+    assert len(mailoutbox) == 1
+
+
+def test_staff_form_rejects_a_malformed_phone_and_creates_nothing(world, client):
+    client.force_login(world.principal)
+    from accounts.models import User
+
+    before = User.objects.count()
+    response = client.post(
+        "/schools/sao-mai/manage/staff/",
+        {"full_name": "Sai Số", "email": "", "phone": "12ab", "role": "nurse"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "Enter a valid phone number" in response.content.decode()
+    assert User.objects.count() == before
