@@ -1,7 +1,7 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
-from django.core.exceptions import ValidationError
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coordination.lib.phone import normalize_phone

@@ -16,9 +16,9 @@ def staff_welcome_send(self, membership_id: int) -> bool:
     """E-mail a new staff member a link to choose their password, once."""
     # Claim the job with a conditional update so that a retried or duplicated
     # task never sends the welcome twice.
-    claimed = StaffMembership.objects.filter(
-        Q(pk=membership_id), Q(welcome_sent_at__isnull=True)
-    ).update(welcome_sent_at=timezone.now())
+    claimed = StaffMembership.objects.filter(Q(pk=membership_id), Q(welcome_sent_at__isnull=True)).update(
+        welcome_sent_at=timezone.now()
+    )
     if not claimed:
         return False
     membership = StaffMembership.objects.select_related("user", "school").get(pk=membership_id)

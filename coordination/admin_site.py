@@ -8,7 +8,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 
-
 class PortalAdminSite(admin.AdminSite):
     """The admin for principals (their own school only) and superusers.
 
@@ -35,4 +34,3 @@ class PortalAdminSite(admin.AdminSite):
             return redirect(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name))
         next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name)
         return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
-

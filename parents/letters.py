@@ -78,9 +78,7 @@ def invitation_letters_pdf(*, invitations: Iterable[InvitationCode]) -> bytes:
         pdf.setFont(bold, 34)
         pdf.drawString(margin, y, invitation.code_display)
         qr_size = 50 * mm
-        pdf.drawImage(
-            qr_image(invitation_join_url(invitation)), width - margin - qr_size, y - 8 * mm, qr_size, qr_size
-        )
+        pdf.drawImage(qr_image(invitation_join_url(invitation)), width - margin - qr_size, y - 8 * mm, qr_size, qr_size)
         y -= 14 * mm
         pdf.setFont(regular, 11)
         pdf.drawString(

@@ -37,9 +37,7 @@ def _new_code() -> str:
 @transaction.atomic
 def invitation_create(*, child: Child, by, relationship: str = "", valid_days: int | None = None) -> InvitationCode:
     """Issue a fresh code that lets one guardian claim the child."""
-    if not (child.classroom and policies.can_manage_classroom_invitations(by, child.classroom)) and not (
-        policies.can_manage_school(by, child.school)
-    ):
+    if not policies.can_manage_invitations(by, child):
         raise PermissionDenied
     days = valid_days or settings.INVITATION_VALID_DAYS
     expires_at = timezone.now() + datetime.timedelta(days=days)
@@ -62,9 +60,7 @@ def invitation_create(*, child: Child, by, relationship: str = "", valid_days: i
 @transaction.atomic
 def invitation_revoke(*, invitation: InvitationCode, by) -> None:
     """Stop a code from working, for example when a letter went astray."""
-    if not policies.can_manage_school(by, invitation.child.school) and not (
-        invitation.child.classroom and policies.can_view_classroom(by, invitation.child.classroom)
-    ):
+    if not policies.can_manage_invitations(by, invitation.child):
         raise PermissionDenied
     InvitationCode.objects.filter(pk=invitation.pk, revoked_at__isnull=True, claimed_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -75,9 +71,7 @@ def invitation_revoke(*, invitation: InvitationCode, by) -> None:
 def invitation_claim(*, code: str, user, relationship: str) -> Guardianship:
     """Make the user a guardian of the code's child, using up the code."""
     normalized = invitation_code_normalize(code)
-    invitation = (
-        InvitationCode.objects.select_for_update().select_related("child").filter(code=normalized).first()
-    )
+    invitation = InvitationCode.objects.select_for_update().select_related("child").filter(code=normalized).first()
     if invitation is None:
         raise InvitationError(_("This code is not valid. Check the letter from the school and try again."))
     if invitation.claimed_at:

@@ -64,6 +64,10 @@ class SchoolAdmin(SchoolScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["district", "slug"]
 
+    def get_prepopulated_fields(self, request, obj=None):
+        # A principal cannot change the slug (it is in printed QR links).
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
 
 @admin.register(SchoolYear)
 class SchoolYearAdmin(SchoolScopedAdmin):

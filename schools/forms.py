@@ -56,7 +56,5 @@ class PickupPersonForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("can_pick_up") and not cleaned.get("is_emergency_contact"):
-            raise forms.ValidationError(
-                _("Choose at least one: may pick the child up, or emergency contact.")
-            )
+            raise forms.ValidationError(_("Choose at least one: may pick the child up, or emergency contact."))
         return cleaned

@@ -33,9 +33,7 @@ def access_for(user) -> Access:
     cached = getattr(user, "_portal_access", None)
     if cached is not None:
         return cached
-    memberships = list(
-        StaffMembership.objects.filter(user=user, is_active=True).prefetch_related("classrooms")
-    )
+    memberships = list(StaffMembership.objects.filter(user=user, is_active=True).prefetch_related("classrooms"))
     access = Access(
         roles_by_school={m.school_id: m.role for m in memberships},
         taught_classroom_ids=frozenset(
@@ -82,8 +80,11 @@ def can_view_classroom(user, classroom: Classroom) -> bool:
     return is_leader_of(user, classroom.school_id) or classroom.pk in access_for(user).taught_classroom_ids
 
 
-def can_manage_classroom_invitations(user, classroom: Classroom) -> bool:
-    return can_view_classroom(user, classroom)
+def can_manage_invitations(user, child: Child) -> bool:
+    """The class teachers and the school's leaders issue, print and revoke a child's codes."""
+    if is_leader_of(user, child.school_id):
+        return True
+    return child.classroom_id is not None and child.classroom_id in access_for(user).taught_classroom_ids
 
 
 def staff_can_view_child(user, child: Child) -> bool:

@@ -42,12 +42,7 @@ def children_visible_to(*, user) -> QuerySet[Child]:
 
 def child_get(*, user, child_id: int) -> Child:
     """The child, or 404 for anyone who may not see them (no hint that the id exists)."""
-    child = (
-        children_visible_to(user=user)
-        .select_related("school", "classroom")
-        .filter(pk=child_id)
-        .first()
-    )
+    child = children_visible_to(user=user).select_related("school", "classroom").filter(pk=child_id).first()
     if child is None:
         raise Http404
     return child
@@ -133,10 +128,7 @@ def school_overview(*, school: School) -> dict:
         with_guardian=Count("pk", filter=Q(_has_guardian())),
     )
     guardians = (
-        Guardianship.objects.filter(school=school, child__left_on__isnull=True)
-        .values("guardian_id")
-        .distinct()
-        .count()
+        Guardianship.objects.filter(school=school, child__left_on__isnull=True).values("guardian_id").distinct().count()
     )
     classrooms = list(
         Classroom.objects.filter(school=school, school_year__is_current=True)
@@ -229,9 +221,7 @@ def public_school_get(*, slug: str) -> School:
 def child_people(*, child: Child) -> dict:
     """The adults around a child: guardians, pick-up persons and class teachers."""
     return {
-        "guardianships": list(
-            child.guardianships.select_related("guardian").order_by("-is_primary", "created_at")
-        ),
+        "guardianships": list(child.guardianships.select_related("guardian").order_by("-is_primary", "created_at")),
         "pickup_persons": list(child.pickup_persons.all()),
         "teachers": list(
             StaffMembership.objects.filter(classrooms=child.classroom_id, is_active=True)

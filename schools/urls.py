@@ -6,7 +6,9 @@ app_name = "schools"
 urlpatterns = [
     path("teacher/", views.teacher_home, name="teacher_home"),
     path("classes/<int:classroom_id>/", views.classroom_detail, name="classroom"),
-    path("classes/<int:classroom_id>/invitation-letters/", views.classroom_invitation_letters, name="classroom_letters"),
+    path(
+        "classes/<int:classroom_id>/invitation-letters/", views.classroom_invitation_letters, name="classroom_letters"
+    ),
     path("children/<int:child_id>/", views.child_detail, name="child"),
     path("children/<int:child_id>/invitations/", views.child_invitation_create, name="child_invitation_create"),
     path("invitations/<int:invitation_id>/letter.pdf", views.invitation_letter, name="invitation_letter"),

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,9 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 def teacher_home(request):
     if StaffRole.TEACHER not in policies.user_roles(request.user):
         raise PermissionDenied
-    return render(request, "schools/teacher_home.html", {"classrooms": selectors.classrooms_of_teacher(user=request.user)})
+    return render(
+        request, "schools/teacher_home.html", {"classrooms": selectors.classrooms_of_teacher(user=request.user)}
+    )
 
 
 @login_required
@@ -78,8 +80,10 @@ def child_detail(request, child_id: int):
         "staff_view": staff_view,
         **selectors.child_people(child=child),
     }
-    if staff_view:
+    context["can_manage_invitations"] = policies.can_manage_invitations(request.user, child)
+    if context["can_manage_invitations"]:
         context["invitations"] = parent_selectors.invitations_for_child(child=child)
+    if staff_view:
         context["consent_history"] = parent_selectors.consent_history(child=child)
     return render(request, "schools/child_detail.html", context)
 
@@ -88,7 +92,7 @@ def child_detail(request, child_id: int):
 @require_POST
 def child_invitation_create(request, child_id: int):
     child = selectors.child_get(user=request.user, child_id=child_id)
-    if not policies.staff_can_view_child(request.user, child):
+    if not policies.can_manage_invitations(request.user, child):
         raise PermissionDenied
     invitation = parent_services.invitation_create(child=child, by=request.user)
     messages.success(request, _("New code %(code)s created.") % {"code": invitation.code_display})
@@ -99,8 +103,8 @@ def _invitation_for_staff(request, invitation_id: int) -> InvitationCode:
     invitation = get_object_or_404(
         InvitationCode.objects.select_related("child__school", "child__classroom"), pk=invitation_id
     )
-    if not policies.staff_can_view_child(request.user, invitation.child):
-        raise PermissionDenied
+    if not policies.can_manage_invitations(request.user, invitation.child):
+        raise Http404
     return invitation
 
 
@@ -151,7 +155,9 @@ def staff_list(request, slug: str):
             messages.success(request, _("%(name)s was added to the staff.") % {"name": membership.user})
             return redirect("schools:staff", slug=school.slug)
     return render(
-        request, "schools/staff_list.html", {"school": school, "form": form, "staff": selectors.school_staff(school=school)}
+        request,
+        "schools/staff_list.html",
+        {"school": school, "form": form, "staff": selectors.school_staff(school=school)},
     )
 
 
@@ -159,7 +165,9 @@ def staff_list(request, slug: str):
 @require_POST
 def staff_deactivate(request, slug: str, membership_id: int):
     school = selectors.school_get_managed(user=request.user, slug=slug)
-    membership = get_object_or_404(StaffMembership.objects.select_related("user", "school"), pk=membership_id, school=school)
+    membership = get_object_or_404(
+        StaffMembership.objects.select_related("user", "school"), pk=membership_id, school=school
+    )
     try:
         services.staff_member_deactivate(membership=membership, by=request.user)
     except ValidationError as exc:

@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -58,7 +59,7 @@ CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/go
 
 def requires_chromium() -> str:
     for path in [os.environ.get("CHROMIUM_PATH", ""), *CHROMIUM_PATHS]:
-        if path and os.path.exists(path):
+        if path and Path(path).exists():
             return path
     _missing("needs chromium: apt-get install chromium, or set CHROMIUM_PATH")
     return ""
@@ -136,7 +137,9 @@ def world(db) -> World:
     other_principal = staff("principal", at=other_school, email="principal@other.test", is_staff=True)
     nurse = staff("nurse", email="nurse@example.test")
     accountant = staff("accountant", email="accountant@example.test")
-    district_officer = f.DistrictOfficerFactory(district=district, user=f.UserFactory(email="officer@example.test")).user
+    district_officer = f.DistrictOfficerFactory(
+        district=district, user=f.UserFactory(email="officer@example.test")
+    ).user
     invitation = f.InvitationFactory(child=other_class_child, code="ABCD2345")
     return World(
         school=school,

@@ -73,8 +73,9 @@ class ClassroomFactory(factory.django.DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     school_year = factory.LazyAttribute(
-        lambda o: SchoolYear.objects.filter(school=o.school, is_current=True).first()
-        or SchoolYearFactory(school=o.school)
+        lambda o: (
+            SchoolYear.objects.filter(school=o.school, is_current=True).first() or SchoolYearFactory(school=o.school)
+        )
     )
     name = factory.Sequence(lambda n: f"Lá {n}")
     age_group = "la"

@@ -49,8 +49,7 @@ def unicode_fonts() -> tuple[str, str]:
     regular = _first_existing(settings.PDF_FONT_PATH, _REGULAR_CANDIDATES)
     if regular is None:
         raise FontMissing(
-            "No TrueType font with Vietnamese letters was found; install fonts-dejavu-core "
-            "or set PDF_FONT_PATH."
+            "No TrueType font with Vietnamese letters was found; install fonts-dejavu-core or set PDF_FONT_PATH."
         )
     bold = _first_existing(settings.PDF_FONT_BOLD_PATH, _BOLD_CANDIDATES) or regular
     pdfmetrics.registerFont(TTFont("PortalSans", regular))

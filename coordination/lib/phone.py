@@ -10,9 +10,7 @@ _SEPARATORS = re.compile(r"[\s.\-()]")
 _VN_MOBILE = re.compile(r"^\+84[35789]\d{8}$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
-INVALID_PHONE_MESSAGE = _(
-    "Enter a valid phone number, for example 0912 345 678 or +84 912 345 678."
-)
+INVALID_PHONE_MESSAGE = _("Enter a valid phone number, for example 0912 345 678 or +84 912 345 678.")
 
 
 def normalize_phone(raw: str) -> str:

@@ -8,8 +8,14 @@ pytestmark = pytest.mark.django_db
 
 
 def signup(client, **data):
-    payload = {"full_name": "Trần Thị Mới", "email": "", "phone": "", "password1": "m0t-m4t-khau-dai",
-               "password2": "m0t-m4t-khau-dai", **data}
+    payload = {
+        "full_name": "Trần Thị Mới",
+        "email": "",
+        "phone": "",
+        "password1": "m0t-m4t-khau-dai",
+        "password2": "m0t-m4t-khau-dai",
+        **data,
+    }
     return client.post("/accounts/signup/", payload, HTTP_ACCEPT_LANGUAGE="en")
 
 
@@ -61,8 +67,12 @@ def test_login_by_phone(client):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("0912345678", "+84912345678"), ("+84 912 345 678", "+84912345678"), ("84912345678", "+84912345678"),
-     ("0912.345.678", "+84912345678")],
+    [
+        ("0912345678", "+84912345678"),
+        ("+84 912 345 678", "+84912345678"),
+        ("84912345678", "+84912345678"),
+        ("0912.345.678", "+84912345678"),
+    ],
 )
 def test_phone_numbers_are_stored_in_one_form(raw, expected):
     from coordination.lib.phone import normalize_phone

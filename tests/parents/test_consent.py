@@ -36,7 +36,9 @@ def test_one_guardians_withdrawal_outweighs_another_guardians_yes(world):
 def test_staff_and_other_parents_cannot_record_consent(world, client):
     for person in (world.teacher, world.principal, world.other_parent):
         client.force_login(person)
-        response = client.post(f"/children/{world.child.pk}/consents/", {"purpose": "health_records", "decision": "grant"})
+        response = client.post(
+            f"/children/{world.child.pk}/consents/", {"purpose": "health_records", "decision": "grant"}
+        )
         assert response.status_code == 404
     assert not ConsentRecord.objects.exists()
 

@@ -38,8 +38,14 @@ def test_principal_cannot_add_a_child_to_another_school(world, client):
     client.force_login(world.principal)
     response = client.post(
         "/admin/schools/child/add/",
-        {"school": world.other_school.pk, "full_name": "Lạc Trường", "date_of_birth": "04/05/2021", "sex": "m",
-         "enrolments-TOTAL_FORMS": "0", "enrolments-INITIAL_FORMS": "0"},
+        {
+            "school": world.other_school.pk,
+            "full_name": "Lạc Trường",
+            "date_of_birth": "04/05/2021",
+            "sex": "m",
+            "enrolments-TOTAL_FORMS": "0",
+            "enrolments-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 200  # the form is shown again with an error
     assert not Child.objects.filter(full_name="Lạc Trường").exists()
@@ -49,8 +55,14 @@ def test_principal_adds_a_child_to_their_school(world, client):
     client.force_login(world.principal)
     response = client.post(
         "/admin/schools/child/add/",
-        {"school": world.school.pk, "full_name": "Bé Mới", "date_of_birth": "04/05/2021", "sex": "m",
-         "enrolments-TOTAL_FORMS": "0", "enrolments-INITIAL_FORMS": "0"},
+        {
+            "school": world.school.pk,
+            "full_name": "Bé Mới",
+            "date_of_birth": "04/05/2021",
+            "sex": "m",
+            "enrolments-TOTAL_FORMS": "0",
+            "enrolments-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Child.objects.get(full_name="Bé Mới").school == world.school

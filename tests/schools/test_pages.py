@@ -115,8 +115,13 @@ def test_staff_are_added_by_the_principal(world, client, mailoutbox, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/schools/sao-mai/manage/staff/",
-            {"full_name": "Đỗ Thị Mới", "email": "moi@example.test", "phone": "", "role": "teacher",
-             "classrooms": [world.classroom.pk]},
+            {
+                "full_name": "Đỗ Thị Mới",
+                "email": "moi@example.test",
+                "phone": "",
+                "role": "teacher",
+                "classrooms": [world.classroom.pk],
+            },
         )
     assert response.status_code == 302
     from schools.models import StaffMembership

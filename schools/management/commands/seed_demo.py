@@ -178,7 +178,11 @@ class Command(BaseCommand):
         self.user("admin@coordination.test", "Quản trị hệ thống", is_superuser=True)
 
         sao_mai, rooms = self.school(
-            district, "sao-mai", "Trường Mầm non Sao Mai", "Số 12 đường Bạch Đằng, Thủy Nguyên, Hải Phòng", SAO_MAI_CLASSES
+            district,
+            "sao-mai",
+            "Trường Mầm non Sao Mai",
+            "Số 12 đường Bạch Đằng, Thủy Nguyên, Hải Phòng",
+            SAO_MAI_CLASSES,
         )
         hoa_sen, hoa_sen_rooms = self.school(
             district, "hoa-sen", "Trường Mầm non Hoa Sen", "Thôn 3, xã Lập Lễ, Thủy Nguyên, Hải Phòng", HOA_SEN_CLASSES
@@ -197,15 +201,18 @@ class Command(BaseCommand):
         for n, (class_name, (classroom, _size)) in enumerate(rooms.items(), start=1):
             if classroom.teachers.exists() and class_name in {"Lá 1", "Chồi 1"}:
                 continue
-            colleague = self.user(
-                f"gv{n}@saomai.test", demo.adult_name(random.Random(n), woman=True), phone=None
-            )
+            colleague = self.user(f"gv{n}@saomai.test", demo.adult_name(random.Random(n), woman=True), phone=None)
             self.staff(sao_mai, colleague, StaffRole.TEACHER, [classroom])
 
         hoa_sen_principal = self.user("principal@hoasen.test", "Bùi Thị Ngọc Anh")
         self.staff(hoa_sen, hoa_sen_principal, StaffRole.PRINCIPAL)
         for n, (classroom, _size) in enumerate(hoa_sen_rooms.values(), start=1):
-            self.staff(hoa_sen, self.user(f"gv{n}@hoasen.test", demo.adult_name(random.Random(100 + n), woman=True)), StaffRole.TEACHER, [classroom])
+            self.staff(
+                hoa_sen,
+                self.user(f"gv{n}@hoasen.test", demo.adult_name(random.Random(100 + n), woman=True)),
+                StaffRole.TEACHER,
+                [classroom],
+            )
 
         if not Child.objects.filter(school=sao_mai).exists():
             self.families_sao_mai(sao_mai, rooms, principal)
