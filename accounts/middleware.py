@@ -2,6 +2,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 
 class RequireMfaMiddleware:
@@ -32,3 +33,26 @@ class RequireMfaMiddleware:
         if not (user.is_superuser or set(roles) & user_roles(user)):
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class UserLanguageMiddleware:
+    """Speak the language a signed-in person chose, on any device.
+
+    The language cookie (set when someone switches language) wins; without
+    it, the language saved on the account is used.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and user.language in dict(settings.LANGUAGES)
+        ):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)

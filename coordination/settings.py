@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
 ]

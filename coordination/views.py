@@ -9,6 +9,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from parents.policies import is_guardian
 from schools import policies
@@ -80,3 +82,15 @@ def healthz(request):
         checks["broker"] = {"ok": True, "mode": "in-process"}
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+@require_POST
+def language_set(request):
+    """Switch language, and remember the choice on the account for the person's other devices."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from coordination.lib.tenancy import SchoolScopedAdmin, SchoolScopedInline
+from schools import services
 from schools.models import (
     Child,
     Classroom,
@@ -120,6 +123,49 @@ class ChildAdmin(SchoolScopedAdmin):
             instance.school_id = form.instance.school_id
             instance.save()
         formset.save_m2m()
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(SchoolScopedAdmin):
+    """Moving a child to a class: adding an enrolment closes the one they had."""
+
+    list_display = ["child", "classroom", "starts_on", "ends_on"]
+    list_filter = ["classroom__age_group", "ends_on"]
+    search_fields = ["child__full_name"]
+    list_select_related = ["child", "classroom"]
+    fields = ["child", "classroom", "starts_on", "ends_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # History is not rewritten: a wrong move is corrected by a new one.
+        return ["child", "classroom", "starts_on", "ends_on"] if obj else ["ends_on"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            base_clean = form.clean
+
+            def clean(form_self):
+                cleaned = base_clean(form_self)
+                child, classroom = cleaned.get("child"), cleaned.get("classroom")
+                if child and classroom and child.school_id != classroom.school_id:
+                    raise ValidationError(_("The class belongs to another school."))
+                return cleaned
+
+            form.clean = clean
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        ids = self.school_ids(request)
+        if ids is not None and obj.child.school_id not in ids:
+            raise PermissionDenied
+        enrolment = services.child_enrol(child=obj.child, classroom=obj.classroom, starts_on=obj.starts_on)
+        obj.pk = enrolment.pk
+        obj.school_id = enrolment.school_id
 
 
 @admin.register(PickupPerson)

@@ -221,6 +221,10 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
     "schools/classroom": (SCOPED, lambda w: w.classroom),
     "schools/staffmembership": (SCOPED, lambda w: w.teacher.staff_memberships.get()),
     "schools/child": (SCOPED, lambda w: w.child),
+    "schools/enrolment": (
+        {**SCOPED, "delete": admin_answers(403, 403)},
+        lambda w: w.child.enrolments.get(),
+    ),
     "schools/pickupperson": (SCOPED, lambda w: f.PickupPersonFactory(child=w.child)),
     "parents/guardianship": (SCOPED, lambda w: w.child.guardianships.first()),
     "parents/invitationcode": (SCOPED_NO_ADD, lambda w: w.invitation),

@@ -107,3 +107,34 @@ def test_admin_login_goes_through_allauth(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_principal_moves_a_child_to_another_class(world, client):
+    client.force_login(world.principal)
+    response = client.post(
+        "/admin/schools/enrolment/add/",
+        {"child": world.child.pk, "classroom": world.other_classroom.pk, "starts_on": "05/01/2027"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    world.child.refresh_from_db()
+    assert world.child.classroom == world.other_classroom
+    history = list(world.child.enrolments.order_by("starts_on").values_list("classroom__name", "ends_on"))
+    assert history[0][0] == "Lá 1" and str(history[0][1]) == "2027-01-05"
+    assert history[1] == ("Chồi 1", None)
+    # The class teachers follow the move.
+    client.force_login(world.other_teacher)
+    assert client.get(f"/children/{world.child.pk}/").status_code == 200
+    client.force_login(world.teacher)
+    assert client.get(f"/children/{world.child.pk}/").status_code == 404
+
+
+def test_a_child_cannot_be_moved_into_another_schools_class(world, client):
+    foreign_class = world.other_school_child.classroom
+    client.force_login(world.principal)
+    response = client.post(
+        "/admin/schools/enrolment/add/",
+        {"child": world.child.pk, "classroom": foreign_class.pk, "starts_on": "05/01/2027"},
+    )
+    assert response.status_code == 200
+    world.child.refresh_from_db()
+    assert world.child.classroom == world.classroom
