@@ -25,3 +25,13 @@ def test_an_unknown_language_changes_nothing(world, client):
     client.post("/i18n/setlang/", {"language": "xx", "next": "/family/"})
     world.parent.refresh_from_db()
     assert world.parent.language == "vi"
+
+
+def test_a_phone_set_to_english_still_gets_vietnamese(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in page
+
+
+def test_the_language_switch_wins(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()

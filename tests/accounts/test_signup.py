@@ -16,7 +16,8 @@ def signup(client, **data):
         "password2": "m0t-m4t-khau-dai",
         **data,
     }
-    return client.post("/accounts/signup/", payload, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    return client.post("/accounts/signup/", payload)
 
 
 def test_sign_up_by_email_sends_a_verification_mail(client, mailoutbox):

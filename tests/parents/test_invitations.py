@@ -45,7 +45,8 @@ def test_expired_or_revoked_code_is_refused(world, client, change, message):
     InvitationCode.objects.filter(pk=world.invitation.pk).update(**change)
     newcomer = f.UserFactory()
     client.force_login(newcomer)
-    response = client.post("/join/", {"code": "ABCD2345", "relationship": "mother"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.post("/join/", {"code": "ABCD2345", "relationship": "mother"})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Guardianship.objects.filter(guardian=newcomer).exists()
@@ -66,14 +67,15 @@ def test_unknown_code_gets_a_clear_message_and_creates_nothing(world, client):
     newcomer = f.UserFactory()
     client.force_login(newcomer)
     before = Guardianship.objects.count()
-    response = client.post("/join/", {"code": "ZZZZ9999", "relationship": "mother"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.post("/join/", {"code": "ZZZZ9999", "relationship": "mother"})
     assert "This code is not valid" in response.content.decode()
     assert Guardianship.objects.count() == before
 
 
 def test_malformed_code_is_explained_in_vietnamese(world, client):
     client.force_login(f.UserFactory())
-    response = client.post("/join/", {"code": "ABC", "relationship": "mother"}, HTTP_ACCEPT_LANGUAGE="vi")
+    response = client.post("/join/", {"code": "ABC", "relationship": "mother"})
     assert response.status_code == 200
     assert "Mã gồm 8 chữ cái và chữ số" in response.content.decode()
 
