@@ -21,6 +21,10 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def classes_of(email: str) -> set[str]:
+    return set(Guardianship.objects.filter(guardian__email=email).values_list("child__classroom__name", flat=True))
+
+
 def counts():
     return (User.objects.count(), Child.objects.count(), Guardianship.objects.count(), StaffMembership.objects.count())
 
@@ -39,13 +43,9 @@ def test_seed_demo_is_idempotent_and_matches_the_readme(client):
     for email in DEMO_ACCOUNTS:
         assert client.login(username=email, password="demo-pass-2026"), email
 
-    parent_classes = set(
-        Guardianship.objects.filter(guardian__email="parent@saomai.test").values_list("child__classroom__name", flat=True)
-    )
+    parent_classes = classes_of("parent@saomai.test")
     assert len(parent_classes) == 2
-    parent2_classes = set(
-        Guardianship.objects.filter(guardian__email="parent2@saomai.test").values_list("child__classroom__name", flat=True)
-    )
+    parent2_classes = classes_of("parent2@saomai.test")
     assert len(parent2_classes) == 1 and not parent2_classes & parent_classes
     teacher_class = StaffMembership.objects.get(user__email="teacher@saomai.test").classrooms.get()
     teacher2_class = StaffMembership.objects.get(user__email="teacher2@saomai.test").classrooms.get()
