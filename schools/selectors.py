@@ -31,6 +31,15 @@ def _teachers_prefetch(prefix: str = "") -> Prefetch:
     )
 
 
+def _with_roster_counts(classrooms: QuerySet[Classroom]) -> QuerySet[Classroom]:
+    """Classes with their number of children and of children whose family has signed up, and teachers."""
+    present = Q(children__left_on__isnull=True)
+    return classrooms.annotate(
+        children_count=Count("children", filter=present, distinct=True),
+        signed_up_count=Count("children", filter=present & Q(children__guardianships__isnull=False), distinct=True),
+    ).prefetch_related(_teachers_prefetch())
+
+
 def children_visible_to(*, user) -> QuerySet[Child]:
     """Children the user may open: their own, or those of the classes and schools they serve."""
     access = policies.access_for(user)
@@ -75,17 +84,8 @@ def classroom_get(*, user, classroom_id: int) -> Classroom:
 def classrooms_of_teacher(*, user) -> list[Classroom]:
     """The classes a teacher teaches, with roster sizes and sign-up counts."""
     return list(
-        Classroom.objects.filter(pk__in=policies.access_for(user).taught_classroom_ids)
+        _with_roster_counts(Classroom.objects.filter(pk__in=policies.access_for(user).taught_classroom_ids))
         .select_related("school", "school_year")
-        .annotate(
-            children_count=Count("children", filter=Q(children__left_on__isnull=True), distinct=True),
-            signed_up_count=Count(
-                "children",
-                filter=Q(children__left_on__isnull=True, children__guardianships__isnull=False),
-                distinct=True,
-            ),
-        )
-        .prefetch_related(_teachers_prefetch())
         .order_by("school__name", "name")
     )
 
@@ -131,16 +131,7 @@ def school_overview(*, school: School) -> dict:
         Guardianship.objects.filter(school=school, child__left_on__isnull=True).values("guardian_id").distinct().count()
     )
     classrooms = list(
-        Classroom.objects.filter(school=school, school_year__is_current=True)
-        .annotate(
-            children_count=Count("children", filter=Q(children__left_on__isnull=True), distinct=True),
-            signed_up_count=Count(
-                "children",
-                filter=Q(children__left_on__isnull=True, children__guardianships__isnull=False),
-                distinct=True,
-            ),
-        )
-        .prefetch_related(_teachers_prefetch())
+        _with_roster_counts(Classroom.objects.filter(school=school, school_year__is_current=True))
         .order_by("age_group", "name")
     )
     staff_by_role = dict(
