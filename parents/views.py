@@ -16,6 +16,7 @@ from schools.models import PickupPerson
 
 # A code has 40 bits; with this limit guessing one takes longer than its life.
 JOIN_ATTEMPTS_PER_HOUR = 10
+PENDING_CODE_KEY = "pending_join_code"
 
 
 @login_required
@@ -38,7 +39,11 @@ def _join_attempts_exceeded(user) -> bool:
 @login_required
 def join(request):
     """A parent enters (or scans) the code from the school's letter and becomes a guardian."""
-    initial = {"code": request.GET.get("code", "")}
+    # The code from the letter's QR link is kept through sign-up and e-mail
+    # verification, so the parent does not have to scan it again.
+    if request.GET.get("code"):
+        request.session[PENDING_CODE_KEY] = request.GET["code"][:20]
+    initial = {"code": request.GET.get("code") or request.session.get(PENDING_CODE_KEY, "")}
     form = JoinForm(request.POST or None, initial=initial)
     verified = can_claim_children(request.user)
     if request.method == "POST" and not verified:
@@ -57,6 +62,7 @@ def join(request):
             except services.InvitationError as exc:
                 form.add_error("code", str(exc))
             else:
+                request.session.pop(PENDING_CODE_KEY, None)
                 messages.success(
                     request,
                     _("Welcome! You are now linked to %(child)s.") % {"child": guardianship.child.full_name},

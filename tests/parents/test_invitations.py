@@ -138,3 +138,12 @@ def test_other_teacher_cannot_issue_codes(world):
         invitation_create(child=world.child, by=world.other_teacher)
     with pytest.raises(PermissionDenied):
         invitation_revoke(invitation=world.invitation, by=world.other_principal)
+
+
+def test_the_code_is_kept_through_e_mail_verification(world, client):
+    newcomer = f.UserFactory(verified=False)
+    client.force_login(newcomer)
+    client.get("/join/?code=ABCD2345")
+    # Later, after confirming the e-mail, the parent arrives without the link.
+    page = client.get("/join/").content.decode()
+    assert 'value="ABCD2345"' in page
