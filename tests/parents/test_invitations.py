@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parents.models import Guardianship, InvitationCode
 from parents.services import InvitationError, invitation_claim, invitation_create, invitation_revoke
@@ -59,7 +59,7 @@ def test_already_used_code_is_refused_for_a_second_person(world, client):
     response = join(client, "ABCD2345")
     assert response.status_code == 200
     assert not Guardianship.objects.filter(guardian=second).exists()
-    with pytest.raises(InvitationError, match="already been used"):
+    with translation.override("en"), pytest.raises(InvitationError, match="already been used"):
         invitation_claim(code="ABCD2345", user=second, relationship="father")
 
 
@@ -82,7 +82,7 @@ def test_malformed_code_is_explained_in_vietnamese(world, client):
 
 def test_a_guardian_cannot_claim_the_same_child_twice(world):
     extra = f.InvitationFactory(child=world.child, code="WXYZ7777")
-    with pytest.raises(InvitationError, match="already a guardian"):
+    with translation.override("en"), pytest.raises(InvitationError, match="already a guardian"):
         invitation_claim(code=extra.code, user=world.parent, relationship="mother")
     extra.refresh_from_db()
     assert extra.claimed_at is None
