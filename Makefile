@@ -31,7 +31,7 @@ lint: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: setup
-	cd $(CURDIR) && $(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=bench
+	cd $(CURDIR) && $(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles --ignore=media
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: setup

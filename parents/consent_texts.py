@@ -11,7 +11,7 @@ CONSENT_TEXTS = {
             "I agree that the school takes photos and short videos of my child's work and "
             "activities and keeps them in my child's private portfolio, which only my family "
             "and the school's staff can see. I can withdraw this consent at any time; the "
-            "photos are then hidden at once and deleted within 30 days."
+            "photos and videos are then hidden at once and deleted within 30 days."
         ),
     ),
     ConsentPurpose.SHARED_PHOTOS: (

@@ -8,7 +8,8 @@ from schools.models import Classroom, PickupPerson, StaffRole
 
 class StaffMemberForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail address"), required=False)
+    # Staff choose their password through a link sent by e-mail, so it is required.
+    email = forms.EmailField(label=_("E-mail address"))
     phone = LocalPhoneField(required=False)
     role = forms.ChoiceField(label=_("Role"), choices=StaffRole.choices)
     classrooms = forms.ModelMultipleChoiceField(
@@ -30,8 +31,6 @@ class StaffMemberForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("phone") and not self.errors:
-            raise forms.ValidationError(_("Enter an e-mail address or a phone number."))
         if cleaned.get("role") == StaffRole.TEACHER and not cleaned.get("classrooms"):
             self.add_error("classrooms", _("Choose the classes this teacher teaches."))
         User = get_user_model()

@@ -155,7 +155,7 @@ class Child(models.Model):
         blank=True,
         related_name="children",
         verbose_name=_("current class"),
-        help_text=_("Kept in step with the open enrolment."),
+        help_text=_("Updated automatically from the child's current enrolment."),
     )
     left_on = models.DateField(_("left the school on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

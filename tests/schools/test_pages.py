@@ -153,7 +153,7 @@ def test_staff_form_rejects_a_malformed_phone_and_creates_nothing(world, client)
     client.cookies["django_language"] = "en"
     response = client.post(
         "/schools/sao-mai/manage/staff/",
-        {"full_name": "Sai Số", "email": "", "phone": "12ab", "role": "nurse"},
+        {"full_name": "Sai Số", "email": "sai@example.test", "phone": "12ab", "role": "nurse"},
     )
     assert response.status_code == 200
     assert "Enter a valid phone number" in response.content.decode()
