@@ -35,7 +35,9 @@ INSTALLED_APPS = [
     "accounts",
     "schools",
     "parents",
+    "notifications",
     "donations",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "coordination.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -160,7 +163,7 @@ MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "" if DEBUG else "principal,
 # --- Language, time zone, formats.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-allauth"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
@@ -229,6 +232,31 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 60)
 PDF_FONT_PATH = env_str("PDF_FONT_PATH")
 PDF_FONT_BOLD_PATH = env_str("PDF_FONT_BOLD_PATH")
 SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleSmsBackend")
+# The HTTP gateway (SMS_BACKEND=notifications.sms.HttpSmsGateway) posts JSON
+# {"to", "body"} with this bearer token to this address, and gives up on an
+# answer after SMS_HTTP_TIMEOUT seconds.
+SMS_HTTP_URL = env_str("SMS_HTTP_URL")
+SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")
+SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
+
+# --- Notifications (notifications/).
+# Recipients per fan-out task: one task creates the notices of one batch.
+NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 300)
+# Tries per e-mail or SMS before the delivery is given up (then shown in the admin).
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+# Seconds before the first retry; doubled at each further try, up to the maximum.
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
+NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600)
+# Seconds after which a claimed delivery whose worker went silent (killed) may
+# be taken by another worker; longer than the delivery task's time limit (90 s).
+NOTIFY_LEASE_SECONDS = env_int("NOTIFY_LEASE_SECONDS", 300)
+# The sweeper leaves deliveries alone for this many seconds after they fall
+# due, since they are normally on their way already.
+NOTIFY_SWEEP_GRACE_SECONDS = env_int("NOTIFY_SWEEP_GRACE_SECONDS", 60)
+# Most deliveries one sweep queues again.
+NOTIFY_SWEEP_LIMIT = env_int("NOTIFY_SWEEP_LIMIT", 5000)
+# People per batch of the digest job (a fixed number of queries per batch).
+NOTIFY_DIGEST_BATCH_SIZE = env_int("NOTIFY_DIGEST_BATCH_SIZE", 200)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", views.language_set, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("notifications/", include("notifications.urls")),
     path("", include("parents.urls")),
     path("", include("schools.urls")),
 ]

@@ -68,6 +68,20 @@ def staff_deactivate(w: World) -> str:
     return f"/schools/{w.school.slug}/manage/staff/{membership.pk}/deactivate/"
 
 
+def _parent_notice(w: World):
+    from notifications.models import Notice
+
+    return Notice.objects.create(
+        recipient=w.parent, school=w.school, category="activity", title="Hoạt động mới", dedupe_key="matrix"
+    )
+
+
+def _parent_delivery(w: World):
+    from notifications.models import Delivery
+
+    return Delivery.objects.create(notice=_parent_notice(w), channel="email", state="given_up", last_error="550")
+
+
 OUT = "admin-login"
 
 
@@ -122,6 +136,15 @@ MATRIX: dict[str, Entry] = {
         method="post",
     ),
     "districts/<slug:slug>/": Entry(lambda w: f"/districts/{w.school.district.slug}/", DISTRICT_ONLY),
+    # --- notifications: each person's own notices and choices, nobody else's
+    "notifications/": Entry("/notifications/", SIGNED_IN_200),
+    "notifications/<int:notice_id>/read/": Entry(
+        lambda w: f"/notifications/{_parent_notice(w).pk}/read/",
+        answers("login  redirect 404   404     404     404    404      404    404     404"),
+        method="post",
+    ),
+    "notifications/read-all/": Entry("/notifications/read-all/", LOGIN_ELSE_REDIRECT, method="post"),
+    "notifications/preferences/": Entry("/notifications/preferences/", SIGNED_IN_200),
     # --- sign-in and account pages (allauth): only ever about the person's own account
     "accounts/login/": Entry("/accounts/login/", ANON_200_ELSE_REDIRECT),
     "accounts/logout/": Entry("/accounts/logout/", answers("redirect 200 200 200 200 200 200 200 200 200")),
@@ -184,7 +207,7 @@ MATRIX: dict[str, Entry] = {
     "admin/autocomplete/": Entry("/admin/autocomplete/", admin_answers(403, 403)),
     "admin/jsi18n/": Entry("/admin/jsi18n/", admin_answers(200, 200)),
     "admin/r/<path:content_type_id>/<path:object_id>/": Entry("/admin/r/1/1/", admin_answers(404, 404)),
-    "admin/^(?P<app_label>auth|account|mfa|accounts|schools|parents)/$": Entry(
+    "admin/^(?P<app_label>auth|account|mfa|accounts|schools|parents|notifications)/$": Entry(
         "/admin/schools/", admin_answers(200, 200)
     ),
     "admin/(?P<url>.*)$": Entry("/admin/no-such-page/", admin_answers(404, 404)),
@@ -229,6 +252,8 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
     "parents/guardianship": (SCOPED, lambda w: w.child.guardianships.first()),
     "parents/invitationcode": (SCOPED_NO_ADD, lambda w: w.invitation),
     "parents/consentrecord": (READ_ONLY, lambda w: f.ConsentFactory(child=w.child, guardian=w.parent)),
+    "notifications/notice": (READ_ONLY, _parent_notice),
+    "notifications/delivery": (READ_ONLY, _parent_delivery),
 }
 ADMIN_VIEW_SUFFIXES = {
     "changelist": "",

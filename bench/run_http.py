@@ -1,0 +1,452 @@
+"""HTTP benchmark: the family and principal home pages against /healthz, at 10 and 500 schools.
+
+Run from the repository root with the project's Python (this is what `make bench` does):
+
+    .venv/bin/python bench/run_http.py [--fresh] [--scales 10,500] [--concurrency 8] ...
+
+For each scale it fills a dedicated PostgreSQL database with `seed_scale`,
+starts gunicorn on a free loopback port, signs in a sample guardian and a
+sample principal by creating their sessions directly in the database, and
+loads each page with the same number of connections. Every response must be
+200 and show what the page is about (the children's names, the school's
+figures). It prints a Markdown table and writes the figures as JSON to
+bench/results/. gunicorn is stopped by its PID at the end, also on errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import importlib.metadata
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import scale  # noqa: E402
+from bench.loadgen import LOOPBACK, LoadResult, combine, run_load  # noqa: E402
+
+RESULTS_DIR = ROOT / "bench" / "results"
+# Only for the benchmark's own processes: the sessions made here must be valid in gunicorn.
+BENCH_SECRET_KEY = "bench-only-secret-key-not-for-any-real-deployment"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="10,500", help="Numbers of schools to measure at, ascending (10,500).")
+    parser.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432",
+        help="PostgreSQL server URL without a database name (loopback only).",
+    )
+    parser.add_argument("--database", default="coordination_bench", help="Dedicated database (coordination_bench).")
+    parser.add_argument(
+        "--fresh", action="store_true", help="Drop and recreate the database first (otherwise it is reused)."
+    )
+    parser.add_argument("--concurrency", type=int, default=8, help="Connections per page (8).")
+    parser.add_argument("--seconds", type=float, default=20, help="Measuring time per page, over all rounds (20 s).")
+    parser.add_argument("--requests", type=int, default=50000, help="Measured requests per page, at most (50000).")
+    parser.add_argument("--rounds", type=int, default=5, help="The pages take turns this many times (5).")
+    parser.add_argument("--warmup", type=int, default=100, help="Unmeasured requests per page first (100).")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2).")
+    parser.add_argument("--children-per-school", type=int, default=150)
+    args = parser.parse_args(argv)
+    args.scales = sorted({int(s) for s in args.scales.split(",") if s.strip()})
+    if urlparse(args.postgres).hostname not in LOOPBACK:
+        parser.error("--postgres must point at the loopback interface")
+    if args.fresh and "bench" not in args.database:
+        parser.error("--fresh drops the database: its name must contain 'bench'")
+    return args
+
+
+# --- the database ------------------------------------------------------------
+
+
+def ensure_database(server: str, name: str, *, fresh: bool) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    conn = psycopg2.connect(f"{server.rstrip('/')}/postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            if fresh:
+                print(f"Dropping database {name}")
+                cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                print(f"Creating database {name}")
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        conn.close()
+
+
+def environment(database_url: str, scratch: str) -> dict[str, str]:
+    """Production settings, minus what a loopback benchmark cannot or should not use."""
+    env = dict(os.environ)
+    for name in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "REDIS_URL", "CELERY_BROKER_URL"):
+        env.pop(name, None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="coordination.settings",
+        DEBUG="0",
+        DATABASE_URL=database_url,
+        SECRET_KEY=BENCH_SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1",
+        MFA_REQUIRED_ROLES="",
+        STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
+        # /healthz writes and deletes a file in MEDIA_ROOT; nothing is collected into STATIC_ROOT.
+        MEDIA_ROOT=str(Path(scratch) / "media"),
+        STATIC_ROOT=str(Path(scratch) / "static"),
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+# --- in-process Django: sessions, expected content, query counts --------------
+
+
+def session_cookie(user) -> str:
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def data_size() -> dict[str, int]:
+    from accounts.models import User
+    from parents.models import Guardianship
+    from schools.models import Child, School
+
+    return {
+        "schools": School.objects.count(),
+        "children": Child.objects.count(),
+        "guardianships": Guardianship.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def pages() -> list[dict]:
+    """The pages to measure, who sees them, and what each response must contain."""
+    from django.contrib.auth import get_user_model
+    from django.utils.html import escape
+
+    from schools.models import Child, School
+
+    User = get_user_model()
+    guardian = User.objects.get(email=scale.SAMPLE_GUARDIAN)
+    principal = User.objects.get(email=scale.SAMPLE_PRINCIPAL)
+    school = School.objects.get(slug=scale.school_slug(scale.SAMPLE_SCHOOL))
+    names = sorted(Child.objects.filter(guardianships__guardian=guardian).values_list("full_name", flat=True))
+    if len(names) < 2:
+        raise SystemExit(f"{scale.SAMPLE_GUARDIAN} should have two children; was the database seeded by seed_scale?")
+    children = Child.objects.filter(school=school, left_on__isnull=True).count()
+    return [
+        {"name": "healthz", "path": "/healthz", "cookie": "", "expect": [b'"status": "ok"']},
+        {
+            "name": "family home",
+            "path": "/family/",
+            "cookie": session_cookie(guardian),
+            "expect": [escape(name).encode() for name in names],
+        },
+        {
+            "name": "principal home",
+            "path": f"/schools/{school.slug}/manage/",
+            "cookie": session_cookie(principal),
+            "expect": [escape(school.name).encode(), f"<b>{children}</b>".encode()],
+        },
+    ]
+
+
+def profile(page: dict) -> dict:
+    """Queries, their time and the HTML size of one response, rendered in-process with the same session."""
+    from django.db import connection
+    from django.test import Client
+
+    queries: list[tuple[float, str]] = []
+
+    def timed(execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append((time.perf_counter() - t0, sql))
+
+    client = Client(HTTP_COOKIE=page["cookie"]) if page["cookie"] else Client()
+    client.get(page["path"])  # the first request also loads templates and translations
+    with connection.execute_wrapper(timed):
+        response = client.get(page["path"])
+    body = response.content
+    if response.status_code != 200 or not all(part in body for part in page["expect"]):
+        raise SystemExit(f"{page['path']} answered {response.status_code} without the expected content")
+    slowest = max(queries, default=(0.0, ""))
+    timings = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        client.get(page["path"])
+        timings.append(time.perf_counter() - t0)
+    return {
+        # One request in this process, without HTTP or concurrency: the page's own cost.
+        "render_ms": round(statistics.median(timings) * 1000, 2),
+        "queries": len(queries),
+        "db_ms": round(sum(seconds for seconds, _ in queries) * 1000, 2),
+        "html_bytes": len(body),
+        "slowest_query_ms": round(slowest[0] * 1000, 2),
+        "slowest_query": slowest[1][:300],
+    }
+
+
+# --- gunicorn ------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop gunicorn's master by its PID; it stops its own workers."""
+    if process.poll() is not None:
+        return
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], workers: int, log_path: Path):
+    port = free_port()
+    binary = Path(sys.executable).parent / "gunicorn"
+    command = [
+        str(binary if binary.exists() else shutil.which("gunicorn") or "gunicorn"),
+        "coordination.wsgi",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--graceful-timeout",
+        "5",
+    ]
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {process.returncode}; see {log_path}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"gunicorn did not start in 30 s; see {log_path}") from None
+                time.sleep(0.2)
+        yield port, process.pid
+    finally:
+        stop(process)
+
+
+# --- the run -------------------------------------------------------------------
+
+
+def measure(port: int, targets: list[dict], args) -> list[dict]:
+    """Warm every page up, then load them in turn, round after round, so that a change in the
+    machine's background load during the run touches every page alike."""
+
+    def load(page: dict, max_requests: int, max_seconds: float) -> LoadResult:
+        headers = {"User-Agent": "coordination-bench", "Accept-Language": "vi"}
+        if page["cookie"]:
+            headers["Cookie"] = page["cookie"]
+        expect = page["expect"]
+        return run_load(
+            "127.0.0.1",
+            port,
+            page["path"],
+            headers=headers,
+            check=lambda body: all(part in body for part in expect),
+            concurrency=args.concurrency,
+            max_requests=max_requests,
+            max_seconds=max_seconds,
+        )
+
+    for page in targets:
+        warm = load(page, args.warmup, 30)
+        if warm.failures:
+            raise SystemExit(f"{page['path']} failed during warm-up: {warm.failure_samples}")
+    rounds: list[list[LoadResult]] = [[] for _ in targets]
+    for _ in range(args.rounds):
+        for page, results in zip(targets, rounds, strict=True):
+            results.append(load(page, math.ceil(args.requests / args.rounds), args.seconds / args.rounds))
+    measured = []
+    for results in rounds:
+        total = combine(results).as_dict()
+        total["rounds_req_per_s"] = [r.req_per_s for r in results]
+        measured.append(total)
+    return measured
+
+
+def machine() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "django": importlib.metadata.version("django"),
+        "gunicorn": importlib.metadata.version("gunicorn"),
+        "postgresql": postgres,
+    }
+
+
+def table(report: dict) -> str:
+    lines = [
+        "| schools | page | requests | req/s | p50 ms | p95 ms | ratio to /healthz: median (range) "
+        "| queries | DB ms | render ms | HTML KB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in report["runs"]:
+        for page in run["pages"]:
+            load = page["load"]
+            ratios = page["rounds_ratio_to_healthz"]
+            spread = f"{min(ratios):.2f}–{max(ratios):.2f}"
+            lines.append(
+                f"| {run['schools']} | `{page['path']}` | {load['requests']} | {load['req_per_s']:.0f} "
+                f"| {load['p50_ms']:.1f} | {load['p95_ms']:.1f} | {page['ratio_to_healthz']:.2f} ({spread}) "
+                f"| {page['queries']} | {page['db_ms']:.1f} | {page['render_ms']:.1f} "
+                f"| {page['html_bytes'] / 1024:.1f} |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    # Let `kill <pid>` of this script run the clean-up below, like Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    database_url = f"{args.postgres.rstrip('/')}/{args.database}"
+    started = time.monotonic()
+    ensure_database(args.postgres, args.database, fresh=args.fresh)
+
+    scratch = tempfile.mkdtemp(prefix="coordination-bench-")
+    (Path(scratch) / "static").mkdir()
+    env = environment(database_url, scratch)
+    try:
+        # This process renders pages too (to count queries), with the test client's host allowed.
+        os.environ.update(env, ALLOWED_HOSTS="127.0.0.1,testserver")
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        report = {
+            "started_at": datetime.datetime.now().isoformat(timespec="seconds"),
+            "command": " ".join([".venv/bin/python", "bench/run_http.py", *sys.argv[1:]]),
+            "machine": machine(),
+            "settings": {
+                "concurrency": args.concurrency,
+                "max_requests": args.requests,
+                "max_seconds": args.seconds,
+                "warmup": args.warmup,
+                "rounds": args.rounds,
+                "gunicorn_workers": args.workers,
+                "database": args.database,
+            },
+            "runs": [],
+        }
+        failed = False
+        for schools in args.scales:
+            print(f"\n== {schools} schools ==", flush=True)
+            # Migrate before every scale: the code may have gained migrations since the last one.
+            manage(env, "migrate", "--noinput", "-v", "0")
+            t0 = time.monotonic()
+            manage(env, "seed_scale", "--schools", str(schools), "--children-per-school", str(args.children_per_school))
+            seed_seconds = round(time.monotonic() - t0, 1)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")  # so that autovacuum does not start during the measurement
+            run = {"schools": schools, "rows": data_size(), "seed_seconds": seed_seconds, "pages": []}
+            targets = pages()
+            profiles = [profile(page) for page in targets]
+            connection.close()
+            log_path = RESULTS_DIR / f"gunicorn-{stamp}-{schools}.log"
+            with gunicorn(env, args.workers, log_path) as (port, pid):
+                print(f"gunicorn pid {pid} on 127.0.0.1:{port}", flush=True)
+                # The machine's load average before and after: other work on it shows here.
+                run["loadavg_before"] = [round(x, 2) for x in os.getloadavg()]
+                loads = measure(port, targets, args)
+                run["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+            baseline = loads[0]
+            for page, page_profile, load in zip(targets, profiles, loads, strict=True):
+                failed |= bool(load["failures"])
+                # Each round's ratio to the baseline measured just before it; their median
+                # is not moved by a burst of background load during one round.
+                ratios = [
+                    round(mine / base, 3) if base else 0.0
+                    for mine, base in zip(load["rounds_req_per_s"], baseline["rounds_req_per_s"], strict=True)
+                ]
+                run["pages"].append(
+                    {
+                        "name": page["name"],
+                        "path": page["path"],
+                        "load": load,
+                        "ratio_to_healthz": round(statistics.median(ratios), 3),
+                        "rounds_ratio_to_healthz": ratios,
+                        **page_profile,
+                    }
+                )
+                print(
+                    f"  {page['path']:32} {load['req_per_s']:7.1f} req/s  p95 {load['p95_ms']:6.1f} ms  "
+                    f"{load['requests']} ok, {load['failures']} failed",
+                    flush=True,
+                )
+            report["runs"].append(run)
+
+        report["seconds"] = round(time.monotonic() - started, 1)
+        out = RESULTS_DIR / f"http-{stamp}.json"
+        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\n{table(report)}\n\nWritten to {out.relative_to(ROOT)} in {report['seconds']:.0f} s.")
+        if failed:
+            print("Some responses were not 200 or lacked the expected content.", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

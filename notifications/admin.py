@@ -1,0 +1,81 @@
+"""Notices and deliveries, read-only, for superusers and the leaders of the school they came from."""
+
+from django.contrib import admin, messages
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from coordination.lib.tenancy import SchoolScopedAdmin
+from notifications import services
+from notifications.models import Delivery, Notice
+
+
+class ReadOnlyScopedAdmin(SchoolScopedAdmin):
+    """Made by the portal, never edited by hand: a changed notice would no longer be what was sent."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    can_delete = False
+    fields = ["channel", "state", "attempts", "not_before", "sent_at", "last_error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyScopedAdmin):
+    list_display = ["title", "recipient", "category", "urgent", "school", "created_at", "read_at"]
+    list_filter = ["category", "urgent", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "dedupe_key", "recipient__email", "recipient__phone", "recipient__full_name"]
+    list_select_related = ["recipient", "school"]
+    date_hierarchy = "created_at"
+    inlines = [DeliveryInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyScopedAdmin):
+    school_path = "notice__school"
+    list_display = ["notice", "recipient", "channel", "state", "attempts", "error", "not_before", "sent_at"]
+    list_filter = ["state", "channel", "digest"]
+    search_fields = ["notice__title", "notice__recipient__email", "notice__recipient__phone"]
+    list_select_related = ["notice__recipient"]
+    actions = ["retry"]
+
+    @admin.display(description=_("recipient"), ordering="notice__recipient")
+    def recipient(self, obj):
+        return obj.notice.recipient
+
+    @admin.display(description=_("last error"))
+    def error(self, obj):
+        return Truncator(obj.last_error).chars(80)
+
+    def has_retry_permission(self, request):
+        return self.has_view_permission(request)
+
+    @admin.action(description=_("Send the selected failed deliveries again"), permissions=["retry"])
+    def retry(self, request, queryset):
+        count = services.deliveries_retry(deliveries=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", count)
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

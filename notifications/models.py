@@ -1,0 +1,290 @@
+"""Notices to one person, their e-mail and SMS deliveries, and each person's choices.
+
+A notice is what the person sees in the portal; a delivery is one attempt to
+tell them elsewhere (one per channel, at most), with its own state so that a
+dead worker or a failing gateway never loses or doubles a message.
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    ACTIVITY = "activity", _("Home activities")
+    FEEDBACK = "feedback", _("Teachers' feedback")
+    WORKS = "works", _("Children's works")
+    ANNOUNCEMENT = "announcement", _("School announcements")
+    PICKUP = "pickup", _("Pick-up notices")
+    LOANS = "loans", _("Borrowed toys and costumes")
+    EVENTS = "events", _("Events and volunteering")
+    PLEDGES = "pledges", _("Contributions and pledges")
+    HEALTH = "health", _("Health and growth")
+    HONOUR_ROLL = "honour_roll", _("Honour roll and thanks")
+    ACCOUNT = "account", _("Your account")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class SmsChoice(models.TextChoices):
+    OFF = "off", _("Never")
+    URGENT = "urgent", _("Only when urgent")
+    ALL = "all", _("Always")
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("At once, one e-mail per notice")
+    DAILY = "daily", _("One e-mail a day")
+    WEEKLY = "weekly", _("One e-mail a week")
+
+
+# Text messages cost the family attention (and the school money): only what
+# cannot wait goes by SMS unless the person asks for more.
+DEFAULT_SMS = {Category.ANNOUNCEMENT: SmsChoice.URGENT, Category.PICKUP: SmsChoice.ALL}
+
+
+def default_channels() -> dict[str, dict]:
+    return {
+        category.value: {"email": True, "sms": DEFAULT_SMS.get(category, SmsChoice.OFF).value} for category in Category
+    }
+
+
+def local_zone() -> datetime.tzinfo:
+    return timezone.get_default_timezone()
+
+
+def safe_notice_url(url: str) -> bool:
+    """A notice links inside the portal only: a path, or an address on SITE_URL."""
+    if not url:
+        return True
+    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return True
+    site, target = urlparse(settings.SITE_URL), urlparse(url)
+    return target.scheme == site.scheme and target.netloc == site.netloc
+
+
+class Notice(models.Model):
+    """One message to one person, shown in the portal and sent on the channels they chose."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices", verbose_name=_("recipient")
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("school"),
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Whoever sends a notice names it (e.g. "activity:42:posted"), so that a
+    # retried job or a double click never tells the same person twice.
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "dedupe_key"], name="notice_unique_dedupe_key"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notice_recipient_newest"),
+            # The bell counts unread notices on every page: a small partial index.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notice_recipient_unread"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def absolute_url(self) -> str:
+        if self.url.startswith("/"):
+            return settings.SITE_URL + self.url
+        return self.url
+
+
+class Delivery(models.Model):
+    """A notice sent by e-mail or SMS: at most one per notice and channel."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+        GIVEN_UP = "given_up", _("Given up")
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notice"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    # Waits for the person's daily or weekly digest instead of going out alone.
+    digest = models.BooleanField(_("in the digest"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # Not sent before this moment: the end of quiet hours, or the next retry.
+    not_before = models.DateTimeField(_("not before"), default=timezone.now)
+    # Set when a worker takes the delivery; a claim older than the lease is
+    # presumed dead (the worker was killed) and may be taken again.
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "channel"], name="delivery_one_per_channel"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "not_before"], name="delivery_state_not_before"),
+            # The digest job looks only at e-mails waiting for a digest.
+            models.Index(fields=["notice"], condition=Q(state="queued", digest=True), name="delivery_digest_pending"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} · {self.notice}"
+
+    @property
+    def message_id(self) -> str:
+        """The same for every attempt, so that a receiver can drop a duplicate."""
+        return f"<notice-{self.notice_id}.{self.channel}.{self.pk}@{mail_domain()}>"
+
+
+def mail_domain() -> str:
+    return urlparse(settings.SITE_URL).hostname or "localhost"
+
+
+class Preference(models.Model):
+    """How one person wants to be told; the row is made the first time they get a notice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    # {category: {"email": bool, "sms": "off" | "urgent" | "all"}}; a category
+    # missing here (a new one) gets the defaults.
+    channels = models.JSONField(_("channels"), default=default_channels, blank=True)
+    frequency = models.CharField(
+        _("e-mail frequency"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY
+    )
+    digest_time = models.TimeField(_("digest time"), default=datetime.time(18, 0))
+    digest_weekday = models.PositiveSmallIntegerField(_("weekly digest day"), choices=list(WEEKDAYS.items()), default=6)
+    quiet_start = models.TimeField(_("quiet hours start"), default=datetime.time(21, 0))
+    quiet_end = models.TimeField(_("quiet hours end"), default=datetime.time(6, 30))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.CheckConstraint(condition=~Q(quiet_start=F("quiet_end")), name="preference_quiet_hours_not_empty"),
+            models.CheckConstraint(condition=Q(digest_weekday__lte=6), name="preference_weekday_valid"),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    def choice_for(self, category: str) -> dict:
+        default = default_channels()[category]
+        stored = (self.channels or {}).get(category) or {}
+        return {
+            "email": bool(stored.get("email", default["email"])),
+            "sms": stored.get("sms") if stored.get("sms") in SmsChoice.values else default["sms"],
+        }
+
+    def channels_for(self, category: str, *, urgent: bool) -> list[str]:
+        """The channels besides the portal itself that this person chose for such a notice."""
+        choice = self.choice_for(category)
+        channels = []
+        if choice["email"]:
+            channels.append(Channel.EMAIL.value)
+        if choice["sms"] == SmsChoice.ALL or (choice["sms"] == SmsChoice.URGENT and urgent):
+            channels.append(Channel.SMS.value)
+        return channels
+
+    @property
+    def uses_digest(self) -> bool:
+        return self.frequency in (Frequency.DAILY, Frequency.WEEKLY)
+
+    def is_quiet_at(self, moment: datetime.datetime) -> bool:
+        at = timezone.localtime(moment, local_zone()).time()
+        start, end = self.quiet_start, self.quiet_end
+        if start < end:
+            return start <= at < end
+        return at >= start or at < end  # across midnight, as usual (21:00–06:30)
+
+    def after_quiet_hours(self, moment: datetime.datetime) -> datetime.datetime:
+        """The moment itself, or the end of the quiet hours it falls in."""
+        if not self.is_quiet_at(moment):
+            return moment
+        local = timezone.localtime(moment, local_zone())
+        day = local.date() if local.time() < self.quiet_end else local.date() + datetime.timedelta(days=1)
+        return datetime.datetime.combine(day, self.quiet_end, tzinfo=local_zone())
+
+    def digest_slot(self, now: datetime.datetime) -> datetime.datetime | None:
+        """The latest daily or weekly digest time at or before now (None without digests)."""
+        local = timezone.localtime(now, local_zone())
+        if self.frequency == Frequency.DAILY:
+            slot = datetime.datetime.combine(local.date(), self.digest_time, tzinfo=local_zone())
+            step = datetime.timedelta(days=1)
+        elif self.frequency == Frequency.WEEKLY:
+            day = local.date() - datetime.timedelta(days=(local.weekday() - self.digest_weekday) % 7)
+            slot = datetime.datetime.combine(day, self.digest_time, tzinfo=local_zone())
+            step = datetime.timedelta(days=7)
+        else:
+            return None
+        return slot - step if slot > local else slot
+
+    def digest_period_key(self, slot: datetime.datetime) -> str:
+        return f"{self.frequency}:{timezone.localtime(slot, local_zone()).date().isoformat()}"
+
+
+class DigestRun(models.Model):
+    """One digest e-mail for one person and period, claimed before it is sent so it never goes twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_digests", verbose_name=_("user")
+    )
+    period_key = models.CharField(_("period"), max_length=40)
+    slot_at = models.DateTimeField(_("digest time"))
+    claim_token = models.UUIDField(_("claim"), db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    notice_count = models.PositiveIntegerField(_("notices"), default=0)
+
+    class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        constraints = [models.UniqueConstraint(fields=["user", "period_key"], name="digest_once_per_period")]
+
+    def __str__(self):
+        return f"{self.user} · {self.period_key}"
+
+    @property
+    def message_id(self) -> str:
+        return f"<digest-{self.pk}@{mail_domain()}>"

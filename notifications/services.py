@@ -1,0 +1,622 @@
+"""Writes for notifications: send and fan out notices, deliver them, digests, reading, preferences.
+
+Texts are rendered in each recipient's language when the notice is made:
+callers pass translatable text (`gettext_lazy("… %(name)s …")`, a callable,
+or a plain string) plus a `context` dict for `%` formatting, never text
+already translated for the sender.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+
+from notifications import channels, policies, tasks
+from notifications.channels import DeliveryError, user_language
+from notifications.models import (
+    Category,
+    Channel,
+    Delivery,
+    DigestRun,
+    Frequency,
+    Notice,
+    Preference,
+    SmsChoice,
+    safe_notice_url,
+)
+from schools.models import School
+
+logger = logging.getLogger(__name__)
+
+State = Delivery.State
+Translatable = str | Promise | Callable[[], str]
+TITLE_MAX = Notice._meta.get_field("title").max_length
+
+
+# --- Rendering -----------------------------------------------------------------------------------
+
+
+def _render(text: Translatable, context: Mapping[str, Any] | None) -> str:
+    value = text() if callable(text) else str(text)
+    if context:
+        value = value % {key: str(v) if isinstance(v, Promise) else v for key, v in context.items()}
+    return value
+
+
+def text_render(*, text: Translatable, language: str, context: Mapping[str, Any] | None = None) -> str:
+    """The text in one language, with its `%(name)s` placeholders filled."""
+    with translation.override(language):
+        return _render(text, context)
+
+
+def _title(value: str) -> str:
+    return Truncator(" ".join(value.split())).chars(TITLE_MAX)
+
+
+def _check(*, category: str, url: str, dedupe_key: str) -> None:
+    if category not in Category.values:
+        raise ValueError(f"unknown notice category: {category!r}")
+    if not dedupe_key or len(dedupe_key) > Notice._meta.get_field("dedupe_key").max_length:
+        raise ValueError("a notice needs a dedupe key of at most 200 characters")
+    if not safe_notice_url(url):
+        raise ValueError(f"a notice links inside the portal only, not to {url!r}")
+
+
+# --- Creating notices ------------------------------------------------------------------------------
+
+
+def _deliveries_plan(*, notice: Notice, user, preference: Preference, now: datetime.datetime) -> list[Delivery]:
+    """The deliveries the person's choices ask for; none for a channel they have no address for."""
+    plan = []
+    for channel in preference.channels_for(notice.category, urgent=notice.urgent):
+        if channel == Channel.EMAIL and not user.email:
+            continue
+        # Only a number the person proved is theirs: a mistyped one would tell
+        # a stranger about a child.
+        if channel == Channel.SMS and not (user.phone and user.phone_verified):
+            continue
+        if channel == Channel.EMAIL and preference.uses_digest and not notice.urgent:
+            plan.append(Delivery(notice=notice, channel=channel, digest=True, not_before=now, created_at=now))
+        else:
+            # Urgent notices skip the digest, not the quiet hours: the night is
+            # the family's, and the end of quiet hours is still before school.
+            not_before = preference.after_quiet_hours(now)
+            plan.append(Delivery(notice=notice, channel=channel, not_before=not_before, created_at=now))
+    return plan
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    for delivery_id in delivery_ids:
+        try:
+            tasks.notify_deliver.delay(delivery_id)
+        except BrokerError:
+            # The notice is saved; the sweeper sends it when the broker is back.
+            logger.exception("could not queue delivery %s; the sweeper will", delivery_id)
+            return
+
+
+def _enqueue_on_commit(delivery_ids: list[int]) -> None:
+    if delivery_ids:
+        transaction.on_commit(partial(_enqueue, list(delivery_ids)))
+
+
+def _preference_ensure(*, user) -> Preference:
+    preference, _created = Preference.objects.get_or_create(user=user)
+    return preference
+
+
+def notice_send(
+    *,
+    recipient,
+    category: str,
+    title: Translatable,
+    body: Translatable,
+    url: str = "",
+    dedupe_key: str,
+    school: School | None = None,
+    urgent: bool = False,
+    context: Mapping[str, Any] | None = None,
+) -> Notice | None:
+    """Tell one person something once: None if they already got this dedupe key."""
+    _check(category=category, url=url, dedupe_key=dedupe_key)
+    if not recipient.is_active:
+        return None
+    language = user_language(recipient)
+    now = timezone.now()
+    with transaction.atomic():
+        if Notice.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
+            return None
+        preference = _preference_ensure(user=recipient)
+        try:
+            with transaction.atomic():
+                notice = Notice.objects.create(
+                    recipient=recipient,
+                    school=school,
+                    category=category,
+                    title=_title(text_render(text=title, language=language, context=context)),
+                    body=text_render(text=body, language=language, context=context),
+                    url=url,
+                    urgent=urgent,
+                    created_at=now,
+                    dedupe_key=dedupe_key,
+                )
+        except IntegrityError:
+            # Two senders raced with the same key; the other one won.
+            if Notice.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
+                return None
+            raise
+        deliveries = _deliveries_plan(notice=notice, user=recipient, preference=preference, now=now)
+        for delivery in deliveries:
+            delivery.save()
+        _enqueue_on_commit([d.pk for d in deliveries if not d.digest and d.not_before <= now])
+    return notice
+
+
+def notice_fan_out(
+    *,
+    recipient_ids: Iterable[int],
+    category: str,
+    title: Translatable,
+    body: Translatable,
+    url: str = "",
+    dedupe_key: str,
+    school: School | None = None,
+    urgent: bool = False,
+    context: Mapping[str, Any] | None = None,
+) -> int:
+    """Send one notice to many people, one task per NOTIFY_BATCH_SIZE of them; returns the number of tasks."""
+    _check(category=category, url=url, dedupe_key=dedupe_key)
+    # Rendered once per language here, so that the tasks carry plain text
+    # (a lazy string cannot travel through the broker).
+    titles = {code: _title(text_render(text=title, language=code, context=context)) for code, _n in settings.LANGUAGES}
+    bodies = {code: text_render(text=body, language=code, context=context) for code, _n in settings.LANGUAGES}
+    ids = sorted({int(pk) for pk in recipient_ids})
+    size = max(1, settings.NOTIFY_BATCH_SIZE)
+    batches = [ids[start : start + size] for start in range(0, len(ids), size)]
+    for batch in batches:
+        transaction.on_commit(
+            partial(
+                tasks.notify_fan_out_batch.delay,
+                recipient_ids=batch,
+                category=category,
+                titles=titles,
+                bodies=bodies,
+                url=url,
+                dedupe_key=dedupe_key,
+                school_id=school.pk if school else None,
+                urgent=urgent,
+            )
+        )
+    return len(batches)
+
+
+def _preferences_ensure(*, user_ids: list[int]) -> dict[int, Preference]:
+    found = {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids)}
+    missing = [pk for pk in user_ids if pk not in found]
+    if missing:
+        Preference.objects.bulk_create([Preference(user_id=pk) for pk in missing], ignore_conflicts=True)
+        found.update({p.user_id: p for p in Preference.objects.filter(user_id__in=missing)})
+    return found
+
+
+def notices_send_batch(
+    *,
+    recipient_ids: list[int],
+    category: str,
+    titles: Mapping[str, str],
+    bodies: Mapping[str, str],
+    url: str,
+    dedupe_key: str,
+    school_id: int | None,
+    urgent: bool,
+) -> int:
+    """One batch of a fan-out, in a fixed number of queries; returns the number of new notices."""
+    _check(category=category, url=url, dedupe_key=dedupe_key)
+    now = timezone.now()
+    fallback = settings.LANGUAGE_CODE
+    with transaction.atomic():
+        already = set(
+            Notice.objects.filter(recipient_id__in=recipient_ids, dedupe_key=dedupe_key).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        users = {
+            user.pk: user
+            for user in get_user_model()
+            .objects.filter(pk__in=recipient_ids, is_active=True)
+            .exclude(pk__in=already)
+            .only("pk", "email", "phone", "phone_verified", "language")
+        }
+        if not users:
+            return 0
+        preferences = _preferences_ensure(user_ids=list(users))
+        new = []
+        for user in users.values():
+            language = user_language(user)
+            new.append(
+                Notice(
+                    recipient_id=user.pk,
+                    school_id=school_id,
+                    category=category,
+                    title=titles.get(language) or titles[fallback],
+                    body=bodies.get(language) or bodies[fallback],
+                    url=url,
+                    urgent=urgent,
+                    created_at=now,
+                    dedupe_key=dedupe_key,
+                )
+            )
+        Notice.objects.bulk_create(new, ignore_conflicts=True)
+        # Read back only what this batch made: a copy of the same batch running
+        # at the same time (a redelivered task) inserted its rows with another
+        # created_at, and its own deliveries.
+        notices = list(Notice.objects.filter(recipient_id__in=list(users), dedupe_key=dedupe_key, created_at=now))
+        plan = [
+            delivery
+            for notice in notices
+            for delivery in _deliveries_plan(
+                notice=notice, user=users[notice.recipient_id], preference=preferences[notice.recipient_id], now=now
+            )
+        ]
+        Delivery.objects.bulk_create(plan, ignore_conflicts=True)
+        due = Delivery.objects.filter(
+            notice__in=[n.pk for n in notices], digest=False, state=State.QUEUED, not_before__lte=now
+        ).values_list("pk", flat=True)
+        _enqueue_on_commit(list(due))
+    return len(notices)
+
+
+# --- Delivering ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    state: str  # sent, failed, given_up, or skipped (someone else has it, or nothing to do)
+    retry_in: int | None = None
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try: doubling from NOTIFY_RETRY_BASE_SECONDS, capped."""
+    delay = settings.NOTIFY_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
+    return min(delay, settings.NOTIFY_RETRY_MAX_SECONDS)
+
+
+def _lease_start(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
+
+
+def delivery_claim(*, delivery_id: int, now: datetime.datetime | None = None) -> Delivery | None:
+    """Take a delivery for this worker, or None if it is not due or someone else holds it."""
+    now = now or timezone.now()
+    # One conditional UPDATE: of two workers holding the same task, one wins.
+    # A claim older than the lease belongs to a worker that died mid-send.
+    claimed = (
+        Delivery.objects.filter(pk=delivery_id, digest=False, attempts__lt=settings.NOTIFY_MAX_ATTEMPTS)
+        .filter(
+            Q(state__in=[State.QUEUED, State.FAILED], not_before__lte=now)
+            | Q(state=State.SENDING, claimed_at__lt=_lease_start(now))
+        )
+        .update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return Delivery.objects.select_related("notice__recipient", "notice__school").get(pk=delivery_id)
+
+
+def _still_ours(delivery: Delivery) -> QuerySet[Delivery]:
+    """The delivery, if no other worker took it over since this one claimed it."""
+    return Delivery.objects.filter(
+        pk=delivery.pk, state=State.SENDING, claimed_at=delivery.claimed_at, attempts=delivery.attempts
+    )
+
+
+def _error_text(exc: Exception) -> str:
+    return (str(exc) or exc.__class__.__name__)[:2000]
+
+
+def delivery_send(*, delivery_id: int) -> DeliveryOutcome:
+    """Claim one delivery, send it through its channel, and record the result."""
+    delivery = delivery_claim(delivery_id=delivery_id)
+    if delivery is None:
+        return DeliveryOutcome("skipped")
+    try:
+        channels.deliver(delivery)
+    except DeliveryError as exc:
+        error = _error_text(exc)
+        if exc.permanent or delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+            _still_ours(delivery).update(state=State.GIVEN_UP, last_error=error, claimed_at=None)
+            logger.warning("delivery %s given up after %s attempts: %s", delivery.pk, delivery.attempts, error)
+            return DeliveryOutcome(State.GIVEN_UP)
+        delay = retry_delay(delivery.attempts)
+        _still_ours(delivery).update(
+            state=State.FAILED,
+            last_error=error,
+            claimed_at=None,
+            not_before=timezone.now() + datetime.timedelta(seconds=delay),
+        )
+        logger.info("delivery %s failed (attempt %s), retry in %s s: %s", delivery.pk, delivery.attempts, delay, error)
+        return DeliveryOutcome(State.FAILED, retry_in=delay)
+    if not _still_ours(delivery).update(state=State.SENT, sent_at=timezone.now()):
+        # Our lease ran out and another worker took it over: it was sent twice,
+        # with the same Message-ID, which the receiving side can drop.
+        logger.warning("delivery %s was taken over after its lease ran out", delivery.pk)
+    return DeliveryOutcome(State.SENT)
+
+
+def deliveries_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Queue again what is due and was not (quiet hours over, lost retries, dead workers); returns how many."""
+    now = now or timezone.now()
+    lease_start = _lease_start(now)
+    # A worker died during the last attempt allowed.
+    Delivery.objects.filter(
+        state=State.SENDING, claimed_at__lt=lease_start, attempts__gte=settings.NOTIFY_MAX_ATTEMPTS
+    ).update(state=State.GIVEN_UP, last_error="The worker stopped during the last attempt.", claimed_at=None)
+    # A digest job died: its notices wait for the next digest.
+    Delivery.objects.filter(state=State.SENDING, digest=True, claimed_at__lt=lease_start).update(
+        state=State.QUEUED, claimed_at=None
+    )
+    # The grace period leaves alone what was queued a moment ago and is
+    # already on its way through the broker.
+    settled = now - datetime.timedelta(seconds=settings.NOTIFY_SWEEP_GRACE_SECONDS)
+    due = list(
+        Delivery.objects.filter(digest=False)
+        .filter(
+            Q(state__in=[State.QUEUED, State.FAILED], not_before__lte=settled)
+            | Q(state=State.SENDING, claimed_at__lt=lease_start)
+        )
+        .order_by("not_before")
+        .values_list("pk", flat=True)[: settings.NOTIFY_SWEEP_LIMIT]
+    )
+    _enqueue(due)
+    return len(due)
+
+
+def deliveries_retry(*, deliveries: QuerySet[Delivery], by) -> int:
+    """Queue failed or given-up deliveries again with a fresh count of attempts (the admin's retry)."""
+    allowed = [d.pk for d in deliveries.select_related("notice") if policies.can_retry_delivery(by, d)]
+    now = timezone.now()
+    with transaction.atomic():
+        retried = Delivery.objects.filter(pk__in=allowed, state__in=[State.FAILED, State.GIVEN_UP])
+        ids = list(retried.filter(digest=False).values_list("pk", flat=True))
+        count = retried.update(state=State.QUEUED, attempts=0, not_before=now, claimed_at=None)
+        _enqueue_on_commit(ids)
+    return count
+
+
+# --- Digests ---------------------------------------------------------------------------------------
+
+
+def digests_send(*, now: datetime.datetime | None = None) -> int:
+    """Send every digest that is due, a batch of people at a time; returns the number of e-mails."""
+    now = now or timezone.now()
+    sent, after = 0, 0
+    while True:
+        pending = list(
+            Delivery.objects.filter(state=State.QUEUED, digest=True, notice__recipient_id__gt=after)
+            .values("notice__recipient_id")
+            .annotate(oldest=Min("not_before"))
+            .order_by("notice__recipient_id")[: settings.NOTIFY_DIGEST_BATCH_SIZE]
+        )
+        if not pending:
+            return sent
+        after = pending[-1]["notice__recipient_id"]
+        sent += _digest_batch_send(oldest={row["notice__recipient_id"]: row["oldest"] for row in pending}, now=now)
+
+
+def _digest_batch_send(*, oldest: dict[int, datetime.datetime], now: datetime.datetime) -> int:
+    """Digests for one batch of people, in the same few queries whatever the batch size."""
+    due = []
+    for preference in Preference.objects.filter(user_id__in=list(oldest)).select_related("user"):
+        slot = preference.digest_slot(now)
+        if slot is None or preference.is_quiet_at(now) or oldest[preference.user_id] > slot:
+            continue
+        due.append((preference, slot))
+    if not due:
+        return 0
+
+    # Claim (person, period) before sending: a second job, or this one run
+    # again, finds the row taken and sends nothing.
+    token = uuid.uuid4()
+    DigestRun.objects.bulk_create(
+        [
+            DigestRun(
+                user_id=p.user_id,
+                period_key=p.digest_period_key(slot),
+                slot_at=slot,
+                claim_token=token,
+                created_at=now,
+            )
+            for p, slot in due
+        ],
+        ignore_conflicts=True,
+    )
+    runs = {run.user_id: run for run in DigestRun.objects.filter(claim_token=token)}
+    if not runs:
+        return 0
+    in_this_digest = DigestRun.objects.filter(
+        claim_token=token, user_id=OuterRef("notice__recipient_id"), slot_at__gte=OuterRef("not_before")
+    )
+    Delivery.objects.filter(state=State.QUEUED, digest=True).filter(Exists(in_this_digest)).update(
+        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    claimed = defaultdict(list)
+    for delivery in (
+        Delivery.objects.filter(state=State.SENDING, digest=True, claimed_at=now, notice__recipient_id__in=list(runs))
+        .select_related("notice__school")
+        .order_by("notice__created_at", "notice_id")
+    ):
+        claimed[delivery.notice.recipient_id].append(delivery)
+
+    users = {p.user_id: p.user for p, _slot in due}
+    sent_ids, counts, empty, failures = [], {}, [], []
+    connection = get_connection()
+    try:
+        for user_id, run in runs.items():
+            deliveries = claimed.get(user_id)
+            if not deliveries:
+                empty.append(run.pk)
+                continue
+            user = users[user_id]
+            try:
+                if not user.email:
+                    raise DeliveryError("the person has no e-mail address any more", permanent=True)
+                message = channels.digest_email(user=user, run=run, notices=[d.notice for d in deliveries])
+                message.connection = connection
+                message.send()
+            except Exception as exc:  # one person's failure must not stop the others' digests
+                failures.append((run, deliveries, exc))
+            else:
+                sent_ids += [d.pk for d in deliveries]
+                counts[run.pk] = len(deliveries)
+    finally:
+        connection.close()
+
+    sent_at = timezone.now()
+    if sent_ids:
+        Delivery.objects.filter(pk__in=sent_ids, state=State.SENDING, claimed_at=now).update(
+            state=State.SENT, sent_at=sent_at
+        )
+        DigestRun.objects.filter(pk__in=list(counts)).update(
+            sent_at=sent_at, notice_count=Case(*[When(pk=pk, then=Value(n)) for pk, n in counts.items()])
+        )
+    if empty:
+        DigestRun.objects.filter(pk__in=empty).delete()
+    for run, deliveries, exc in failures:
+        _digest_failed(run=run, deliveries=deliveries, exc=exc, claimed_at=now)
+    return len(counts)
+
+
+def _digest_failed(*, run: DigestRun, deliveries: list[Delivery], exc: Exception, claimed_at) -> None:
+    error = _error_text(exc)
+    permanent = getattr(exc, "permanent", False)
+    give_up = Q(attempts__gte=settings.NOTIFY_MAX_ATTEMPTS) | Q(pk__in=[d.pk for d in deliveries] if permanent else [])
+    Delivery.objects.filter(pk__in=[d.pk for d in deliveries], state=State.SENDING, claimed_at=claimed_at).update(
+        state=Case(When(give_up, then=Value(State.GIVEN_UP)), default=Value(State.QUEUED)),
+        last_error=error,
+        claimed_at=None,
+    )
+    # Without its run the period is tried again by the next digest job.
+    run.delete()
+    logger.warning("digest for user %s failed: %s", run.user_id, error)
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def notice_mark_read(*, notice: Notice, user) -> bool:
+    """Mark one of the person's own notices read; False if it already was."""
+    if not policies.can_read_notice(user, notice):
+        raise PermissionDenied
+    now = timezone.now()
+    updated = Notice.objects.filter(pk=notice.pk, recipient=user, read_at__isnull=True).update(read_at=now)
+    if updated:
+        notice.read_at = now
+    return bool(updated)
+
+
+def notices_mark_all_read(*, user) -> int:
+    """Mark every unread notice of the person read; returns how many."""
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- Preferences --------------------------------------------------------------------------------
+
+
+def _preference_errors(
+    *, channels: Mapping[str, Mapping], frequency: str, digest_weekday: int, quiet_start, quiet_end, language: str
+) -> list[str]:
+    errors = []
+    unknown = sorted(set(channels) - set(Category.values))
+    if unknown:
+        errors.append(_("Unknown category: %(names)s.") % {"names": ", ".join(unknown)})
+    if any(choice.get("sms", SmsChoice.OFF) not in SmsChoice.values for choice in channels.values()):
+        errors.append(_("Choose when to get text messages: never, only when urgent, or always."))
+    if frequency not in Frequency.values:
+        errors.append(_("Choose how often to get e-mails."))
+    if not isinstance(digest_weekday, int) or not 0 <= digest_weekday <= 6:
+        errors.append(_("Choose a day of the week for the weekly e-mail."))
+    if quiet_start == quiet_end:
+        errors.append(_("Quiet hours must start and end at different times."))
+    if language not in dict(settings.LANGUAGES):
+        errors.append(_("Choose a language."))
+    return errors
+
+
+@transaction.atomic
+def preference_update(
+    *,
+    user,
+    channels: Mapping[str, Mapping[str, Any]],
+    frequency: str,
+    digest_time: datetime.time,
+    digest_weekday: int,
+    quiet_start: datetime.time,
+    quiet_end: datetime.time,
+    language: str,
+) -> Preference:
+    """Save how the person wants to be told; what is still waiting follows the new choices."""
+    errors = _preference_errors(
+        channels=channels,
+        frequency=frequency,
+        digest_weekday=digest_weekday,
+        quiet_start=quiet_start,
+        quiet_end=quiet_end,
+        language=language,
+    )
+    if errors:
+        raise ValidationError(errors)
+    preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
+    preference.channels = {
+        category: {"email": bool(choice.get("email")), "sms": choice.get("sms", SmsChoice.OFF)}
+        for category, choice in {**preference.channels, **channels}.items()
+        if category in Category.values
+    }
+    preference.frequency = frequency
+    preference.digest_time = digest_time
+    preference.digest_weekday = digest_weekday
+    preference.quiet_start = quiet_start
+    preference.quiet_end = quiet_end
+    preference.save()
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+    waiting = Delivery.objects.filter(notice__recipient=user, state__in=[State.QUEUED, State.FAILED])
+    # A channel switched off stops what has not gone out yet.
+    switched_off = Q(pk__in=[])
+    for category in Category.values:
+        choice = preference.choice_for(category)
+        if not choice["email"]:
+            switched_off |= Q(notice__category=category, channel=Channel.EMAIL)
+        if choice["sms"] == SmsChoice.OFF:
+            switched_off |= Q(notice__category=category, channel=Channel.SMS)
+        elif choice["sms"] == SmsChoice.URGENT:
+            switched_off |= Q(notice__category=category, channel=Channel.SMS, notice__urgent=False)
+    waiting.filter(switched_off).delete()
+    # No digest any more: what waited for one goes out on its own.
+    if not preference.uses_digest:
+        now = timezone.now()
+        not_before = preference.after_quiet_hours(now)
+        ids = list(waiting.filter(digest=True).values_list("pk", flat=True))
+        Delivery.objects.filter(pk__in=ids).update(digest=False, not_before=not_before)
+        if not_before <= now:
+            _enqueue_on_commit(ids)
+    return preference
