@@ -345,7 +345,7 @@ def table(report: dict) -> str:
             ratios = page["rounds_ratio_to_healthz"]
             spread = f"{min(ratios):.2f}–{max(ratios):.2f}"
             lines.append(
-                f"| {run['schools']} | `{page['path']}` | {load['requests']} | {load['req_per_s']:.0f} "
+                f"| {run['rows']['schools']} | `{page['path']}` | {load['requests']} | {load['req_per_s']:.0f} "
                 f"| {load['p50_ms']:.1f} | {load['p95_ms']:.1f} | {page['ratio_to_healthz']:.2f} ({spread}) "
                 f"| {page['queries']} | {page['db_ms']:.1f} | {page['render_ms']:.1f} "
                 f"| {page['html_bytes'] / 1024:.1f} |"
@@ -358,7 +358,8 @@ def main(argv=None) -> int:
     # Let `kill <pid>` of this script run the clean-up below, like Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    now = datetime.datetime.now(datetime.UTC)
+    stamp = now.strftime("%Y%m%d-%H%M%S")
     database_url = f"{args.postgres.rstrip('/')}/{args.database}"
     started = time.monotonic()
     ensure_database(args.postgres, args.database, fresh=args.fresh)
@@ -375,7 +376,7 @@ def main(argv=None) -> int:
         from django.db import connection
 
         report = {
-            "started_at": datetime.datetime.now().isoformat(timespec="seconds"),
+            "started_at": now.isoformat(timespec="seconds"),
             "command": " ".join([".venv/bin/python", "bench/run_http.py", *sys.argv[1:]]),
             "machine": machine(),
             "settings": {
@@ -400,6 +401,12 @@ def main(argv=None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")  # so that autovacuum does not start during the measurement
             run = {"schools": schools, "rows": data_size(), "seed_seconds": seed_seconds, "pages": []}
+            if run["rows"]["schools"] > schools:
+                print(
+                    f"  The database already holds {run['rows']['schools']} schools, more than {schools}: "
+                    "these figures are for that size (use --fresh to start from an empty database).",
+                    flush=True,
+                )
             targets = pages()
             profiles = [profile(page) for page in targets]
             connection.close()
