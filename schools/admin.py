@@ -5,11 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from coordination.lib.tenancy import SchoolScopedAdmin, SchoolScopedInline
 from schools import services
 from schools.models import (
+    Announcement,
+    AnnouncementReceipt,
     Child,
     Classroom,
     District,
     DistrictOfficer,
     Enrolment,
+    PickupNotice,
     PickupPerson,
     School,
     SchoolYear,
@@ -173,3 +176,63 @@ class PickupPersonAdmin(SchoolScopedAdmin):
     list_display = ["full_name", "relationship", "child", "can_pick_up", "is_emergency_contact"]
     search_fields = ["full_name", "child__full_name"]
     raw_id_fields = ["child", "added_by"]
+
+
+class ReadOnlyScopedAdmin(SchoolScopedAdmin):
+    """Records of what families did: a principal reads them for their school, nobody edits them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(SchoolScopedAdmin):
+    """Posting happens on the portal (which checks the audience and tells families); here the text can be fixed."""
+
+    list_display = ["title", "kind", "audience", "school", "created_by", "published_at", "requires_acknowledgement"]
+    list_filter = ["kind", "audience", "requires_acknowledgement", "urgent"]
+    search_fields = ["title", "body"]
+    list_select_related = ["school", "created_by"]
+    fields = [
+        "school",
+        "title",
+        "body",
+        "kind",
+        "audience",
+        "classes",
+        "requires_acknowledgement",
+        "urgent",
+        "created_by",
+        "created_at",
+        "published_at",
+    ]
+    readonly_fields = ["school", "audience", "classes", "urgent", "created_by", "created_at", "published_at"]
+
+    @admin.display(description=_("classes"))
+    def classes(self, obj):
+        return ", ".join(c.name for c in obj.classrooms.all()) if obj and not obj.is_school_wide else ""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnnouncementReceipt)
+class AnnouncementReceiptAdmin(ReadOnlyScopedAdmin):
+    list_display = ["announcement", "guardian", "read_at", "acknowledged_at"]
+    search_fields = ["announcement__title", "guardian__full_name", "guardian__email"]
+    list_select_related = ["announcement", "guardian"]
+
+
+@admin.register(PickupNotice)
+class PickupNoticeAdmin(ReadOnlyScopedAdmin):
+    list_display = ["date", "child", "classroom", "kind", "time", "sent_by", "cancelled_at"]
+    list_filter = ["kind", "date"]
+    search_fields = ["child__full_name", "sent_by__full_name"]
+    list_select_related = ["child", "classroom", "sent_by"]
+    date_hierarchy = "date"

@@ -82,6 +82,26 @@ def _parent_delivery(w: World):
     return Delivery.objects.create(notice=_parent_notice(w), channel="email", state="given_up", last_error="550")
 
 
+def _announcement(w: World, **extra):
+    """Posted by the teacher to the parent's child's class (Lá 1), asking for acknowledgement."""
+    from tests.schools.makers import announcement_make
+
+    return announcement_make(school=w.school, by=w.teacher, classrooms=[w.classroom], **extra)
+
+
+def _announcement_receipt(w: World):
+    from schools.models import AnnouncementReceipt
+
+    return AnnouncementReceipt.objects.create(school=w.school, announcement=_announcement(w), guardian=w.parent)
+
+
+def _pickup_notice(w: World):
+    """Sent today by the parent for their child in the teacher's class."""
+    from tests.schools.makers import pickup_notice_make
+
+    return pickup_notice_make(child=w.child, by=w.parent)
+
+
 OUT = "admin-login"
 
 
@@ -136,6 +156,47 @@ MATRIX: dict[str, Entry] = {
         method="post",
     ),
     "districts/<slug:slug>/": Entry(lambda w: f"/districts/{w.school.district.slug}/", DISTRICT_ONLY),
+    # --- announcements: the families they are for, their author, the school's leaders, the classes' teachers
+    "announcements/": Entry("/announcements/", SIGNED_IN_200),
+    "announcements/<int:announcement_id>/": Entry(
+        lambda w: f"/announcements/{_announcement(w).pk}/",
+        answers("login  200    404     200     404     200    404      404    404     404"),
+    ),
+    "announcements/<int:announcement_id>/acknowledge/": Entry(
+        lambda w: f"/announcements/{_announcement(w).pk}/acknowledge/",
+        answers("login  redirect 404   404     404     404    404      404    404     404"),
+        method="post",
+    ),
+    "announcements/<int:announcement_id>/publish/": Entry(
+        lambda w: f"/announcements/{_announcement(w, published=False).pk}/publish/",
+        answers("login  404    404     redirect 404    redirect 404     404    404     404"),
+        method="post",
+    ),
+    "announcements/<int:announcement_id>/receipts/": Entry(
+        lambda w: f"/announcements/{_announcement(w).pk}/receipts/", CLASS_VIEWERS
+    ),
+    "schools/<slug:slug>/announcements/": Entry(
+        lambda w: f"/schools/{w.school.slug}/announcements/",
+        answers("login  404    404     200     200     200    404      404    404     404"),
+    ),
+    "schools/<slug:slug>/announcements/new/": Entry(
+        lambda w: f"/schools/{w.school.slug}/announcements/new/",
+        answers("login  404    404     200     200     200    404      404    404     404"),
+    ),
+    # --- pick-up notices: a guardian for their own child; the class teachers and leaders read them
+    "children/<int:child_id>/pickup-notices/": Entry(child_url("pickup-notices/"), GUARDIAN_ONLY),
+    "pickup-notices/<int:notice_id>/cancel/": Entry(
+        lambda w: f"/pickup-notices/{_pickup_notice(w).pk}/cancel/",
+        answers("login  redirect 404   404     404     404    404      404    404     404"),
+        method="post",
+    ),
+    "pickup-notices/today/": Entry(
+        "/pickup-notices/today/",
+        answers("login  403    403     200     200     200    200      403    403     403"),
+    ),
+    "classes/<int:classroom_id>/pickup-notices/": Entry(
+        lambda w: f"/classes/{w.classroom.pk}/pickup-notices/", CLASS_VIEWERS
+    ),
     # --- notifications: each person's own notices and choices, nobody else's
     "notifications/": Entry("/notifications/", SIGNED_IN_200),
     "notifications/<int:notice_id>/read/": Entry(
@@ -252,6 +313,9 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
     "parents/guardianship": (SCOPED, lambda w: w.child.guardianships.first()),
     "parents/invitationcode": (SCOPED_NO_ADD, lambda w: w.invitation),
     "parents/consentrecord": (READ_ONLY, lambda w: f.ConsentFactory(child=w.child, guardian=w.parent)),
+    "schools/announcement": (SCOPED_NO_ADD, _announcement),
+    "schools/announcementreceipt": (READ_ONLY, _announcement_receipt),
+    "schools/pickupnotice": (READ_ONLY, _pickup_notice),
     "notifications/notice": (READ_ONLY, _parent_notice),
     "notifications/delivery": (READ_ONLY, _parent_delivery),
 }

@@ -18,19 +18,22 @@ from django.utils import timezone
 from parents.consent_texts import CONSENT_TEXTS
 from parents.models import ConsentPurpose, ConsentRecord, Guardianship, InvitationCode, Relationship
 from parents.services import CODE_ALPHABET, CODE_LENGTH
-from schools import demo
+from schools import demo, services
 from schools.models import (
     LEADER_ROLES,
+    Announcement,
     Child,
     Classroom,
     District,
     DistrictOfficer,
     Enrolment,
+    PickupNotice,
     PickupPerson,
     School,
     SchoolYear,
     StaffMembership,
     StaffRole,
+    school_today,
 )
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -218,6 +221,8 @@ class Command(BaseCommand):
             self.families_sao_mai(sao_mai, rooms, principal)
         if not Child.objects.filter(school=hoa_sen).exists():
             self.families_hoa_sen(hoa_sen, hoa_sen_rooms, hoa_sen_principal)
+        self.announcement_sao_mai(sao_mai, principal)
+        self.pickup_notices_la1(rooms["Lá 1"][0])
 
     def families_sao_mai(self, school, rooms, principal):
         la1, choi1, mam1 = rooms["Lá 1"][0], rooms["Chồi 1"][0], rooms["Mầm 1"][0]
@@ -285,3 +290,71 @@ class Command(BaseCommand):
                     self.guardian_of(kid, mother, Relationship.MOTHER)
                 else:
                     self.invitation(kid, principal)
+
+    # The pick-up time changes next week and the school wants every family to confirm it.
+    PICKUP_ANNOUNCEMENT_TITLE = "Giờ đón trẻ mới từ thứ Hai tuần sau"
+    PICKUP_ANNOUNCEMENT_BODY = (
+        "Kính gửi quý phụ huynh,\n\n"
+        "Từ thứ Hai tuần sau, nhà trường trả trẻ từ 16 giờ 15 đến 17 giờ 15 (sớm hơn 15 phút so với hiện nay) "
+        "để các cô có thời gian vệ sinh lớp học. Phụ huynh cần đón muộn xin báo trước cho giáo viên chủ nhiệm "
+        "qua mục “Báo đón trẻ” trên cổng thông tin.\n\n"
+        "Trân trọng cảm ơn quý phụ huynh."
+    )
+
+    def announcement_sao_mai(self, school, principal):
+        if Announcement.objects.filter(school=school, title=self.PICKUP_ANNOUNCEMENT_TITLE).exists():
+            return
+        announcement = services.announcement_post(
+            school=school,
+            by=principal,
+            title=self.PICKUP_ANNOUNCEMENT_TITLE,
+            body=self.PICKUP_ANNOUNCEMENT_BODY,
+            kind=Announcement.Kind.PICKUP_TIME,
+            requires_acknowledgement=True,
+        )
+        # Some families have already opened it, most of those confirmed; the demo parent has not yet.
+        guardians = (
+            self.User.objects.filter(guardianships__school=school)
+            .exclude(email="parent@saomai.test")
+            .distinct()
+            .order_by("pk")
+        )
+        for guardian in guardians:
+            if self.rng.random() < 0.55:
+                services.announcement_mark_read(announcement=announcement, guardian=guardian)
+                if self.rng.random() < 0.8:
+                    services.announcement_acknowledge(announcement=announcement, guardian=guardian)
+
+    def pickup_notices_la1(self, la1):
+        """Two families of Lá 1 have told the teacher about today's pick-up (once per day, however often run)."""
+        today = school_today()
+        parent = self.User.objects.get(email="parent@saomai.test")
+        khoi = Child.objects.get(classroom=la1, full_name="Nguyễn Minh Khôi")
+        grandfather = PickupPerson.objects.filter(child=khoi, can_pick_up=True, relationship="Ông ngoại").first()
+        if grandfather and not PickupNotice.objects.filter(child=khoi, date=today, sent_by=parent).exists():
+            services.pickup_notice_send(
+                child=khoi,
+                by=parent,
+                kind=PickupNotice.Kind.OTHER_PERSON,
+                date=today,
+                time=datetime.time(16, 45),
+                reason="Mẹ đi công tác, ông ngoại đón cháu giúp.",
+                pickup_person=grandfather,
+            )
+        other = (
+            Guardianship.objects.filter(child__classroom=la1)
+            .exclude(guardian=parent)
+            .exclude(child=khoi)
+            .select_related("guardian", "child")
+            .order_by("pk")
+            .first()
+        )
+        if other and not PickupNotice.objects.filter(child=other.child, date=today, sent_by=other.guardian).exists():
+            services.pickup_notice_send(
+                child=other.child,
+                by=other.guardian,
+                kind=PickupNotice.Kind.LATE,
+                date=today,
+                time=datetime.time(17, 30),
+                reason="Bố mẹ tan ca muộn, xin cô trông cháu thêm một lúc.",
+            )
