@@ -36,6 +36,7 @@ messages: setup
 
 bench: setup
 	$(PY) bench/run_http.py
+	$(PY) bench/notify_fanout.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
