@@ -12,8 +12,8 @@ class (`other_class_child`, the one with the invitation code).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
@@ -21,37 +21,30 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests import factories as f
 from tests.conftest import PERSONAS, World
+from tests.matrix_kit import (
+    ADMIN_VIEW_SUFFIXES,
+    ALL_REDIRECT,
+    ANON_200_ELSE_REDIRECT,
+    CHILD_VIEWERS,
+    CLASS_VIEWERS,
+    DISTRICT_ONLY,
+    EVERYONE_200,
+    GUARDIAN_ONLY,
+    LOGIN_ELSE_REDIRECT,
+    READ_ONLY,
+    REDIRECTED,
+    SCHOOL_LEADERS,
+    SCOPED,
+    SCOPED_NO_ADD,
+    SIGNED_IN_200,
+    SUPERUSER_ONLY,
+    TEACHERS_ONLY,
+    Entry,
+    admin_answers,
+    answers,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Entry:
-    path: Callable[[World], str] | str
-    expect: tuple  # one answer per persona, in PERSONAS order
-    method: str = "get"
-    data: Callable[[World], dict] | None = None
-
-
-def answers(spec: str) -> tuple:
-    values = tuple(int(v) if v.isdigit() else v for v in spec.split())
-    assert len(values) == len(PERSONAS), spec
-    return values
-
-
-#                         anon   parent other_p teacher other_t princ. other_pr nurse  account district
-EVERYONE_200 = answers("200    200    200     200     200     200    200      200    200     200")
-SIGNED_IN_200 = answers("login  200    200     200     200     200    200      200    200     200")
-GUARDIAN_ONLY = answers("login  200    404     404     404     404    404      404    404     404")
-CHILD_VIEWERS = answers("login  200    404     200     404     200    404      200    404     404")
-CLASS_VIEWERS = answers("login  404    404     200     404     200    404      404    404     404")
-SCHOOL_LEADERS = answers("login 404    404     404     404     200    404      404    404     404")
-DISTRICT_ONLY = answers("login  404    404     404     404     404    404      404    404     200")
-TEACHERS_ONLY = answers("login  403    403     200     200     403    403      403    403     403")
-REDIRECTED = answers("200    redirect redirect redirect redirect redirect redirect redirect redirect redirect")
-ALL_REDIRECT = answers("redirect redirect redirect redirect redirect redirect redirect redirect redirect redirect")
-ANON_200_ELSE_REDIRECT = answers("200 redirect redirect redirect redirect redirect redirect redirect redirect redirect")
-LOGIN_ELSE_REDIRECT = answers("login redirect redirect redirect redirect redirect redirect redirect redirect redirect")
 
 
 def child_url(suffix: str = "") -> Callable[[World], str]:
@@ -100,14 +93,6 @@ def _pickup_notice(w: World):
     from tests.schools.makers import pickup_notice_make
 
     return pickup_notice_make(child=w.child, by=w.parent)
-
-
-OUT = "admin-login"
-
-
-def admin_answers(principal, other_principal) -> tuple:
-    """Everyone but the two principals is sent to the admin's sign-in, which refuses them."""
-    return (OUT, OUT, OUT, OUT, OUT, principal, other_principal, OUT, OUT, OUT)
 
 
 MATRIX: dict[str, Entry] = {
@@ -274,23 +259,6 @@ MATRIX: dict[str, Entry] = {
     "admin/(?P<url>.*)$": Entry("/admin/no-such-page/", admin_answers(404, 404)),
 }
 
-# The admin's model pages: which models a principal manages for their own school,
-# and which are for superusers only. Each gets changelist, add, change, delete and
-# history, for an object of the first school.
-SCOPED = {  # principal of the school: yes; principal of another school: list yes, this object no
-    "changelist": admin_answers(200, 200),
-    "add": admin_answers(200, 200),
-    "change": admin_answers(200, "redirect"),
-    "delete": admin_answers(200, "redirect"),
-    "history": admin_answers(200, "redirect"),
-}
-SCOPED_NO_ADD = {**SCOPED, "add": admin_answers(403, 403)}
-READ_ONLY = {
-    **SCOPED_NO_ADD,
-    "delete": admin_answers(403, 403),
-}
-SUPERUSER_ONLY = {view: admin_answers(403, 403) for view in SCOPED}
-
 ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
     "auth/group": (SUPERUSER_ONLY, lambda w: _group()),
     "account/emailaddress": (SUPERUSER_ONLY, lambda w: w.parent.emailaddress_set.get()),
@@ -319,13 +287,21 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
     "notifications/notice": (READ_ONLY, _parent_notice),
     "notifications/delivery": (READ_ONLY, _parent_delivery),
 }
-ADMIN_VIEW_SUFFIXES = {
-    "changelist": "",
-    "add": "add/",
-    "change": "{pk}/change/",
-    "delete": "{pk}/delete/",
-    "history": "{pk}/history/",
-}
+
+
+# Apps keep their own tables in tests/<app>/matrix.py; they are merged here.
+APP_TABLES = ("tests.mediafiles.matrix", "tests.activities.matrix")
+for _module_name in APP_TABLES:
+    try:
+        _module = importlib.import_module(_module_name)
+    except ModuleNotFoundError as error:
+        if not (error.name and _module_name.startswith(error.name)):
+            raise
+        continue
+    _clash = (set(_module.MATRIX) & set(MATRIX)) | (set(getattr(_module, "ADMIN_MODELS", {})) & set(ADMIN_MODELS))
+    assert not _clash, f"{_module_name} declares entries twice: {_clash}"
+    MATRIX.update(_module.MATRIX)
+    ADMIN_MODELS.update(getattr(_module, "ADMIN_MODELS", {}))
 
 
 def _group():
