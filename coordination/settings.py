@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "schools",
     "parents",
     "notifications",
+    "mediafiles",
     "donations",
     "bench",
 ]

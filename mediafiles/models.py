@@ -1,0 +1,92 @@
+"""Uploaded photos, videos and sound: one mechanism for every app.
+
+A MediaFile is one upload by one person for one school. It is private: it is
+served only through `mediafiles.views`, after the policy check that the app
+using it registers (see `mediafiles.access`).
+
+Its life: UPLOADING (chunks arrive, `received` grows to `size`), then
+PROCESSING (checked by content, hashed, queued for renditions), then READY or
+FAILED with a reason the uploader can read.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    VIDEO = "video", _("Video")
+    IMAGE = "image", _("Photo")
+    AUDIO = "audio", _("Sound recording")
+
+
+class Audience(models.TextChoices):
+    # Limits differ: staff upload long lessons, families short answers.
+    STAFF = "staff", _("School staff")
+    FAMILY = "family", _("Family")
+
+
+class State(models.TextChoices):
+    UPLOADING = "uploading", _("Uploading")
+    PROCESSING = "processing", _("Processing")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def original_path(instance: MediaFile, filename: str) -> str:
+    return f"schools/{instance.school_id}/media/{instance.pk}/original"
+
+
+def derived_path(instance: MediaFile, filename: str) -> str:
+    return f"schools/{instance.school_id}/media/{instance.pk}/{filename}"
+
+
+class MediaFile(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="media_files")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="media_files"
+    )
+    audience = models.CharField(_("uploaded by"), max_length=10, choices=Audience.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.UPLOADING)
+    # Readable by the uploader, in their language at the time of failure.
+    failure_reason = models.CharField(_("why it failed"), max_length=300, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.BigIntegerField(_("size in bytes"))
+    received = models.BigIntegerField(_("bytes received"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    duration = models.FloatField(_("duration in seconds"), null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    original = models.FileField(upload_to=original_path, max_length=300, blank=True)
+    # A small H.264/AAC MP4 for phones (videos), absent until processed or when ffmpeg is missing.
+    rendition = models.FileField(upload_to=derived_path, max_length=300, blank=True)
+    # A poster frame for videos, or a thumbnail for photos: a small JPEG either way.
+    poster = models.FileField(upload_to=derived_path, max_length=300, blank=True)
+    thumbnail = models.FileField(upload_to=derived_path, max_length=300, blank=True)
+    # Bytes this file takes in storage with its renditions: the school's storage figure sums it.
+    stored_bytes = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("photo or video")
+        verbose_name_plural = _("photos and videos")
+        indexes = [models.Index(fields=["school", "state"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(received__lte=models.F("size")), name="media_received_le_size"),
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="media_size_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == State.READY
