@@ -259,6 +259,31 @@ NOTIFY_SWEEP_LIMIT = env_int("NOTIFY_SWEEP_LIMIT", 5000)
 # People per batch of the digest job (a fixed number of queries per batch).
 NOTIFY_DIGEST_BATCH_SIZE = env_int("NOTIFY_DIGEST_BATCH_SIZE", 200)
 
+# --- Photos and videos (mediafiles/).
+# Limits per upload: staff post long lessons, families short answers.
+MEDIA_STAFF_MAX_BYTES = env_int("MEDIA_STAFF_MAX_MB", 1024) * 1024 * 1024
+MEDIA_STAFF_MAX_SECONDS = env_int("MEDIA_STAFF_MAX_SECONDS", 20 * 60)
+MEDIA_FAMILY_MAX_BYTES = env_int("MEDIA_FAMILY_MAX_MB", 200) * 1024 * 1024
+MEDIA_FAMILY_MAX_SECONDS = env_int("MEDIA_FAMILY_MAX_SECONDS", 3 * 60)
+# Photos with more pixels are refused (a small file can unpack into gigabytes).
+MEDIA_IMAGE_MAX_PIXELS = env_int("MEDIA_IMAGE_MAX_PIXELS", 60_000_000)
+# Unfinished uploads live on the local disk of the web servers (shared by them
+# when there are several); empty means MEDIA_ROOT/uploads.
+MEDIA_UPLOAD_DIR = env_str("MEDIA_UPLOAD_DIR")
+# Uploads without a new chunk for this long are abandoned and cleaned up.
+MEDIA_ABANDONED_HOURS = env_int("MEDIA_ABANDONED_HOURS", 24)
+# Behind nginx: downloads are handed to it with X-Accel-Redirect to this internal
+# location, which maps to MEDIA_ROOT. Empty: the portal streams the files itself.
+MEDIA_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_ACCEL_REDIRECT_PREFIX")
+# The ffmpeg and ffprobe programs, by name on PATH or by path. Without them
+# videos are served as uploaded (no rendition) and a system check warns.
+MEDIA_FFMPEG = env_str("MEDIA_FFMPEG", "ffmpeg")
+MEDIA_FFPROBE = env_str("MEDIA_FFPROBE", "ffprobe")
+# Seconds one video may take to process before it is given up.
+MEDIA_PROCESS_TIME_LIMIT = env_int("MEDIA_PROCESS_TIME_LIMIT", 60 * 60)
+# Seconds browsers may keep a private copy of a downloaded photo or video.
+MEDIA_CACHE_SECONDS = env_int("MEDIA_CACHE_SECONDS", 3600)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

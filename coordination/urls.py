@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
+    path("media/", include("mediafiles.urls")),
     path("", include("parents.urls")),
     path("", include("schools.urls")),
 ]

@@ -15,6 +15,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,6 +75,10 @@ class MediaFile(models.Model):
     stored_bytes = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     ready_at = models.DateTimeField(null=True, blank=True)
+    # The last chunk or change of state: uploads silent for a day are abandoned.
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    # Processing runs counted, so that a file that kills its worker is given up, not retried forever.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("photo or video")
@@ -90,3 +95,60 @@ class MediaFile(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.state == State.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.state == State.FAILED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in (State.UPLOADING, State.PROCESSING)
+
+    # --- Addresses. They never query the database, so that lists of media
+    # render in a fixed number of queries; the download view checks access.
+
+    VARIANTS = ("original", "video", "poster", "thumb")
+
+    def has_variant(self, variant: str) -> bool:
+        if variant == "original":
+            return bool(self.original)
+        if variant == "video":
+            return bool(self.rendition or self.original)
+        if variant == "poster":
+            return bool(self.poster)
+        if variant == "thumb":
+            return bool(self.thumbnail)
+        return False
+
+    def url(self, variant: str = "original") -> str | None:
+        """The private address of one variant, or None when this file has none (yet)."""
+        if variant not in self.VARIANTS:
+            raise ValueError(f"unknown media variant {variant!r}")
+        if not self.has_variant(variant):
+            return None
+        return reverse("mediafiles:download", kwargs={"media_id": self.pk, "variant": variant})
+
+    @property
+    def original_url(self) -> str | None:
+        return self.url("original")
+
+    @property
+    def playback_url(self) -> str | None:
+        """The mobile rendition, or the original when there is none (no ffmpeg)."""
+        return self.url("video")
+
+    @property
+    def poster_url(self) -> str | None:
+        return self.url("poster")
+
+    @property
+    def thumbnail_url(self) -> str | None:
+        return self.url("thumb")
+
+    @property
+    def thumbnail_size(self) -> tuple[int, int] | None:
+        """Width and height of the thumbnail (at most 360 pixels a side), so that pages do not jump."""
+        if not (self.width and self.height):
+            return None
+        scale = min(1.0, 360 / max(self.width, self.height))
+        return max(1, round(self.width * scale)), max(1, round(self.height * scale))

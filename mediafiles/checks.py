@@ -1,0 +1,21 @@
+from django.core.checks import Warning, register
+from django.utils.translation import gettext_lazy as _
+
+
+@register()
+def ffmpeg_check(app_configs, **kwargs):
+    """Without ffmpeg, videos are served as uploaded: large, and in formats some phones cannot play."""
+    from mediafiles import ffmpeg
+
+    found = {"ffmpeg": ffmpeg.ffmpeg_path(), "ffprobe": ffmpeg.ffprobe_path()}
+    missing = [name for name, path in found.items() if not path]
+    if not missing:
+        return []
+    return [
+        Warning(
+            _("%(programs)s not found: videos will be served as uploaded, without a small rendition or a poster.")
+            % {"programs": " and ".join(missing)},
+            hint=_("Install ffmpeg (apt-get install ffmpeg), or set MEDIA_FFMPEG and MEDIA_FFPROBE to the programs."),
+            id="mediafiles.W001",
+        )
+    ]

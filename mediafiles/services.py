@@ -1,0 +1,425 @@
+"""Writes of mediafiles: start and append uploads, take in local files, process them, delete them.
+
+The life of a file: `media_upload_start` makes the row (UPLOADING) and an
+empty file on the local disk; `media_upload_append` adds chunks at the offset
+the server expects; with the last byte the file is checked by content, hashed
+and stored (PROCESSING), and processing is queued on commit; the Celery task
+makes the renditions (READY) or records why it could not (FAILED). Failed and
+abandoned uploads leave no files behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import math
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone, translation
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from mediafiles import ffmpeg, files, inspection, policies, renditions
+from mediafiles.models import Audience, Kind, MediaFile, State, derived_path, original_path
+from mediafiles.signals import media_processed
+
+logger = logging.getLogger(__name__)
+
+READ_BLOCK = 256 * 1024
+REASON_MAX = MediaFile._meta.get_field("failure_reason").max_length
+# Runs of the processing task after which a file that keeps killing its worker is given up.
+MAX_PROCESS_ATTEMPTS = 5
+
+
+class OffsetMismatch(Exception):
+    """A chunk arrived for another offset than the server has (out of order, repeated, or busy)."""
+
+    def __init__(self, expected: int):
+        super().__init__(f"the upload continues at byte {expected}")
+        self.expected = expected
+
+
+# --- Limits ---------------------------------------------------------------------------------------
+
+
+def limits_for(audience: str) -> tuple[int, int]:
+    """Most bytes and seconds one upload may have."""
+    if audience == Audience.STAFF:
+        return settings.MEDIA_STAFF_MAX_BYTES, settings.MEDIA_STAFF_MAX_SECONDS
+    return settings.MEDIA_FAMILY_MAX_BYTES, settings.MEDIA_FAMILY_MAX_SECONDS
+
+
+def _check_size(size, audience: str) -> int:
+    if isinstance(size, bool) or not isinstance(size, int):
+        raise ValidationError(_("The size of the file is missing."), code="size")
+    if size <= 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    max_bytes, _seconds = limits_for(audience)
+    if size > max_bytes:
+        raise ValidationError(
+            _("This file is too large (%(size)s). Files may be at most %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    return size
+
+
+def _check_duration(info: inspection.Info, audience: str) -> None:
+    _bytes, max_seconds = limits_for(audience)
+    if info.duration and info.duration > max_seconds + 0.5:
+        raise ValidationError(
+            _("This recording is too long (%(length)s). Recordings may be at most %(limit)s.")
+            % {"length": _minutes(info.duration), "limit": _minutes(max_seconds)},
+            code="too_long",
+        )
+
+
+def _minutes(seconds: float) -> str:
+    seconds = math.ceil(seconds)
+    return "%d:%02d" % divmod(seconds, 60)  # noqa: UP031 (a clock-like 3:05 in every language)
+
+
+def _clean_name(filename: str) -> str:
+    name = Path(str(filename or "").replace("\\", "/")).name.strip()
+    try:
+        name = get_valid_filename(name)
+    except Exception:  # noqa: BLE001 (nothing usable left: a neutral name)
+        name = ""
+    return (name or "file")[-255:]
+
+
+# --- Uploads --------------------------------------------------------------------------------------
+
+
+def media_upload_start(*, school, by, kind: str, filename: str, size: int, content_type: str = "") -> MediaFile:
+    """Start an upload by `by` for `school`; the audience (staff or family) decides the limits."""
+    audience = policies.upload_audience(by, school)
+    if kind not in Kind.values:
+        raise ValidationError(_("Choose a photo, a video or a sound recording."), code="kind")
+    _check_size(size, audience)
+    media = MediaFile.objects.create(
+        school=school,
+        uploaded_by=by,
+        audience=audience,
+        kind=kind,
+        original_name=_clean_name(filename),
+        content_type=str(content_type or "")[:100],
+        size=size,
+        last_activity_at=timezone.now(),
+    )
+    files.partial_path(media.pk).touch(mode=0o600)
+    return media
+
+
+def media_upload_append(*, media: MediaFile, offset: int, stream: BinaryIO, length: int) -> MediaFile:
+    """Append `length` bytes read from `stream` at `offset`; with the last byte, check and store the file.
+
+    Raises OffsetMismatch (with the offset the server expects) when the chunk is
+    out of order or repeated, or while another request writes to this upload.
+    A chunk cut short (a dropped connection) keeps the bytes that arrived; the
+    client asks for the offset and goes on from there. Returns the file, which
+    is FAILED (with its reason, and without files) when its content was refused.
+    """
+    path = files.partial_path(media.pk)
+    if not path.exists() and media.received:
+        media.refresh_from_db()
+        raise OffsetMismatch(media.received if media.state == State.UPLOADING else media.size)
+    try:
+        with files.locked_partial(path) as fh:
+            media.refresh_from_db()
+            if media.state != State.UPLOADING:
+                raise OffsetMismatch(media.received)
+            if offset != media.received:
+                raise OffsetMismatch(media.received)
+            if length < 0 or offset + length > media.size:
+                raise ValidationError(_("This piece of the file goes beyond its announced size."), code="too_long")
+            on_disk = fh.seek(0, 2)
+            if on_disk < media.received:
+                _fail(media, _("The upload was lost on the server. Please upload the file again."), path=path)
+                return media
+            # Bytes past the recorded offset are from a request that died before
+            # it could record them: the database is the truth.
+            fh.truncate(media.received)
+            fh.seek(media.received)
+            received = media.received + _copy(stream, fh, length)
+            fh.flush()
+            MediaFile.objects.filter(pk=media.pk, state=State.UPLOADING, received=offset).update(
+                received=received, last_activity_at=timezone.now()
+            )
+            media.received = received
+            if received == media.size:
+                fh.close()
+                _upload_complete(media, path)
+    except files.UploadBusy:
+        media.refresh_from_db(fields=["received"])
+        raise OffsetMismatch(media.received) from None
+    return media
+
+
+def _copy(stream: BinaryIO, fh, length: int) -> int:
+    """Copy up to `length` bytes in small blocks, never the whole chunk in memory; the bytes copied."""
+    remaining = length
+    while remaining > 0:
+        try:
+            block = stream.read(min(READ_BLOCK, remaining))
+        except OSError:  # the client went away mid-chunk: keep what arrived
+            break
+        if not block:
+            break
+        fh.write(block)
+        remaining -= len(block)
+    return length - remaining
+
+
+def _upload_complete(media: MediaFile, path: Path) -> None:
+    """All bytes are here: check by content, hash, store, and queue processing."""
+    try:
+        info = inspection.inspect_file(path, kind=media.kind)
+        _check_duration(info, media.audience)
+    except ValidationError as exc:
+        _fail(media, exc.messages[0], path=path)
+        return
+    sha256 = files.sha256_of(path)
+    name = files.store(path, original_path(media, media.original_name))
+    with transaction.atomic():
+        updated = MediaFile.objects.filter(pk=media.pk, state=State.UPLOADING).update(
+            state=State.PROCESSING,
+            sha256=sha256,
+            original=name,
+            content_type=info.content_type,
+            duration=info.duration,
+            width=info.width,
+            height=info.height,
+            stored_bytes=media.size,
+            last_activity_at=timezone.now(),
+        )
+        if updated:
+            _queue_processing(media.pk)
+    if not updated:  # deleted or failed meanwhile
+        files.delete_stored(name)
+    media.refresh_from_db()
+
+
+def _queue_processing(media_id) -> None:
+    from mediafiles import tasks
+
+    transaction.on_commit(lambda: tasks.media_process.delay(str(media_id)))
+
+
+def media_ingest(*, school, by, kind: str, path, filename: str | None = None, audience=None) -> MediaFile:
+    """Take in a local file (demo data, tests, imports) with the same checks and processing as an upload.
+
+    The file at `path` is copied, not moved. Raises ValidationError for an
+    empty or too large file, like `media_upload_start`; a file refused by its
+    content comes back FAILED with the reason. With tasks run in-process the
+    file is READY or FAILED on return.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if audience is None:
+        audience = policies.upload_audience(by, school)
+    _check_size(size, audience)
+    if kind not in Kind.values:
+        raise ValidationError(_("Choose a photo, a video or a sound recording."), code="kind")
+    media = MediaFile.objects.create(
+        school=school,
+        uploaded_by=by,
+        audience=audience,
+        kind=kind,
+        original_name=_clean_name(filename or path.name),
+        size=size,
+        last_activity_at=timezone.now(),
+    )
+    with path.open("rb") as source:
+        media_upload_append(media=media, offset=0, stream=source, length=size)
+    if media.state == State.PROCESSING and settings.CELERY_TASK_ALWAYS_EAGER:
+        # In-process tasks would wait for the outer transaction to commit; the
+        # caller expects the result now.
+        media_process(media_id=media.pk)
+        media.refresh_from_db()
+    return media
+
+
+def media_delete(*, media: MediaFile) -> None:
+    """Remove the file, its renditions and its row."""
+    files.remove_quietly(files.partial_path(media.pk))
+    names = [media.original.name, media.rendition.name, media.poster.name, media.thumbnail.name]
+    media.delete()
+    transaction.on_commit(lambda: files.delete_stored(*names))
+
+
+# --- Processing -----------------------------------------------------------------------------------
+
+
+def _uploader_language(media: MediaFile) -> str:
+    user = media.uploaded_by
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def media_process(*, media_id) -> str:
+    """Make the renditions of a stored file (run by the media task); the state it ends in."""
+    media = MediaFile.objects.select_related("uploaded_by").filter(pk=media_id).first()
+    if media is None or media.state != State.PROCESSING:
+        return media.state if media else "gone"
+    MediaFile.objects.filter(pk=media.pk).update(attempts=F("attempts") + 1, last_activity_at=timezone.now())
+    media.attempts += 1
+    with translation.override(_uploader_language(media)):
+        if media.attempts > MAX_PROCESS_ATTEMPTS:
+            _fail(media, _("We could not prepare this file. Please try another one."))
+            return media.state
+        try:
+            outputs = _make_renditions(media)
+        except ValidationError as exc:
+            _fail(media, exc.messages[0])
+            return media.state
+        except SoftTimeLimitExceeded:
+            _fail(media, _("Preparing this file took too long. Please upload a shorter one."))
+            return media.state
+        _finish(media, outputs)
+    return media.state
+
+
+def _make_renditions(media: MediaFile) -> dict[str, Path]:
+    tmp = Path(tempfile.mkdtemp(dir=files.work_dir()))
+    try:
+        with files.local_copy(media.original.name) as source:
+            if media.kind == Kind.VIDEO:
+                outputs = renditions.video(source, tmp, duration=media.duration)
+            elif media.kind == Kind.AUDIO:
+                outputs = renditions.audio(source, tmp, duration=media.duration)
+            else:
+                outputs = renditions.image(source, tmp)
+    except BaseException:
+        renditions.remove_dir(tmp)
+        raise
+    if not outputs:
+        renditions.remove_dir(tmp)
+    return outputs
+
+
+def _finish(media: MediaFile, outputs: dict[str, Path]) -> None:
+    names: dict[str, str] = {}
+    work = {path.parent for path in outputs.values()}
+    try:
+        for field, path in outputs.items():
+            names[field] = files.store(path, derived_path(media, path.name))
+        stored = media.size + sum(files.stored_size(name) for name in names.values())
+        with transaction.atomic():
+            updated = MediaFile.objects.filter(pk=media.pk, state=State.PROCESSING).update(
+                state=State.READY,
+                ready_at=timezone.now(),
+                last_activity_at=timezone.now(),
+                stored_bytes=stored,
+                **names,
+            )
+            if updated:
+                _announce(media.pk)
+        if not updated:
+            files.delete_stored(*names.values())
+    finally:
+        for directory in work:
+            renditions.remove_dir(directory)
+    media.refresh_from_db()
+
+
+def _fail(media: MediaFile, reason, *, path: Path | None = None) -> None:
+    """FAILED with a reason the uploader can read, and none of its files left anywhere."""
+    reason = str(reason)[:REASON_MAX]
+    if path is not None:
+        files.remove_quietly(path)
+    files.remove_quietly(files.partial_path(media.pk))
+    fresh = MediaFile.objects.filter(pk=media.pk).first()
+    names = [fresh.original.name, fresh.rendition.name, fresh.poster.name, fresh.thumbnail.name] if fresh else []
+    with transaction.atomic():
+        updated = MediaFile.objects.filter(pk=media.pk, state__in=[State.UPLOADING, State.PROCESSING]).update(
+            state=State.FAILED,
+            failure_reason=reason,
+            original="",
+            rendition="",
+            poster="",
+            thumbnail="",
+            stored_bytes=0,
+            last_activity_at=timezone.now(),
+        )
+        if updated:
+            _announce(media.pk)
+    if updated:
+        files.delete_stored(*names)
+    logger.info("media %s failed: %s", media.pk, reason)
+    media.refresh_from_db()
+
+
+def _announce(media_id) -> None:
+    def send():
+        media = MediaFile.objects.filter(pk=media_id).first()
+        if media is not None:
+            media_processed.send(sender=MediaFile, media=media)
+
+    transaction.on_commit(send)
+
+
+def media_fail(*, media_id) -> None:
+    """Give up a file that could not be processed (its task ran out of retries)."""
+    media = MediaFile.objects.select_related("uploaded_by").filter(pk=media_id).first()
+    if media is not None:
+        with translation.override(_uploader_language(media)):
+            _fail(media, _("We could not prepare this file. Please try again later or choose another one."))
+
+
+# --- Housekeeping ---------------------------------------------------------------------------------
+
+
+def media_uploads_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Fail uploads abandoned for MEDIA_ABANDONED_HOURS (and remove their bytes), remove stray
+    unfinished files, and queue again files whose processing message was lost."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.MEDIA_ABANDONED_HOURS)
+    abandoned = 0
+    stale = MediaFile.objects.select_related("uploaded_by").filter(
+        state=State.UPLOADING, last_activity_at__lt=cutoff
+    ) | MediaFile.objects.select_related("uploaded_by").filter(
+        state=State.UPLOADING, last_activity_at__isnull=True, created_at__lt=cutoff
+    )
+    for media in stale.iterator(chunk_size=200):
+        with translation.override(_uploader_language(media)):
+            _fail(media, _("The upload was not finished. Please upload the file again."))
+        abandoned += 1
+
+    strays = 0
+    directory = files.upload_dir()
+    known = {
+        str(pk)
+        for pk in MediaFile.objects.filter(state=State.UPLOADING).values_list("pk", flat=True).iterator(chunk_size=2000)
+    }
+    for part in directory.glob("*.part"):
+        if part.stem in known:
+            continue
+        modified = datetime.datetime.fromtimestamp(part.stat().st_mtime, tz=datetime.UTC)
+        if modified < cutoff:
+            files.remove_quietly(part)
+            strays += 1
+
+    requeued = 0
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        # Longer than a processing run may take: the message was lost (or its
+        # worker died without the broker noticing); attempts bound the retries.
+        lost_before = now - datetime.timedelta(seconds=2 * settings.MEDIA_PROCESS_TIME_LIMIT)
+        for media_id in MediaFile.objects.filter(state=State.PROCESSING, last_activity_at__lt=lost_before).values_list(
+            "pk", flat=True
+        ):
+            MediaFile.objects.filter(pk=media_id).update(last_activity_at=now)
+            _queue_processing(media_id)
+            requeued += 1
+    return {"abandoned": abandoned, "strays": strays, "requeued": requeued}
+
+
+def ffmpeg_available() -> bool:
+    return bool(ffmpeg.ffmpeg_path() and ffmpeg.ffprobe_path())

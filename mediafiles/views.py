@@ -1,0 +1,243 @@
+"""Uploads (a small resumable protocol) and private downloads.
+
+The upload protocol, spoken by static/js/upload.js:
+
+    POST   media/uploads/                {filename, size, kind, school} -> 201 {id, upload_url, status_url, offset}
+    HEAD   media/uploads/<id>/           -> 200, Upload-Offset: bytes the server has
+    PATCH  media/uploads/<id>/           Upload-Offset: n, the chunk as the body
+                                         -> 204 with the new Upload-Offset
+                                         -> 409 with the expected Upload-Offset (out of order, repeated, busy)
+                                         -> 422 {state: "failed", reason} when the finished file is refused
+    GET    media/uploads/<id>/status/    -> {state, reason, urls, ...}
+
+Only the uploader may touch an upload; anyone else gets 404. Downloads
+(`media/<id>/<variant>`) pass mediafiles.access first.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from mediafiles import files, selectors, services
+from mediafiles.models import Kind, MediaFile, State
+from mediafiles.ranges import ranged_response
+from schools.models import School
+
+NO_STORE = "no-store"
+RENDITION_TYPES = {Kind.VIDEO: "video/mp4", Kind.AUDIO: "audio/mp4", Kind.IMAGE: "image/jpeg"}
+RENDITION_SUFFIXES = {Kind.VIDEO: ".mp4", Kind.AUDIO: ".m4a", Kind.IMAGE: ".jpg"}
+
+
+def _error(message: str, status: int, **extra) -> JsonResponse:
+    response = JsonResponse({"error": str(message), **extra}, status=status)
+    response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
+def _payload(request) -> dict:
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+    return request.POST.dict()
+
+
+def _integer(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _school(value) -> School | None:
+    number = _integer(value)
+    if number is not None:
+        return School.objects.filter(pk=number).first()
+    if isinstance(value, str) and value:
+        return School.objects.filter(slug=value).first()
+    return None
+
+
+def _upload_state(media: MediaFile) -> dict:
+    return {
+        "id": str(media.pk),
+        "upload_url": reverse("mediafiles:upload", kwargs={"media_id": media.pk}),
+        "status_url": reverse("mediafiles:upload_status", kwargs={"media_id": media.pk}),
+        "offset": media.received,
+        "size": media.size,
+        "state": media.state,
+        "state_label": str(media.get_state_display()),
+        "reason": media.failure_reason,
+    }
+
+
+def _with_offset(response: HttpResponse, media: MediaFile, offset: int | None = None) -> HttpResponse:
+    response.headers["Upload-Offset"] = str(media.received if offset is None else offset)
+    response.headers["Upload-Length"] = str(media.size)
+    response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
+@login_required
+@require_POST
+def upload_start(request):
+    data = _payload(request)
+    school = _school(data.get("school"))
+    if school is None:
+        return _error(_("Choose the school that this file is for."), 400)
+    try:
+        media = services.media_upload_start(
+            school=school,
+            by=request.user,
+            kind=str(data.get("kind") or ""),
+            filename=str(data.get("filename") or ""),
+            size=_integer(data.get("size")),
+            content_type=str(data.get("content_type") or ""),
+        )
+    except PermissionDenied:
+        return _error(_("You cannot upload files for this school."), 403)
+    except ValidationError as exc:
+        status = 413 if exc.error_list[0].code == "too_large" else 400
+        return _error(exc.messages[0], status)
+    response = JsonResponse(_upload_state(media), status=201)
+    response.headers["Location"] = reverse("mediafiles:upload", kwargs={"media_id": media.pk})
+    return _with_offset(response, media)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "PATCH"])
+def upload(request, media_id):
+    media = selectors.media_get_upload(user=request.user, media_id=media_id)
+    if request.method == "PATCH":
+        return _upload_append(request, media)
+    if request.method == "HEAD":
+        return _with_offset(HttpResponse(), media)
+    return _with_offset(JsonResponse(_upload_state(media)), media)
+
+
+def _upload_append(request, media: MediaFile) -> HttpResponse:
+    offset = _integer(request.headers.get("Upload-Offset"))
+    if offset is None:
+        return _with_offset(_error(_("The upload sent no position (Upload-Offset)."), 400), media)
+    length = _integer(request.META.get("CONTENT_LENGTH"))
+    if length is None:
+        return _with_offset(_error(_("The upload sent no length."), 411), media)
+    try:
+        media = services.media_upload_append(media=media, offset=offset, stream=request, length=length)
+    except services.OffsetMismatch as exc:
+        response = _error(_("This piece does not continue the upload."), 409, offset=exc.expected)
+        return _with_offset(response, media, exc.expected)
+    except ValidationError as exc:
+        return _with_offset(_error(exc.messages[0], 400), media)
+    if media.state == State.FAILED:
+        response = JsonResponse({"state": media.state, "reason": media.failure_reason, "error": media.failure_reason})
+        response.status_code = 422
+        return _with_offset(response, media)
+    return _with_offset(HttpResponse(status=204), media)
+
+
+@login_required
+@require_safe
+def upload_status(request, media_id):
+    media = selectors.media_get_upload(user=request.user, media_id=media_id)
+    data = _upload_state(media)
+    data.update(
+        duration=media.duration,
+        width=media.width,
+        height=media.height,
+        urls={variant: media.url(variant) for variant in MediaFile.VARIANTS} if media.state == State.READY else {},
+    )
+    response = JsonResponse(data)
+    response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
+# --- Downloads -----------------------------------------------------------------------------------
+
+
+def _choose(media: MediaFile, variant: str, user) -> tuple[str, str, str]:
+    """(stored name, content type, file name) of what this person gets for `variant`."""
+    rendition = media.rendition.name
+    rendition_type = RENDITION_TYPES[media.kind]
+    stem = media.original_name.rsplit(".", 1)[0] or "file"
+    as_rendition = (rendition, rendition_type, stem + RENDITION_SUFFIXES[media.kind])
+    original = (media.original.name, media.content_type or "application/octet-stream", media.original_name)
+    if variant == "poster":
+        return media.poster.name, "image/jpeg", f"{stem}-poster.jpg"
+    if variant == "thumb":
+        return media.thumbnail.name, "image/jpeg", f"{stem}-small.jpg"
+    if variant == "original" and media.uploaded_by_id == user.pk:
+        return original
+    # Everyone else gets the re-encoded copy, without the original's metadata
+    # (GPS position, camera); a photo's original is never shown to others.
+    if rendition:
+        return as_rendition
+    if media.kind == Kind.IMAGE:
+        return "", "", ""
+    return original
+
+
+@require_safe
+def download(request, media_id, variant: str):
+    if variant not in MediaFile.VARIANTS:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    media = selectors.media_get_viewable(user=request.user, media_id=media_id)
+    name, content_type, filename = _choose(media, variant, request.user)
+    if not name:
+        raise Http404
+    response = _serve(request, name, content_type)
+    response.headers.setdefault("Cache-Control", f"private, max-age={settings.MEDIA_CACHE_SECONDS}")
+    response.headers.setdefault("Content-Disposition", f"inline; filename*=UTF-8''{quote(filename)}")
+    # The file is shown inside our pages only, never as a page of its own.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _serve(request, name: str, content_type: str) -> HttpResponse:
+    path = files.local_path(name)
+    if path is None:
+        # Object storage: a short-lived signed address, fetched by the browser directly.
+        expire = getattr(settings, "AWS_QUERYSTRING_EXPIRE", 300)
+        url = default_storage.url(name, parameters={"ResponseContentType": content_type}, expire=expire)
+        response = HttpResponseRedirect(url)
+        response.headers["Cache-Control"] = f"private, max-age={max(0, expire // 2)}"
+        return response
+    if settings.MEDIA_ACCEL_REDIRECT_PREFIX:
+        # nginx serves the bytes (ranges included) from its internal location.
+        response = HttpResponse(content_type=content_type)
+        response.headers["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT_PREFIX.rstrip("/") + "/" + quote(name)
+        return response
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    stat = path.stat()
+    etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+    if request.headers.get("If-None-Match") == etag:
+        fh.close()
+        response = HttpResponse(status=304)
+        response.headers["ETag"] = etag
+        return response
+    return ranged_response(
+        request, fh, size=stat.st_size, content_type=content_type, etag=etag, last_modified=stat.st_mtime
+    )
