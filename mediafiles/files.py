@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,9 @@ def delete_stored(*names: str) -> None:
 
 
 def local_path(name: str) -> Path | None:
-    """The file's path on this machine, when the storage is a local disk."""
+    """The file's path on this machine, when the storage is a local disk (None for object storage)."""
+    if not isinstance(default_storage, FileSystemStorage):
+        return None
     try:
         return Path(default_storage.path(name))
     except NotImplementedError:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import logging
 import math
+import os
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
@@ -128,15 +129,30 @@ def media_upload_append(*, media: MediaFile, offset: int, stream: BinaryIO, leng
     client asks for the offset and goes on from there. Returns the file, which
     is FAILED (with its reason, and without files) when its content was refused.
     """
+    media.refresh_from_db()
+    if media.state == State.FAILED:
+        return media
+    if media.state != State.UPLOADING:
+        raise OffsetMismatch(media.size)  # complete: nothing more to send
+    if offset != media.received:
+        raise OffsetMismatch(media.received)
     path = files.partial_path(media.pk)
     if not path.exists() and media.received:
-        media.refresh_from_db()
-        raise OffsetMismatch(media.received if media.state == State.UPLOADING else media.size)
+        _fail(media, _("The upload was lost on the server. Please upload the file again."))
+        return media
     try:
         with files.locked_partial(path) as fh:
+            # Asked again under the lock: another request may have written meanwhile.
             media.refresh_from_db()
+            if media.state == State.FAILED:
+                return media
             if media.state != State.UPLOADING:
-                raise OffsetMismatch(media.received)
+                raise OffsetMismatch(media.size)
+            if media.received == media.size:
+                # Every byte arrived but the request that brought the last one died
+                # before finishing: finish it now.
+                _upload_complete(media, path)
+                return media
             if offset != media.received:
                 raise OffsetMismatch(media.received)
             if length < 0 or offset + length > media.size:
@@ -151,12 +167,14 @@ def media_upload_append(*, media: MediaFile, offset: int, stream: BinaryIO, leng
             fh.seek(media.received)
             received = media.received + _copy(stream, fh, length)
             fh.flush()
+            # On disk before the offset is promised to the client.
+            os.fsync(fh.fileno())
             MediaFile.objects.filter(pk=media.pk, state=State.UPLOADING, received=offset).update(
                 received=received, last_activity_at=timezone.now()
             )
             media.received = received
             if received == media.size:
-                fh.close()
+                # Still under the lock, so that no other request completes it too.
                 _upload_complete(media, path)
     except files.UploadBusy:
         media.refresh_from_db(fields=["received"])

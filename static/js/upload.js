@@ -200,8 +200,10 @@
         else if (seconds > 20) self.chunk = Math.max(MIN_CHUNK, self.chunk / 2);
         self.show(next, file.size);
         self.send(token, next);
-      } else if (xhr.status === 409 && !isNaN(next)) {
+      } else if (xhr.status === 409 && !isNaN(next) && next !== offset) {
         self.send(token, next);  // out of step (a retried chunk had arrived): go on from the server's offset
+      } else if (xhr.status === 409) {
+        self.later(function () { self.resume(token); });  // an earlier request is still writing: wait
       } else if (xhr.status === 422 || (xhr.status >= 400 && xhr.status < 500 && xhr.status !== 408 && xhr.status !== 429)) {
         self.fail(json(xhr).error);
       } else {

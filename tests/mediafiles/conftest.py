@@ -53,3 +53,33 @@ def upload_dir(settings) -> Path:
 def stray_files(root: Path) -> list[Path]:
     """Every file under MEDIA_ROOT (unfinished uploads and stored media alike)."""
     return sorted(p for p in Path(root).rglob("*") if p.is_file())
+
+
+OCTETS = "application/offset+octet-stream"
+
+
+def upload_start(client, *, school, size: int, kind: str = "video", filename: str = "lesson.mp4"):
+    return client.post(
+        "/media/uploads/",
+        {"filename": filename, "size": size, "kind": kind, "school": school.pk},
+        content_type="application/json",
+    )
+
+
+def upload_chunk(client, url: str, data: bytes, offset: int):
+    return client.patch(url, data, content_type=OCTETS, headers={"Upload-Offset": str(offset)})
+
+
+def upload_file(client, *, school, path: Path, kind: str = "video", chunk: int = 16 * 1024):
+    """Upload like static/js/upload.js does: start, then PATCH chunk after chunk. The last answer."""
+    data = Path(path).read_bytes()
+    started = upload_start(client, school=school, size=len(data), kind=kind, filename=Path(path).name)
+    assert started.status_code == 201, started.content
+    url, offset = started.json()["upload_url"], 0
+    response = started
+    while offset < len(data):
+        response = upload_chunk(client, url, data[offset : offset + chunk], offset)
+        if response.status_code != 204:
+            break
+        offset = int(response["Upload-Offset"])
+    return started.json()["id"], response
