@@ -25,6 +25,14 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },
+    # Every hour: uploads left unfinished for a day (MEDIA_ABANDONED_HOURS) are
+    # marked failed and their bytes removed, with stray unfinished files; files
+    # whose processing message was lost are queued again.
+    "media-uploads-sweep": {
+        "task": "mediafiles.tasks.media_uploads_sweep",
+        "schedule": crontab(minute=17),
+        "options": {"expires": 50 * 60},
+    },
 }
 
 
