@@ -283,6 +283,10 @@ MEDIA_FFPROBE = env_str("MEDIA_FFPROBE", "ffprobe")
 MEDIA_PROCESS_TIME_LIMIT = env_int("MEDIA_PROCESS_TIME_LIMIT", 60 * 60)
 # Seconds browsers may keep a private copy of a downloaded photo or video.
 MEDIA_CACHE_SECONDS = env_int("MEDIA_CACHE_SECONDS", 3600)
+# With S3 storage, downloads redirect to signed links; browsers must reach the
+# service at this address (docker-compose.yml: http://localhost:9000), which
+# may differ from the one the portal uses (S3_ENDPOINT_URL, http://minio:9000).
+S3_PUBLIC_ENDPOINT_URL = env_str("S3_PUBLIC_ENDPOINT_URL")
 
 LOGGING = {
     "version": 1,

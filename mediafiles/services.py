@@ -424,6 +424,12 @@ def media_uploads_sweep(*, now: datetime.datetime | None = None) -> dict[str, in
         if modified < cutoff:
             files.remove_quietly(part)
             strays += 1
+    # Scratch directories of processing runs whose worker was killed.
+    for scratch in files.work_dir().iterdir():
+        modified = datetime.datetime.fromtimestamp(scratch.stat().st_mtime, tz=datetime.UTC)
+        if scratch.is_dir() and modified < cutoff:
+            renditions.remove_dir(scratch)
+            strays += 1
 
     requeued = 0
     if not settings.CELERY_TASK_ALWAYS_EAGER:

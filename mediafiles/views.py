@@ -16,6 +16,7 @@ Only the uploader may touch an upload; anyone else gets 404. Downloads
 
 from __future__ import annotations
 
+import functools
 import json
 from urllib.parse import quote
 
@@ -213,12 +214,26 @@ def download(request, media_id, variant: str):
     return response
 
 
+@functools.cache
+def _public_s3_storage(endpoint_url: str):
+    from storages.backends.s3 import S3Storage
+
+    return S3Storage(endpoint_url=endpoint_url)
+
+
+def _signing_storage():
+    """The storage that signs links: the same bucket, at the address browsers reach."""
+    if settings.S3_PUBLIC_ENDPOINT_URL:
+        return _public_s3_storage(settings.S3_PUBLIC_ENDPOINT_URL)
+    return default_storage
+
+
 def _serve(request, name: str, content_type: str) -> HttpResponse:
     path = files.local_path(name)
     if path is None:
         # Object storage: a short-lived signed address, fetched by the browser directly.
         expire = getattr(settings, "AWS_QUERYSTRING_EXPIRE", 300)
-        url = default_storage.url(name, parameters={"ResponseContentType": content_type}, expire=expire)
+        url = _signing_storage().url(name, parameters={"ResponseContentType": content_type}, expire=expire)
         response = HttpResponseRedirect(url)
         response.headers["Cache-Control"] = f"private, max-age={max(0, expire // 2)}"
         return response

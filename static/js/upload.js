@@ -154,8 +154,13 @@
     this.request("HEAD", this.urls.upload).then(function (xhr) {
       if (token !== self.token) return;
       if (xhr.status === 404) { remember(self.key, null); self.start(token); return; }
-      if (xhr.status !== 200) { self.later(function () { self.resume(token); }); return; }
-      self.send(token, parseInt(xhr.getResponseHeader("Upload-Offset"), 10) || 0);
+      if (xhr.status >= 500 || xhr.status === 408 || xhr.status === 429) {
+        self.later(function () { self.resume(token); });
+        return;
+      }
+      var offset = parseInt(xhr.getResponseHeader("Upload-Offset"), 10);
+      if (xhr.status !== 200 || isNaN(offset)) { self.fail(); return; }  // signed out, or refused
+      self.send(token, offset);
     }, function () {
       if (token === self.token) self.later(function () { self.resume(token); });
     });
@@ -204,10 +209,10 @@
         self.send(token, next);  // out of step (a retried chunk had arrived): go on from the server's offset
       } else if (xhr.status === 409) {
         self.later(function () { self.resume(token); });  // an earlier request is still writing: wait
-      } else if (xhr.status === 422 || (xhr.status >= 400 && xhr.status < 500 && xhr.status !== 408 && xhr.status !== 429)) {
-        self.fail(json(xhr).error);
-      } else {
+      } else if (xhr.status >= 500 || xhr.status === 408 || xhr.status === 429) {
         self.later(function () { self.resume(token); });
+      } else {
+        self.fail(json(xhr).error);  // refused (422 with the reason), or signed out meanwhile
       }
     }, function () {
       if (token === self.token) self.later(function () { self.resume(token); });

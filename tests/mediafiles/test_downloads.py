@@ -220,3 +220,19 @@ def test_with_object_storage_the_browser_is_sent_to_a_short_lived_signed_address
     assert response["Cache-Control"] == "private, max-age=150"
     client.force_login(world.parent)
     assert client.get(media.playback_url).status_code == 404
+
+
+def test_signed_links_use_the_address_browsers_reach(world, client, photo, settings):
+    """In docker compose the portal reaches MinIO as minio:9000, browsers as localhost:9000."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.SignedUrlStorage"}}
+    settings.AWS_STORAGE_BUCKET_NAME = "coordination-media"
+    settings.AWS_ACCESS_KEY_ID, settings.AWS_SECRET_ACCESS_KEY = "access", "secret-key-for-signing"
+    settings.AWS_S3_REGION_NAME = "us-east-1"
+    settings.AWS_QUERYSTRING_EXPIRE = 300
+    settings.S3_PUBLIC_ENDPOINT_URL = "http://localhost:9000"
+    media = services.media_ingest(school=world.school, by=world.teacher, kind="image", path=photo)
+    client.force_login(world.teacher)
+    location = client.get(media.thumbnail_url)["Location"]
+    assert location.startswith(f"http://localhost:9000/coordination-media/{media.thumbnail.name}?")
+    assert "Signature=" in location and "AWSAccessKeyId=access" in location
+    assert "response-content-type=image%2Fjpeg" in location

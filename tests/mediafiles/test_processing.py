@@ -239,3 +239,13 @@ def test_a_lost_database_connection_is_retried_then_given_up(world, photo, monke
     assert tasks.media_process.delay(str(media.pk)).get() == "failed"
     media.refresh_from_db()
     assert media.state == State.FAILED and media.failure_reason
+
+
+def test_deleting_a_file_removes_its_renditions_and_its_row(world, clip, settings, django_capture_on_commit_callbacks):
+    media = services.media_ingest(school=world.school, by=world.teacher, kind="video", path=clip)
+    folder = stored(media.original.name).parent
+    assert len(list(folder.iterdir())) == 4  # original, rendition, poster, thumbnail
+    with django_capture_on_commit_callbacks(execute=True):
+        services.media_delete(media=media)
+    assert not MediaFile.objects.exists()
+    assert not list(folder.iterdir())

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coordination.celery import app
 from mediafiles import services, tasks
-from mediafiles.files import partial_path, upload_dir
+from mediafiles.files import partial_path, upload_dir, work_dir
 from mediafiles.models import MediaFile, State
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +41,13 @@ def test_stray_unfinished_files_are_removed(world):
     recent = upload_dir() / "11111111-1111-1111-1111-111111111111.part"
     recent.write_bytes(b"just started")  # its row may be in a transaction not yet committed
 
-    assert services.media_uploads_sweep()["strays"] == 1
-    assert not stray.exists() and recent.exists()
+    scratch = work_dir() / "tmpabc123"
+    scratch.mkdir()
+    (scratch / "video.mp4").write_bytes(b"half a rendition of a killed worker")
+    os.utime(scratch, (day_ago, day_ago))
+
+    assert services.media_uploads_sweep()["strays"] == 2
+    assert not stray.exists() and recent.exists() and not scratch.exists()
 
 
 def test_files_whose_processing_message_was_lost_are_queued_again(world, photo, settings, monkeypatch):
