@@ -37,6 +37,8 @@ messages: setup
 bench: setup
 	$(PY) bench/run_http.py
 	$(PY) bench/notify_fanout.py
+	$(PY) bench/media_upload.py
+	$(PY) bench/media_rendition.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
