@@ -137,8 +137,10 @@ def _upload_append(request, media: MediaFile) -> HttpResponse:
     offset = _integer(request.headers.get("Upload-Offset"))
     if offset is None:
         return _with_offset(_error(_("The upload sent no position (Upload-Offset)."), 400), media)
-    length = _integer(request.META.get("CONTENT_LENGTH"))
+    raw_length = request.META.get("CONTENT_LENGTH") or ""
+    length = _integer(raw_length) if raw_length else (None if "HTTP_TRANSFER_ENCODING" in request.META else 0)
     if length is None:
+        # A body without a length (chunked): it would have to be read blind.
         return _with_offset(_error(_("The upload sent no length."), 411), media)
     try:
         media = services.media_upload_append(media=media, offset=offset, stream=request, length=length)

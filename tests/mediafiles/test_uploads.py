@@ -230,3 +230,28 @@ def test_a_refused_file_answers_its_reason_to_the_last_chunk(world, client, tmp_
     again = upload_chunk(client, f"/media/uploads/{media_id}/", b"x", 0)
     assert again.status_code == 422
     assert stray_files(settings.MEDIA_ROOT) == []
+
+
+def test_an_upload_whose_completion_died_is_completed_by_the_next_request(world, client, photo):
+    """Every byte arrived, but the process died before checking the file: the next chunk request finishes it."""
+    data = photo.read_bytes()
+    media = services.media_upload_start(
+        school=world.school, by=world.parent, kind="image", filename="p.jpg", size=len(data)
+    )
+    partial_path(media.pk).write_bytes(data)
+    MediaFile.objects.filter(pk=media.pk).update(received=len(data))
+    client.force_login(world.parent)
+    response = upload_chunk(client, f"/media/uploads/{media.pk}/", b"", len(data))
+    assert response.status_code == 204 and response["Upload-Offset"] == str(len(data))
+    media.refresh_from_db()
+    assert media.state in (State.PROCESSING, State.READY) and media.sha256
+
+
+def test_the_status_tells_the_uploader_why_a_file_failed(world, client, tmp_path):
+    fake = tmp_path / "a.mp4"
+    fake.write_bytes(b"nope" * 100)
+    media = services.media_ingest(school=world.school, by=world.parent, kind="video", path=fake)
+    client.force_login(world.parent)
+    status = client.get(f"/media/uploads/{media.pk}/status/").json()
+    assert status["state"] == "failed" and status["state_label"] == "Failed"
+    assert status["reason"] == media.failure_reason and status["urls"] == {}
