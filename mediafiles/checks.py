@@ -14,7 +14,7 @@ def ffmpeg_check(app_configs, **kwargs):
     return [
         Warning(
             _("%(programs)s not found: videos will be served as uploaded, without a small rendition or a poster.")
-            % {"programs": " and ".join(missing)},
+            % {"programs": ", ".join(missing)},
             hint=_("Install ffmpeg (apt-get install ffmpeg), or set MEDIA_FFMPEG and MEDIA_FFPROBE to the programs."),
             id="mediafiles.W001",
         )

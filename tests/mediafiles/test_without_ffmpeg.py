@@ -24,7 +24,7 @@ def test_the_system_check_warns_without_ffmpeg(no_ffmpeg):
     warnings = ffmpeg_check(None)
     assert [w.id for w in warnings] == ["mediafiles.W001"]
     assert warnings[0].level == checks.WARNING
-    assert "ffmpeg and ffprobe" in warnings[0].msg
+    assert "ffmpeg, ffprobe not found" in warnings[0].msg
     assert "apt-get install ffmpeg" in warnings[0].hint
 
 
