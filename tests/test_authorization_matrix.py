@@ -95,6 +95,13 @@ def _pickup_notice(w: World):
     return pickup_notice_make(child=w.child, by=w.parent)
 
 
+def admin_app_index_route() -> str:
+    from django.contrib import admin
+
+    labels = dict.fromkeys(model._meta.app_label for model in admin.site._registry)
+    return "admin/^(?P<app_label>" + "|".join(labels) + ")/$"
+
+
 MATRIX: dict[str, Entry] = {
     # --- the portal's own pages
     "": Entry("/", REDIRECTED),
@@ -253,9 +260,8 @@ MATRIX: dict[str, Entry] = {
     "admin/autocomplete/": Entry("/admin/autocomplete/", admin_answers(403, 403)),
     "admin/jsi18n/": Entry("/admin/jsi18n/", admin_answers(200, 200)),
     "admin/r/<path:content_type_id>/<path:object_id>/": Entry("/admin/r/1/1/", admin_answers(404, 404)),
-    "admin/^(?P<app_label>auth|account|mfa|accounts|schools|parents|notifications)/$": Entry(
-        "/admin/schools/", admin_answers(200, 200)
-    ),
+    # The admin's app index lists every app with a registered model.
+    admin_app_index_route(): Entry("/admin/schools/", admin_answers(200, 200)),
     "admin/(?P<url>.*)$": Entry("/admin/no-such-page/", admin_answers(404, 404)),
 }
 
