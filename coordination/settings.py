@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "parents",
     "notifications",
     "mediafiles",
+    "activities",
     "donations",
     "bench",
 ]

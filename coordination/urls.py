@@ -13,4 +13,5 @@ urlpatterns = [
     path("media/", include("mediafiles.urls")),
     path("", include("parents.urls")),
     path("", include("schools.urls")),
+    path("", include("activities.urls")),
 ]

@@ -1,0 +1,169 @@
+"""Who may see and do what with home activities and answers. Every view, selector, download and
+admin page asks here.
+
+The questions reuse the school policies' cached memberships and the family's
+children (read once per request), so asking many of them costs no more queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from activities.models import Activity, Answer
+from parents.policies import is_guardian_of
+from schools.models import LEADER_ROLES, Child, Classroom, School, StaffRole
+from schools.policies import access_for, guardian_children, is_leader_of, role_at
+
+POSTING_ROLES = LEADER_ROLES | {StaffRole.TEACHER}
+
+
+def activity_classroom_ids(activity: Activity) -> set[int]:
+    """The activity's classes; views prefetch them, so asking costs nothing more."""
+    return {c.pk for c in activity.classrooms.all()}
+
+
+# --- Staff ----------------------------------------------------------------------------------------
+
+
+def can_post_activities(user, school: School | int) -> bool:
+    """The school's teachers and leaders write activities."""
+    return role_at(user, school) in POSTING_ROLES
+
+
+def can_post_to(user, school: School, classrooms: Iterable[Classroom]) -> bool:
+    """Leaders post to any class of their school; a teacher only to the classes they teach."""
+    classrooms = list(classrooms)
+    if not classrooms or any(c.school_id != school.pk for c in classrooms):
+        return False
+    if is_leader_of(user, school):
+        return True
+    if role_at(user, school) != StaffRole.TEACHER:
+        return False
+    return all(c.pk in access_for(user).taught_classroom_ids for c in classrooms)
+
+
+def staff_classroom_ids(user, activity: Activity) -> set[int]:
+    """The activity's classes whose families the person follows: all for a leader, their own for a teacher."""
+    role = role_at(user, activity.school_id)
+    if role in LEADER_ROLES:
+        return activity_classroom_ids(activity)
+    if role == StaffRole.TEACHER:
+        return activity_classroom_ids(activity) & access_for(user).taught_classroom_ids
+    return set()
+
+
+def staff_can_view_activity(user, activity: Activity) -> bool:
+    """Leaders and its author see it at once; the teachers of its classes once it is published."""
+    role = role_at(user, activity.school_id)
+    if role in LEADER_ROLES:
+        return True
+    if role != StaffRole.TEACHER:
+        return False
+    if activity.created_by_id == user.pk:
+        return True
+    return activity.is_published and bool(staff_classroom_ids(user, activity))
+
+
+def can_edit_activity(user, activity: Activity) -> bool:
+    """A draft (or one waiting for its video) is changed by its author, if still on the staff, or a leader."""
+    if activity.is_published:
+        return False
+    if is_leader_of(user, activity.school_id):
+        return True
+    return activity.created_by_id == user.pk and can_post_activities(user, activity.school_id)
+
+
+def can_publish_activity(user, activity: Activity) -> bool:
+    return can_edit_activity(user, activity)
+
+
+def can_follow_participation(user, activity: Activity) -> bool:
+    """Who viewed and who answered: the staff who follow at least one of its classes, once it is published."""
+    return activity.is_published and bool(staff_classroom_ids(user, activity))
+
+
+def can_nudge(user, activity: Activity, classroom: Classroom) -> bool:
+    return activity.is_published and classroom.pk in staff_classroom_ids(user, activity)
+
+
+def can_review_answer(user, answer: Answer) -> bool:
+    """The leaders and the teachers of the child's class approve, decline and give feedback."""
+    role = role_at(user, answer.school_id)
+    if role in LEADER_ROLES:
+        return True
+    return role == StaffRole.TEACHER and answer.classroom_id in access_for(user).taught_classroom_ids
+
+
+# --- Families -------------------------------------------------------------------------------------
+
+
+def activity_children(user, activity: Activity) -> list[Child]:
+    """The person's own children whose class a published activity went to."""
+    if not activity.is_published:
+        return []
+    children = [c for c in guardian_children(user) if c.school_id == activity.school_id and c.classroom_id]
+    if not children:
+        return []
+    targeted = activity_classroom_ids(activity)
+    return [c for c in children if c.classroom_id in targeted]
+
+
+def can_view_feed(user, child: Child) -> bool:
+    """A child's feed is the family's: the activities of the child's current class."""
+    return is_guardian_of(user, child) and child.classroom_id is not None and child.left_on is None
+
+
+def can_view_activity(user, activity: Activity) -> bool:
+    return staff_can_view_activity(user, activity) or bool(activity_children(user, activity))
+
+
+def can_answer(user, activity: Activity, child: Child) -> bool:
+    """A guardian answers for their own child in one of the activity's classes, once it is published."""
+    return (
+        activity.is_published
+        and is_guardian_of(user, child)
+        and child.left_on is None
+        and child.classroom_id is not None
+        and child.classroom_id in activity_classroom_ids(activity)
+    )
+
+
+def can_share_answer(user, answer: Answer) -> bool:
+    """The child's guardians decide whether the answer is offered to the class (and may withdraw it)."""
+    return is_guardian_of(user, answer.child)
+
+
+def is_classmate_family(user, answer: Answer) -> bool:
+    """A guardian of another child of the class the answer was sent from."""
+    return any(c.classroom_id == answer.classroom_id and c.pk != answer.child_id for c in guardian_children(user))
+
+
+def can_view_answer(user, answer: Answer, *, shared_consent: bool) -> bool:
+    """The child's family and the staff; other families of the class once the teacher approved it,
+    and only while the child's guardians consent to photos in shared galleries."""
+    if can_share_answer(user, answer) or can_review_answer(user, answer):
+        return True
+    return answer.is_shared and shared_consent and is_classmate_family(user, answer)
+
+
+# --- Downloads ------------------------------------------------------------------------------------
+
+
+def can_view_activity_media(user, media) -> bool:
+    """The mediafiles resolver: an activity's video and photos, and the families' answers."""
+    from activities import selectors
+
+    activity = selectors.activity_of_media(media=media)
+    if activity is not None:
+        return can_view_activity(user, activity)
+    answer = selectors.answer_of_media(media=media)
+    if answer is None:
+        return False
+    if can_share_answer(user, answer) or can_review_answer(user, answer):
+        return True
+    # Consent is asked last: it costs a query, and only other families need it.
+    return (
+        answer.is_shared
+        and is_classmate_family(user, answer)
+        and selectors.shared_consent_child_ids(child_ids=[answer.child_id]) == {answer.child_id}
+    )

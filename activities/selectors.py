@@ -1,0 +1,382 @@
+"""Reads of home activities. Every queryset that reaches a person is scoped here, in a fixed
+number of queries whatever the amount of data."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from activities import policies
+from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer
+from parents.models import ConsentPurpose, ConsentRecord, Guardianship
+from schools import selectors as school_selectors
+from schools.models import Child, Classroom, School
+from schools.policies import access_for, is_leader_of
+
+# --- Consent ----------------------------------------------------------------------------------------
+
+
+def shared_consent_child_ids(*, child_ids) -> set[int]:
+    """Of these children, those whose photos may be shown to other families, in one query.
+
+    The rule of parents.selectors.child_consent_granted for many children at once:
+    at least one guardian said yes, and no guardian's latest word is a withdrawal.
+    """
+    child_ids = list(child_ids)
+    if not child_ids:
+        return set()
+    latest: dict[tuple[int, int], bool] = {}
+    records = (
+        ConsentRecord.objects.filter(child_id__in=child_ids, purpose=ConsentPurpose.SHARED_PHOTOS)
+        .order_by("-recorded_at", "-pk")
+        .values_list("child_id", "guardian_id", "granted")
+    )
+    for child_id, guardian_id, granted in records:
+        latest.setdefault((child_id, guardian_id), granted)
+    verdict: dict[int, bool] = {}
+    for (child_id, _guardian_id), granted in latest.items():
+        verdict[child_id] = verdict.get(child_id, True) and granted
+    return {child_id for child_id, granted in verdict.items() if granted}
+
+
+# --- Media --------------------------------------------------------------------------------------------
+
+
+def activity_of_media(*, media) -> Activity | None:
+    """The activity whose video or photo this file is, with its classes."""
+    return (
+        Activity.objects.filter(Q(video_id=media.pk) | Q(photos__media_id=media.pk))
+        .prefetch_related("classrooms")
+        .distinct()
+        .first()
+    )
+
+
+def answer_of_media(*, media) -> Answer | None:
+    return Answer.objects.filter(media_id=media.pk).first()
+
+
+# --- One activity ---------------------------------------------------------------------------------------
+
+
+def _activities() -> QuerySet[Activity]:
+    return Activity.objects.select_related("school", "video", "created_by").prefetch_related(
+        Prefetch("classrooms", queryset=Classroom.objects.order_by("name")),
+        Prefetch("photos", queryset=ActivityPhoto.objects.select_related("media")),
+    )
+
+
+def activity_get(*, user, activity_id: int) -> Activity:
+    """The activity, or 404 for anyone it is not for and who does not run it (no hint that it exists)."""
+    activity = _activities().filter(pk=activity_id).first()
+    if activity is None or not policies.can_view_activity(user, activity):
+        raise Http404
+    return activity
+
+
+def activity_get_for_staff(*, user, activity_id: int) -> Activity:
+    activity = _activities().filter(pk=activity_id).first()
+    if activity is None or not policies.staff_can_view_activity(user, activity):
+        raise Http404
+    return activity
+
+
+@dataclass
+class FamilyView:
+    """What a family sees of one activity: each child with its answer, and the answers shared with the class."""
+
+    rows: list[tuple[Child, Answer | None]]
+    class_answers: list[Answer]
+
+
+def activity_for_family(*, activity: Activity, children: list[Child]) -> FamilyView:
+    """The family's own answers (one per child at most) and the approved answers of their children's classes
+    whose guardians consent to shared photos: three queries."""
+    if not children:
+        return FamilyView(rows=[], class_answers=[])
+    own_ids = [c.pk for c in children]
+    own = {
+        a.child_id: a
+        for a in Answer.objects.filter(activity=activity, child_id__in=own_ids).select_related("media", "feedback_by")
+    }
+    shared = list(
+        Answer.objects.filter(
+            activity=activity,
+            sharing=Answer.Sharing.APPROVED,
+            classroom_id__in={c.classroom_id for c in children},
+        )
+        .exclude(child_id__in=own_ids)
+        .select_related("media", "child")
+        .order_by("-decided_at", "-pk")
+    )
+    consented = shared_consent_child_ids(child_ids={a.child_id for a in shared})
+    return FamilyView(
+        rows=[(c, own.get(c.pk)) for c in children],
+        class_answers=[a for a in shared if a.child_id in consented],
+    )
+
+
+# --- Families' feed -------------------------------------------------------------------------------------
+
+
+def feed_child_get(*, user, child_id: int) -> Child:
+    child = school_selectors.child_get(user=user, child_id=child_id)
+    if not policies.can_view_feed(user, child):
+        raise Http404
+    return child
+
+
+def activity_feed(*, child: Child) -> QuerySet[Activity]:
+    """The published activities of the child's class, newest first, with whether the family has opened
+    and answered each one: three queries for a page whatever the number of activities."""
+    answers = Answer.objects.filter(activity=OuterRef("pk"), child=child)
+    return (
+        Activity.objects.filter(state=Activity.State.PUBLISHED, links__classroom_id=child.classroom_id)
+        .select_related("video")
+        .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.select_related("media")))
+        .annotate(
+            viewed=Exists(ActivityView.objects.filter(activity=OuterRef("pk"), child=child)),
+            answer_sharing=Subquery(answers.values("sharing")[:1]),
+            answer_sticker=Subquery(answers.values("sticker")[:1]),
+            answer_feedback_at=Subquery(answers.values("feedback_at")[:1]),
+        )
+        .order_by("-published_at", "-pk")
+    )
+
+
+# --- Staff ------------------------------------------------------------------------------------------------
+
+
+def school_get_for_activities(*, user, slug: str) -> School:
+    school = School.objects.filter(slug=slug).first()
+    if school is None or not policies.can_post_activities(user, school):
+        raise Http404
+    return school
+
+
+def classrooms_for_posting(*, user, school: School) -> QuerySet[Classroom]:
+    """The classes the person may post to: every current class for leaders, their own for a teacher."""
+    classrooms = Classroom.objects.filter(school=school, school_year__is_current=True)
+    if not is_leader_of(user, school):
+        classrooms = classrooms.filter(pk__in=access_for(user).taught_classroom_ids)
+    return classrooms.order_by("name")
+
+
+def activities_for_staff(*, user, school: School, classroom_id: int | None = None) -> QuerySet[Activity]:
+    """The school's activities the person may open, with their answers in the person's classes."""
+    activities = Activity.objects.filter(school=school)
+    scope = None
+    if not is_leader_of(user, school):
+        scope = access_for(user).taught_classroom_ids
+        mine = ActivityClassroom.objects.filter(classroom_id__in=scope).values("activity_id")
+        activities = activities.filter(Q(state=Activity.State.PUBLISHED, pk__in=mine) | Q(created_by=user))
+    if classroom_id is not None:
+        activities = activities.filter(links__classroom_id=classroom_id)
+    answers = Answer.objects.filter(activity=OuterRef("pk"))
+    if scope is not None:
+        answers = answers.filter(classroom_id__in=scope)
+    counted = answers.order_by().values("activity").annotate(n=Count("pk")).values("n")
+    return (
+        activities.select_related("created_by")
+        .prefetch_related(Prefetch("classrooms", queryset=Classroom.objects.order_by("name")))
+        .annotate(answer_count=Coalesce(Subquery(counted[:1]), 0))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def answer_get(*, user, answer_id: int) -> Answer:
+    """An answer for its family or the staff who review it; 404 for everyone else."""
+    answer = (
+        Answer.objects.select_related("activity", "child", "classroom", "media", "school").filter(pk=answer_id).first()
+    )
+    if answer is None or not (policies.can_share_answer(user, answer) or policies.can_review_answer(user, answer)):
+        raise Http404
+    return answer
+
+
+@dataclass
+class ChildRow:
+    child: Child
+    guardians: list
+    viewed_at: datetime.datetime | None
+    answer: Answer | None
+
+
+@dataclass
+class ClassParticipation:
+    classroom: Classroom
+    link: ActivityClassroom
+    rows: list[ChildRow] = field(default_factory=list)
+
+    @property
+    def enrolled(self) -> int:
+        return len(self.rows)
+
+    @property
+    def viewed(self) -> int:
+        return sum(1 for r in self.rows if r.viewed_at or r.answer)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for r in self.rows if r.answer)
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.enrolled if self.enrolled else None
+
+    @property
+    def rate_percent(self) -> int | None:
+        return None if self.rate is None else round(self.rate * 100)
+
+    @property
+    def not_answered(self) -> list[ChildRow]:
+        return [r for r in self.rows if not r.answer]
+
+    @property
+    def answers(self) -> list[Answer]:
+        return [r.answer for r in self.rows if r.answer]
+
+    @property
+    def nudgeable(self) -> list[ChildRow]:
+        """Children without an answer whose family has an account to be reminded."""
+        return [r for r in self.not_answered if r.guardians]
+
+
+def activity_participation(*, user, activity: Activity) -> list[ClassParticipation]:
+    """Per class the person follows: each child of the class now, whether the family opened the
+    activity and what it answered. Six queries whatever the number of classes and children."""
+    scope = policies.staff_classroom_ids(user, activity)
+    links = list(
+        ActivityClassroom.objects.filter(activity=activity, classroom_id__in=scope)
+        .select_related("classroom")
+        .order_by("classroom__name")
+    )
+    children = list(
+        Child.objects.filter(classroom_id__in=[link.classroom_id for link in links], left_on__isnull=True)
+        .prefetch_related(
+            Prefetch(
+                "guardianships",
+                queryset=Guardianship.objects.select_related("guardian").order_by("-is_primary", "created_at"),
+            )
+        )
+        .order_by("full_name")
+    )
+    ids = [c.pk for c in children]
+    views = dict(ActivityView.objects.filter(activity=activity, child_id__in=ids).values_list("child_id", "viewed_at"))
+    answers = {
+        a.child_id: a
+        for a in Answer.objects.filter(activity=activity, child_id__in=ids).select_related(
+            "media", "guardian", "feedback_by"
+        )
+    }
+    by_class = {link.classroom_id: ClassParticipation(classroom=link.classroom, link=link) for link in links}
+    for child in children:
+        by_class[child.classroom_id].rows.append(
+            ChildRow(
+                child=child,
+                guardians=[g.guardian for g in child.guardianships.all()],
+                viewed_at=views.get(child.pk),
+                answer=answers.get(child.pk),
+            )
+        )
+    return list(by_class.values())
+
+
+def nudge_recipient_ids(*, activity: Activity, classroom: Classroom) -> list[int]:
+    """The guardians of the class's children who have no answer yet, each once."""
+    answered = Answer.objects.filter(activity=activity).values("child_id")
+    return list(
+        Guardianship.objects.filter(child__classroom=classroom, child__left_on__isnull=True)
+        .exclude(child_id__in=answered)
+        .values_list("guardian_id", flat=True)
+        .distinct()
+        .order_by("guardian_id")
+    )
+
+
+def activity_guardian_ids(*, activity: Activity) -> list[int]:
+    """Every guardian of a child now in one of the activity's classes, each once."""
+    return list(
+        Guardianship.objects.filter(child__classroom__activity_links__activity=activity, child__left_on__isnull=True)
+        .values_list("guardian_id", flat=True)
+        .distinct()
+        .order_by("guardian_id")
+    )
+
+
+# --- The school's participation over time -------------------------------------------------------------
+
+# Schools reported that 60–70 % of families answered during the closures.
+TARGET_BAND = (0.60, 0.70)
+
+
+@dataclass
+class WeekRate:
+    week: datetime.date  # its Monday
+    activities: int
+    answered: int
+    expected: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.expected if self.expected else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.rate is None else round(self.rate * 100)
+
+
+@dataclass
+class ClassSeries:
+    classroom: Classroom
+    weeks: list[WeekRate]
+
+    @property
+    def has_data(self) -> bool:
+        return any(w.activities for w in self.weeks)
+
+
+def _monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def school_participation(*, school: School, weeks: int = 12, today: datetime.date | None = None) -> list[ClassSeries]:
+    """Each current class's share of answered children week by week (by the week an activity was
+    published), over the last `weeks` weeks: three queries whatever the size."""
+    zone = timezone.get_default_timezone()
+    today = today or timezone.localdate(timezone=zone)
+    first = _monday(today) - datetime.timedelta(weeks=weeks - 1)
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    classrooms = list(
+        Classroom.objects.filter(school=school, school_year__is_current=True).order_by("age_group", "name")
+    )
+    links = ActivityClassroom.objects.filter(
+        school=school,
+        classroom__in=classrooms,
+        activity__state=Activity.State.PUBLISHED,
+        activity__published_at__gte=start,
+    ).values_list("classroom_id", "activity_id", "enrolled", "activity__published_at")
+    answered = {
+        (row["activity_id"], row["classroom_id"]): row["n"]
+        for row in Answer.objects.filter(
+            school=school, activity__state=Activity.State.PUBLISHED, activity__published_at__gte=start
+        )
+        .values("activity_id", "classroom_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    mondays = [first + datetime.timedelta(weeks=n) for n in range(weeks)]
+    table = {(c.pk, m): WeekRate(week=m, activities=0, answered=0, expected=0) for c in classrooms for m in mondays}
+    for classroom_id, activity_id, enrolled, published_at in links:
+        week = table.get((classroom_id, _monday(timezone.localtime(published_at, zone).date())))
+        if week is None:
+            continue
+        week.activities += 1
+        week.expected += enrolled or 0
+        week.answered += min(answered.get((activity_id, classroom_id), 0), enrolled or 0)
+    return [ClassSeries(classroom=c, weeks=[table[(c.pk, m)] for m in mondays]) for c in classrooms]

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from activities import views
+
+app_name = "activities"
+urlpatterns = [
+    # Families: a child's class feed, an activity, their answer and whether the class sees it.
+    path("children/<int:child_id>/activities/", views.feed, name="feed"),
+    path("activities/<int:activity_id>/", views.detail, name="detail"),
+    path("activities/<int:activity_id>/children/<int:child_id>/answer/", views.answer, name="answer"),
+    path("answers/<int:answer_id>/share/", views.share, name="share"),
+    # Staff: write and publish, print the card, follow who answered, review and reply, remind once.
+    path("schools/<slug:slug>/activities/", views.school_activities, name="school_list"),
+    path("schools/<slug:slug>/activities/new/", views.create, name="create"),
+    path("schools/<slug:slug>/activities/participation/", views.school_participation, name="school_participation"),
+    path("activities/<int:activity_id>/edit/", views.edit, name="edit"),
+    path("activities/<int:activity_id>/publish/", views.publish, name="publish"),
+    path("activities/<int:activity_id>/card.pdf", views.card, name="card"),
+    path("activities/<int:activity_id>/participation/", views.participation, name="participation"),
+    path("activities/<int:activity_id>/classes/<int:classroom_id>/nudge/", views.nudge, name="nudge"),
+    path("answers/<int:answer_id>/review/", views.review, name="review"),
+    path("answers/<int:answer_id>/feedback/", views.feedback, name="feedback"),
+]

@@ -1,0 +1,99 @@
+"""Who may use the home-activity URLs (merged into tests/test_authorization_matrix.py).
+
+The objects: an activity the teacher published for Lá 1 (the parent's child's class),
+and the parent's answer to it. A parent of another class, a teacher of another class and
+another school's principal are refused like strangers (404), anonymous people are sent to
+sign in. Downloads of the activities' and answers' files: tests/activities/test_media_access.py.
+"""
+
+from __future__ import annotations
+
+from tests.conftest import World
+from tests.matrix_kit import CLASS_VIEWERS, GUARDIAN_ONLY, SCHOOL_LEADERS, SCOPED_NO_ADD, Entry, answers
+
+
+def _photo(w: World, by):
+    from tests.activities.makers import photo_make
+
+    return photo_make(school=w.school, by=by)
+
+
+def _activity(w: World, *, published: bool = True):
+    from tests.activities.makers import activity_make
+
+    return activity_make(
+        school=w.school, by=w.teacher, classrooms=[w.classroom], published=published, photos=[_photo(w, w.teacher)]
+    )
+
+
+def _answer(w: World, *, sharing: str = "private"):
+    from tests.activities.makers import answer_make
+
+    return answer_make(activity=_activity(w), child=w.child, by=w.parent, sharing=sharing)
+
+
+def _offered_with_consent(w: World):
+    from tests import factories as f
+
+    f.ConsentFactory(child=w.child, guardian=w.parent, purpose="shared_photos")
+    return _answer(w, sharing="offered")
+
+
+# Its viewers: the families of its classes, their teachers and the school's leaders.
+ACTIVITY_VIEWERS = answers("login 200    404     200     404     200    404      404    404     404")
+# Posting and following the school's activities: its teachers and leaders.
+SCHOOL_POSTERS = answers("login  404    404     200     200     200    404      404    404     404")
+# A change made by the class teacher or a leader, who are sent back to the activity.
+CLASS_STAFF_ACT = answers("login 404    404     redirect 404    redirect 404     404    404     404")
+FAMILY_ACT = answers("login     redirect 404   404     404     404    404      404    404     404")
+
+MATRIX: dict[str, Entry] = {
+    # Families
+    "children/<int:child_id>/activities/": Entry(lambda w: f"/children/{w.child.pk}/activities/", GUARDIAN_ONLY),
+    "activities/<int:activity_id>/": Entry(lambda w: f"/activities/{_activity(w).pk}/", ACTIVITY_VIEWERS),
+    "activities/<int:activity_id>/children/<int:child_id>/answer/": Entry(
+        lambda w: f"/activities/{_activity(w).pk}/children/{w.child.pk}/answer/", GUARDIAN_ONLY
+    ),
+    "answers/<int:answer_id>/share/": Entry(
+        lambda w: f"/answers/{_answer(w).pk}/share/", FAMILY_ACT, method="post", data=lambda w: {"action": "offer"}
+    ),
+    # Staff
+    "schools/<slug:slug>/activities/": Entry(lambda w: f"/schools/{w.school.slug}/activities/", SCHOOL_POSTERS),
+    "schools/<slug:slug>/activities/new/": Entry(lambda w: f"/schools/{w.school.slug}/activities/new/", SCHOOL_POSTERS),
+    "schools/<slug:slug>/activities/participation/": Entry(
+        lambda w: f"/schools/{w.school.slug}/activities/participation/", SCHOOL_LEADERS
+    ),
+    "activities/<int:activity_id>/edit/": Entry(
+        lambda w: f"/activities/{_activity(w, published=False).pk}/edit/",
+        answers("login 404 404 200 404 200 404 404 404 404"),
+    ),
+    "activities/<int:activity_id>/publish/": Entry(
+        lambda w: f"/activities/{_activity(w, published=False).pk}/publish/", CLASS_STAFF_ACT, method="post"
+    ),
+    "activities/<int:activity_id>/card.pdf": Entry(
+        lambda w: f"/activities/{_activity(w).pk}/card.pdf", ACTIVITY_VIEWERS
+    ),
+    "activities/<int:activity_id>/participation/": Entry(
+        lambda w: f"/activities/{_activity(w).pk}/participation/", CLASS_VIEWERS
+    ),
+    "activities/<int:activity_id>/classes/<int:classroom_id>/nudge/": Entry(
+        lambda w: f"/activities/{_activity(w).pk}/classes/{w.classroom.pk}/nudge/", CLASS_STAFF_ACT, method="post"
+    ),
+    "answers/<int:answer_id>/review/": Entry(
+        lambda w: f"/answers/{_offered_with_consent(w).pk}/review/",
+        CLASS_STAFF_ACT,
+        method="post",
+        data=lambda w: {"decision": "approve"},
+    ),
+    "answers/<int:answer_id>/feedback/": Entry(
+        lambda w: f"/answers/{_answer(w).pk}/feedback/",
+        CLASS_STAFF_ACT,
+        method="post",
+        data=lambda w: {"sticker": "star", "comment": "Giỏi lắm!"},
+    ),
+}
+
+ADMIN_MODELS = {
+    "activities/activity": (SCOPED_NO_ADD, lambda w: _activity(w)),
+    "activities/answer": (SCOPED_NO_ADD, lambda w: _answer(w)),
+}
