@@ -276,6 +276,8 @@ def activity_participation(*, user, activity: Activity) -> list[ClassParticipati
     }
     by_class = {link.classroom_id: ClassParticipation(classroom=link.classroom, link=link) for link in links}
     for child in children:
+        if child.pk in answers:
+            answers[child.pk].child = child  # already read: no query per answer
         by_class[child.classroom_id].rows.append(
             ChildRow(
                 child=child,
