@@ -69,7 +69,7 @@ def rate_chart(series, *, band: tuple[float, float]) -> RateChart:
     rates = []
     for index, week in enumerate(weeks):
         x = round(LEFT + index * step, 1)
-        if index % 2 == 0 or index == len(weeks) - 1:
+        if (len(weeks) - 1 - index) % 2 == 0:  # every other week, ending with the latest
             chart.x_ticks.append((x, formats.date_format(week.week, "d/m")))
         if week.rate is None:
             drawing = False
