@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from activities.demo import seed_home_activities
 from parents.consent_texts import CONSENT_TEXTS
 from parents.models import ConsentPurpose, ConsentRecord, Guardianship, InvitationCode, Relationship
 from parents.services import CODE_ALPHABET, CODE_LENGTH
@@ -223,6 +224,7 @@ class Command(BaseCommand):
             self.families_hoa_sen(hoa_sen, hoa_sen_rooms, hoa_sen_principal)
         self.announcement_sao_mai(sao_mai, principal)
         self.pickup_notices_la1(rooms["Lá 1"][0])
+        seed_home_activities(school=sao_mai)
 
     def families_sao_mai(self, school, rooms, principal):
         la1, choi1, mam1 = rooms["Lá 1"][0], rooms["Chồi 1"][0], rooms["Mầm 1"][0]
