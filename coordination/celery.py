@@ -1,6 +1,6 @@
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coordination.settings")
 
@@ -12,3 +12,17 @@ app.conf.task_routes = {
     "*.tasks.notify_*": {"queue": "notifications"},
 }
 app.autodiscover_tasks()
+
+
+def database_connections_tidy(sender=None, **kwargs) -> None:
+    """Around each task, what Django does around a web request: reuse a connection, drop an old or broken one."""
+    # (Celery's own closing of every connection around every task is off: see CELERY_DB_REUSE_MAX.)
+    if getattr(sender.request, "is_eager", False):
+        return  # inside the caller's own request or test: its connection is not ours to close
+    from django.db import close_old_connections
+
+    close_old_connections()
+
+
+signals.task_prerun.connect(database_connections_tidy)
+signals.task_postrun.connect(database_connections_tidy)

@@ -112,6 +112,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fix-up closes the database connection before and after every
+# task unless this is set (a new connection per task costs more than most
+# tasks); coordination/celery.py applies Django's own rule instead, as after a
+# web request: DB_CONN_MAX_AGE, and a connection that failed is dropped.
+CELERY_DB_REUSE_MAX = 1_000_000
 
 # --- Users and sign-in (django-allauth).
 AUTH_USER_MODEL = "accounts.User"
@@ -204,13 +209,18 @@ STORAGES = {
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+    # Django's SMTP backend plus a two-phase send that keeps a killed worker
+    # from sending a notification twice (coordination/lib/mail.py).
+    "coordination.lib.mail.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coordination <no-reply@coordination.test>")
+# Connections to the SMTP server that one sending worker process keeps open, to
+# send that many messages at once (coordination.lib.mail.EmailBackend only).
+EMAIL_PARALLEL_CONNECTIONS = env_int("EMAIL_PARALLEL_CONNECTIONS", 4)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security. Production sets these through the environment (see .env.example).
@@ -244,13 +254,15 @@ SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
 # --- Notifications (notifications/).
 # Recipients per fan-out task: one task creates the notices of one batch.
 NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 300)
+# Deliveries per sending task: claimed together, e-mailed over one connection.
+NOTIFY_SEND_BATCH_SIZE = env_int("NOTIFY_SEND_BATCH_SIZE", 100)
 # Tries per e-mail or SMS before the delivery is given up (then shown in the admin).
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
 # Seconds before the first retry; doubled at each further try, up to the maximum.
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
 NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600)
 # Seconds after which a claimed delivery whose worker went silent (killed) may
-# be taken by another worker; longer than the delivery task's time limit (90 s).
+# be taken by another worker; longer than the sending task's time limit (150 s).
 NOTIFY_LEASE_SECONDS = env_int("NOTIFY_LEASE_SECONDS", 300)
 # The sweeper leaves deliveries alone for this many seconds after they fall
 # due, since they are normally on their way already.

@@ -8,12 +8,13 @@ already translated for the sender.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import uuid
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -21,7 +22,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db import connection as database
 from django.db.models import Case, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -104,12 +106,14 @@ def _deliveries_plan(*, notice: Notice, user, preference: Preference, now: datet
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
-    for delivery_id in delivery_ids:
+    """Queue the deliveries' tasks, NOTIFY_SEND_BATCH_SIZE deliveries a task."""
+    size = max(1, settings.NOTIFY_SEND_BATCH_SIZE)
+    for start in range(0, len(delivery_ids), size):
         try:
-            tasks.notify_deliver.delay(delivery_id)
+            tasks.notify_deliver_batch.delay(list(delivery_ids[start : start + size]))
         except BrokerError:
-            # The notice is saved; the sweeper sends it when the broker is back.
-            logger.exception("could not queue delivery %s; the sweeper will", delivery_id)
+            # The notices are saved; the sweeper sends them when the broker is back.
+            logger.exception("could not queue %s deliveries; the sweeper will", len(delivery_ids) - start)
             return
 
 
@@ -293,6 +297,24 @@ class DeliveryOutcome:
     retry_in: int | None = None
 
 
+@dataclass
+class BatchOutcome:
+    """What happened to each delivery of a batch (those not listed were skipped)."""
+
+    outcomes: dict[int, DeliveryOutcome] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(outcome.state for outcome in self.outcomes.values()))
+
+    def retries(self) -> dict[int, list[int]]:
+        """Seconds from now → the deliveries due again then."""
+        due = defaultdict(list)
+        for pk, outcome in self.outcomes.items():
+            if outcome.retry_in is not None:
+                due[outcome.retry_in].append(pk)
+        return dict(due)
+
+
 def retry_delay(attempts: int) -> int:
     """Seconds before the next try: doubling from NOTIFY_RETRY_BASE_SECONDS, capped."""
     delay = settings.NOTIFY_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
@@ -303,28 +325,47 @@ def _lease_start(now: datetime.datetime) -> datetime.datetime:
     return now - datetime.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
 
 
-def delivery_claim(*, delivery_id: int, now: datetime.datetime | None = None) -> Delivery | None:
-    """Take a delivery for this worker, or None if it is not due or someone else holds it."""
+def deliveries_claim(*, delivery_ids: Iterable[int], now: datetime.datetime | None = None) -> list[Delivery]:
+    """Take for this worker those of the deliveries that are due and nobody holds, in one UPDATE … RETURNING."""
+    ids = sorted({int(pk) for pk in delivery_ids})
+    if not ids:
+        return []
     now = now or timezone.now()
-    # One conditional UPDATE: of two workers holding the same task, one wins.
-    # A claim older than the lease belongs to a worker that died mid-send.
-    claimed = (
-        Delivery.objects.filter(pk=delivery_id, digest=False, attempts__lt=settings.NOTIFY_MAX_ATTEMPTS)
-        .filter(
-            Q(state__in=[State.QUEUED, State.FAILED], not_before__lte=now)
-            | Q(state=State.SENDING, claimed_at__lt=_lease_start(now))
-        )
-        .update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    # One conditional UPDATE: of two workers holding the same ids, each row
+    # goes to one. A claim older than the lease belongs to a worker that died
+    # mid-send. RETURNING tells exactly which rows this one won (Django's
+    # update() gives only their number); PostgreSQL and SQLite both have it.
+    at = database.ops.adapt_datetimefield_value
+    # Only the table's name and placeholders go into the text; values are parameters.
+    table, placeholders = database.ops.quote_name(Delivery._meta.db_table), ", ".join(["%s"] * len(ids))
+    sql = (
+        f"UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608
+        f"WHERE id IN ({placeholders}) AND digest = %s AND attempts < %s "
+        "AND ((state IN (%s, %s) AND not_before <= %s) OR (state = %s AND claimed_at < %s)) "
+        "RETURNING id"
     )
-    if not claimed:
-        return None
-    return Delivery.objects.select_related("notice__recipient", "notice__school").get(pk=delivery_id)
+    params = [State.SENDING, at(now), *ids, False, settings.NOTIFY_MAX_ATTEMPTS]
+    params += [State.QUEUED, State.FAILED, at(now), State.SENDING, at(_lease_start(now))]
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        won = [row[0] for row in cursor.fetchall()]
+    if not won:
+        return []
+    return list(
+        Delivery.objects.filter(pk__in=won).select_related("notice__recipient", "notice__school").order_by("pk")
+    )
 
 
-def _still_ours(delivery: Delivery) -> QuerySet[Delivery]:
+def delivery_claim(*, delivery_id: int, now: datetime.datetime | None = None) -> Delivery | None:
+    """Take one delivery for this worker, or None if it is not due or someone else holds it."""
+    claimed = deliveries_claim(delivery_ids=[delivery_id], now=now)
+    return claimed[0] if claimed else None
+
+
+def _still_ours(delivery: Delivery, *, state: str = State.SENDING) -> QuerySet[Delivery]:
     """The delivery, if no other worker took it over since this one claimed it."""
     return Delivery.objects.filter(
-        pk=delivery.pk, state=State.SENDING, claimed_at=delivery.claimed_at, attempts=delivery.attempts
+        pk=delivery.pk, state=state, claimed_at=delivery.claimed_at, attempts=delivery.attempts
     )
 
 
@@ -332,33 +373,197 @@ def _error_text(exc: Exception) -> str:
     return (str(exc) or exc.__class__.__name__)[:2000]
 
 
+def _deliveries_mark_sent(deliveries: Sequence[Delivery], end: Callable[[set[int]], None]) -> set[int]:
+    """Record as sent those deliveries still this worker's, and return their pks.
+
+    `end(pks)` runs the moment that record is decided (it finishes the
+    e-mails: see coordination.lib.mail): on PostgreSQL as soon as COMMIT has
+    gone out, before its answer, since PostgreSQL commits what it received
+    even if this process dies while it waits; elsewhere right after the commit.
+    """
+    if not deliveries:
+        end(set())
+        return set()
+    claimed_at = deliveries[0].claimed_at
+    if any(d.claimed_at != claimed_at for d in deliveries):
+        raise ValueError("deliveries of one claim at a time")
+    pks = [d.pk for d in deliveries]
+    ended = False
+
+    def end_once(recorded: set[int]) -> None:
+        nonlocal ended
+        ended = True
+        end(recorded)
+
+    try:
+        if _commits_then_acts():
+            database.set_autocommit(False)
+            try:
+                recorded = _deliveries_mark_sent_sql(pks, claimed_at)
+                _commit_then(partial(end_once, recorded))
+            except BaseException:
+                with contextlib.suppress(DatabaseError):
+                    database.rollback()
+                raise
+            finally:
+                with contextlib.suppress(DatabaseError):
+                    database.set_autocommit(True)
+        else:
+            # Committed at once (autocommit), or with the caller's transaction.
+            recorded = _deliveries_mark_sent_sql(pks, claimed_at)
+            end_once(recorded)
+        return recorded
+    except DatabaseError:
+        if not ended:
+            raise  # nothing was finished: the server drops the messages, the deliveries stay claimable
+        # The e-mails went out but their record failed, or its outcome is
+        # unknown (the connection broke): record it again, or they would be
+        # sent again once their lease runs out.
+        try:
+            database.close()
+            _deliveries_mark_sent_sql(pks, claimed_at)
+            return set(
+                Delivery.objects.filter(pk__in=pks, state=State.SENT, claimed_at=claimed_at).values_list(
+                    "pk", flat=True
+                )
+            )
+        except DatabaseError:
+            logger.exception("%s e-mails went out but are not recorded as sent: they may go twice", len(pks))
+            raise
+
+
+def _deliveries_mark_sent_sql(pks: list[int], claimed_at: datetime.datetime) -> set[int]:
+    # Plain SQL for RETURNING. The claim's time tells this worker's claim from
+    # a later one's: a takeover always claims later.
+    at = database.ops.adapt_datetimefield_value
+    table, placeholders = database.ops.quote_name(Delivery._meta.db_table), ", ".join(["%s"] * len(pks))
+    sql = (
+        f"UPDATE {table} SET state = %s, sent_at = %s "  # noqa: S608 (names and placeholders only)
+        f"WHERE id IN ({placeholders}) AND state = %s AND claimed_at = %s RETURNING id"
+    )
+    with database.cursor() as cursor:
+        cursor.execute(sql, [State.SENT, at(timezone.now()), *pks, State.SENDING, at(claimed_at)])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _commits_then_acts() -> bool:
+    """Whether _commit_then can act between sending COMMIT and its answer (PostgreSQL through psycopg2)."""
+    if database.vendor != "postgresql" or database.in_atomic_block:
+        return False
+    database.ensure_connection()
+    return type(database.connection).__module__.startswith("psycopg2")
+
+
+def _commit_then(action: Callable[[], None]) -> None:
+    """Commit the open transaction, running `action` as soon as COMMIT has gone to PostgreSQL.
+
+    psycopg2 sends COMMIT, then waits for the answer through its "wait
+    callback" when one is set: `action` runs at the start of that wait. What
+    it raises is raised after the commit (it must not break the wait).
+    """
+    import psycopg2.extensions
+    import psycopg2.extras
+
+    ours, fired, failure = database.connection, False, None
+
+    def wait(pg_connection) -> None:
+        nonlocal fired, failure
+        if pg_connection is ours and not fired:
+            fired = True
+            try:
+                action()
+            except BaseException as exc:  # noqa: BLE001 (raised again below)
+                failure = exc
+        psycopg2.extras.wait_select(pg_connection)
+
+    # Process-wide, so only for this commit; another thread's query meanwhile
+    # just waits the usual way.
+    previous = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(wait)
+    try:
+        database.commit()
+    finally:
+        psycopg2.extensions.set_wait_callback(previous)
+    if not fired:
+        action()
+    elif failure is not None:
+        raise failure
+
+
+def _delivery_failed(delivery: Delivery, exc: DeliveryError) -> DeliveryOutcome:
+    """Record a failed attempt: try again after a backoff, or give up after the last attempt or for good."""
+    error = _error_text(exc)
+    # A refusal at the very end of an e-mail comes after the delivery was
+    # recorded as sent (see coordination.lib.mail): undo that.
+    ours = _still_ours(delivery, state=State.SENT if exc.after_commit else State.SENDING)
+    if exc.permanent or delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+        ours.update(state=State.GIVEN_UP, last_error=error, claimed_at=None, sent_at=None)
+        logger.warning("delivery %s given up after %s attempts: %s", delivery.pk, delivery.attempts, error)
+        return DeliveryOutcome(State.GIVEN_UP)
+    delay = retry_delay(delivery.attempts)
+    ours.update(
+        state=State.FAILED,
+        last_error=error,
+        claimed_at=None,
+        sent_at=None,
+        not_before=timezone.now() + datetime.timedelta(seconds=delay),
+    )
+    logger.info("delivery %s failed (attempt %s), retry in %s s: %s", delivery.pk, delivery.attempts, delay, error)
+    return DeliveryOutcome(State.FAILED, retry_in=delay)
+
+
+def _delivery_record(delivery: Delivery, outcome: Exception | None) -> DeliveryOutcome:
+    if outcome is None:
+        return DeliveryOutcome(State.SENT)
+    if isinstance(outcome, DeliveryError):
+        return _delivery_failed(delivery, outcome)
+    # Taken over after this worker's lease ran out. Through the two-phase
+    # e-mail backend the message was dropped before its end, and the worker
+    # that took over sends it; through any other backend or SMS it went out
+    # here too, with the same Message-ID.
+    logger.warning("delivery %s was taken over after its lease ran out: %s", delivery.pk, outcome)
+    # (If the commit's outcome was only unclear, it is still this worker's: give it back.)
+    _deliveries_release([delivery])
+    return DeliveryOutcome("skipped")
+
+
+def _deliveries_release(deliveries: list[Delivery]) -> None:
+    """Give back what this worker claimed and did not get to (a time limit, a lost database)."""
+    if not deliveries:
+        return
+    try:
+        Delivery.objects.filter(
+            pk__in=[d.pk for d in deliveries], state=State.SENDING, claimed_at=deliveries[0].claimed_at
+        ).update(state=State.QUEUED, claimed_at=None, attempts=F("attempts") - 1)
+    except DatabaseError:
+        logger.exception("could not give back %s deliveries; their lease will run out", len(deliveries))
+
+
+def deliveries_send(*, delivery_ids: Iterable[int]) -> BatchOutcome:
+    """Claim a batch of deliveries, send them (the e-mails over one connection), and record each result.
+
+    One delivery's failure is its own: it is recorded on it, with its own
+    attempts and backoff, and the others go on.
+    """
+    claimed = deliveries_claim(delivery_ids=delivery_ids)
+    result = BatchOutcome()
+    if not claimed:
+        return result
+    connection = channels.email_connection() if any(d.channel == Channel.EMAIL for d in claimed) else None
+    try:
+        for delivery, outcome in channels.deliver_all(claimed, connection=connection, commit=_deliveries_mark_sent):
+            result.outcomes[delivery.pk] = _delivery_record(delivery, outcome)
+    finally:
+        _deliveries_release([d for d in claimed if d.pk not in result.outcomes])
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.close()
+    return result
+
+
 def delivery_send(*, delivery_id: int) -> DeliveryOutcome:
     """Claim one delivery, send it through its channel, and record the result."""
-    delivery = delivery_claim(delivery_id=delivery_id)
-    if delivery is None:
-        return DeliveryOutcome("skipped")
-    try:
-        channels.deliver(delivery)
-    except DeliveryError as exc:
-        error = _error_text(exc)
-        if exc.permanent or delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
-            _still_ours(delivery).update(state=State.GIVEN_UP, last_error=error, claimed_at=None)
-            logger.warning("delivery %s given up after %s attempts: %s", delivery.pk, delivery.attempts, error)
-            return DeliveryOutcome(State.GIVEN_UP)
-        delay = retry_delay(delivery.attempts)
-        _still_ours(delivery).update(
-            state=State.FAILED,
-            last_error=error,
-            claimed_at=None,
-            not_before=timezone.now() + datetime.timedelta(seconds=delay),
-        )
-        logger.info("delivery %s failed (attempt %s), retry in %s s: %s", delivery.pk, delivery.attempts, delay, error)
-        return DeliveryOutcome(State.FAILED, retry_in=delay)
-    if not _still_ours(delivery).update(state=State.SENT, sent_at=timezone.now()):
-        # Our lease ran out and another worker took it over: it was sent twice,
-        # with the same Message-ID, which the receiving side can drop.
-        logger.warning("delivery %s was taken over after its lease ran out", delivery.pk)
-    return DeliveryOutcome(State.SENT)
+    return deliveries_send(delivery_ids=[delivery_id]).outcomes.get(delivery_id, DeliveryOutcome("skipped"))
 
 
 def deliveries_sweep(*, now: datetime.datetime | None = None) -> int:

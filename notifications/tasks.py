@@ -8,11 +8,16 @@ the services' conditional updates make a job run twice harmless.
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
+from kombu.exceptions import OperationalError as BrokerError
 
 from notifications import services
+
+logger = logging.getLogger(__name__)
 
 # Shared by the jobs: a lost database connection is retried by Celery with
 # backoff; send failures are recorded on the delivery by the service instead.
@@ -27,18 +32,34 @@ COMMON = {
 }
 
 
-# The lease (NOTIFY_LEASE_SECONDS) must outlast time_limit, or a slow but
-# living worker would see its delivery taken over.
-@shared_task(**COMMON, max_retries=settings.NOTIFY_MAX_ATTEMPTS, soft_time_limit=60, time_limit=90)
-def notify_deliver(self, delivery_id: int) -> str:
-    """Send one delivery by e-mail or SMS; try again later with backoff if it fails."""
-    outcome = services.delivery_send(delivery_id=delivery_id)
-    # The delivery also records when it is due again, so the sweeper resends
-    # it even if this retry message is lost. Run in-process (eager), a retry
-    # would be raised into the web request that queued it: the sweeper does it.
-    if outcome.retry_in is not None and not self.request.is_eager and self.request.retries < self.max_retries:
-        raise self.retry(countdown=outcome.retry_in)
-    return outcome.state
+def _send_and_schedule_retries(request, delivery_ids: list[int]) -> dict[str, int]:
+    outcome = services.deliveries_send(delivery_ids=delivery_ids)
+    # Each failed delivery also records when it is due again, so the sweeper
+    # resends it even if this message is lost. Run in-process (eagerly), a
+    # retry would run inside the web request that queued it: the sweeper does it.
+    if not request.is_eager:
+        for delay, ids in outcome.retries().items():
+            try:
+                notify_deliver_batch.apply_async((ids,), countdown=delay)
+            except BrokerError:
+                logger.exception("could not queue the retry of %s deliveries; the sweeper will", len(ids))
+    return outcome.counts()
+
+
+# The lease (NOTIFY_LEASE_SECONDS) should outlast time_limit, or the
+# deliveries of a slow but living worker are taken over. That is still safe
+# for e-mail through the two-phase backend (the slow worker finds that the
+# delivery is no longer its own before it ends the message, and drops it).
+@shared_task(**COMMON, max_retries=5, soft_time_limit=120, time_limit=150)
+def notify_deliver_batch(self, delivery_ids: list[int]) -> dict[str, int]:
+    """Send a batch of deliveries (the e-mails over one connection); failures are tried again after a backoff."""
+    return _send_and_schedule_retries(self.request, delivery_ids)
+
+
+@shared_task(**COMMON, max_retries=5, soft_time_limit=60, time_limit=90)
+def notify_deliver(self, delivery_id: int) -> dict[str, int]:
+    """Send one delivery (queued one by one before batches; kept for tasks still in the broker)."""
+    return _send_and_schedule_retries(self.request, [delivery_id])
 
 
 @shared_task(**COMMON, max_retries=5, soft_time_limit=240, time_limit=300)

@@ -14,18 +14,28 @@ from tests.notifications.conftest import at, prefer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def batch_tasks():
-    """The fan-out batch tasks that ran, with the recipients of each."""
+def tasks_that_ran(name: str, argument):
     ran = []
 
-    def record(sender=None, kwargs=None, **_):
-        if sender.name == "notifications.tasks.notify_fan_out_batch":
-            ran.append(kwargs["recipient_ids"])
+    def record(sender=None, args=None, kwargs=None, **_):
+        if sender.name == name:
+            ran.append(argument(args, kwargs))
 
     task_prerun.connect(record, weak=False)
     yield ran
     task_prerun.disconnect(record)
+
+
+@pytest.fixture
+def batch_tasks():
+    """The fan-out batch tasks that ran, with the recipients of each."""
+    yield from tasks_that_ran("notifications.tasks.notify_fan_out_batch", lambda args, kwargs: kwargs["recipient_ids"])
+
+
+@pytest.fixture
+def sending_tasks():
+    """The sending tasks that ran, with the deliveries of each."""
+    yield from tasks_that_ran("notifications.tasks.notify_deliver_batch", lambda args, kwargs: args[0])
 
 
 def many_users(n: int) -> list[int]:
@@ -125,3 +135,14 @@ def test_batches_are_queued_only_when_the_transaction_commits(batch_tasks, djang
         services.notice_fan_out(recipient_ids=ids, category="events", title="t", body="", dedupe_key="events:1")
         assert batch_tasks == [] and not Notice.objects.exists()
     assert len(callbacks) == 1
+
+
+def test_the_e_mails_go_out_in_batches_of_notify_send_batch_size(
+    sending_tasks, run_on_commit, mailoutbox, settings, clock
+):
+    clock.to(at(2026, 3, 2, 10, 0))
+    settings.NOTIFY_SEND_BATCH_SIZE = 2
+    ids = many_users(5)
+    fan_out(ids, run_on_commit, urgent=True)
+    assert [len(batch) for batch in sending_tasks] == [2, 2, 1]
+    assert len(mailoutbox) == 5

@@ -1,13 +1,14 @@
 """A failing e-mail server or SMS gateway: attempts are counted, errors readable, retries back off, then give up."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemEmailBackend
 from django.utils import timezone
 
-from notifications import services
+from notifications import services, tasks
 from notifications.models import Delivery
 from tests import factories as f
 from tests.notifications.conftest import at, prefer, with_phone
@@ -152,3 +153,22 @@ def test_the_backoff_doubles_and_is_capped(settings):
     settings.NOTIFY_RETRY_BASE_SECONDS = 60
     settings.NOTIFY_RETRY_MAX_SECONDS = 600
     assert [services.retry_delay(n) for n in range(1, 7)] == [60, 120, 240, 480, 600, 600]
+
+
+def test_a_worker_queues_the_failed_ones_again_for_when_their_backoff_ends(broken_mail, clock, settings, monkeypatch):
+    clock.to(at(2026, 3, 2, 9, 0))
+    broken, fine = f.UserFactory(email=BROKEN_ADDRESS), f.UserFactory(email="fine@example.test")
+    ids = []
+    for user in (broken, fine):
+        prefer(user, frequency="immediate")
+        notice = services.notice_send(recipient=user, category="feedback", title="t", body="", dedupe_key="k")
+        ids.append(notice.deliveries.get().pk)  # queued: its task is not run
+    queued = []
+    monkeypatch.setattr(
+        tasks.notify_deliver_batch, "apply_async", lambda args, countdown: queued.append((args, countdown))
+    )
+
+    counts = tasks._send_and_schedule_retries(SimpleNamespace(is_eager=False), ids)
+
+    assert counts == {State.FAILED: 1, State.SENT: 1}
+    assert queued == [(([ids[0]],), settings.NOTIFY_RETRY_BASE_SECONDS)]
