@@ -1,22 +1,23 @@
-"""A worker killed in the middle of a fan-out loses no e-mail and sends none twice.
+"""A worker killed at any moment loses no e-mail and sends none twice.
 
 A real Celery worker process (prefork, two children) sends a fan-out of 2,000
 e-mails through a local SMTP server that records every message. Part-way, the
 worker is killed with SIGKILL (main process and pool children together), a new
 one is started and the sweeper runs until every delivery is settled. Every
-family must have received exactly one raw message: counted at the SMTP
-server, not deduplicated by Message-ID.
+family must have received exactly one message, counted strictly at the SMTP
+server: one transaction each, not deduplicated by Message-ID.
 
-The second test puts the kill exactly in the window that the first one hits
-only by chance: the SMTP server has recorded the message (as a real server
-has queued it before it answers "250"), and the worker dies before it hears
-the answer and marks the delivery sent.
+It holds because an e-mail is recorded as sent after its body has gone to the
+server and before its end-of-data mark (coordination/lib/mail.py): a worker
+killed before that leaves the server a message without its end, which the
+server drops, and the delivery is sent again later; killed after it, the
+server gets the whole message and the database says it was sent. The other
+two tests put the kill exactly on each side of that point.
 """
 
 from __future__ import annotations
 
 import datetime
-import os
 import time
 from collections import Counter
 from urllib.parse import quote, urlparse
@@ -33,12 +34,7 @@ from notifications import services
 from notifications.models import Delivery, Notice, Preference, local_zone
 from tests.conftest import requires_postgres, requires_redis
 
-# Opt-in until the delivery window described below is closed and the random
-# kill has proven stable over many runs: `RUN_KILL_TESTS=1 make test`.
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.skipif(os.environ.get("RUN_KILL_TESTS") != "1", reason="opt-in: set RUN_KILL_TESTS=1"),
-]
+pytestmark = pytest.mark.worker
 
 State = Delivery.State
 # A Redis database of its own (the staff-welcome worker test uses 13).
@@ -155,10 +151,26 @@ def wait_for(condition, *, seconds: float, worker: Worker, what: str) -> None:
         time.sleep(0.05)
 
 
-def in_doubt(sink: SmtpSink) -> list[Delivery]:
-    """Deliveries that a dead worker left 'sending' although the SMTP server already has their message."""
+def contradictions(sink: SmtpSink) -> list[Delivery]:
+    """Deliveries still 'sending' although the server has their whole message: what the ordering rules out.
+
+    Asked a moment after the kill: a COMMIT that the dead worker had already
+    sent is still applied by PostgreSQL.
+    """
+    time.sleep(0.5)
     at_sink = {item.message_id for item in sink.received()}
     return [d for d in Delivery.objects.filter(state=State.SENDING) if d.message_id in at_sink]
+
+
+def kill_environment(broker_url: str, sink: SmtpSink, **extra: str) -> dict[str, str]:
+    return worker_env(
+        database_url=_test_database_url(),
+        broker_url=broker_url,
+        smtp_port=sink.port,
+        NOTIFY_LEASE_SECONDS=str(LEASE_SECONDS),
+        NOTIFY_SWEEP_GRACE_SECONDS=str(GRACE_SECONDS),
+        **extra,
+    )
 
 
 def settle(broker_url: str, worker: Worker) -> int:
@@ -198,19 +210,28 @@ def tally(sink: SmtpSink, emails: set[str]) -> dict:
     }
 
 
-def describe(report: dict, doubtful: list[Delivery]) -> str:
+def describe(report: dict, contradicting: list[Delivery] | None = None) -> str:
     lines = [
         f"raw messages {report['raw']}, distinct Message-IDs {report['distinct_message_ids']}",
         f"missing {len(report['missing'])}: {report['missing'][:10]}",
         f"received more than once {len(report['twice_or_more'])}: {dict(list(report['twice_or_more'].items())[:10])}",
         f"delivery states {report['states']}, attempts {report['attempts']}",
     ]
-    if doubtful:
+    if contradicting:
         lines.append(
-            "left 'sending' by the killed worker although the SMTP server already had the message "
-            f"(accepted, not yet marked sent): {[(d.pk, d.message_id) for d in doubtful]}"
+            "left 'sending' by the killed worker although the server has the whole message "
+            f"(the end went before the commit?): {[(d.pk, d.message_id) for d in contradicting]}"
         )
     return "\n".join(lines)
+
+
+def assert_exactly_once(report: dict, recipients: int, contradicting: list[Delivery] | None = None) -> None:
+    assert report["strangers"] == []
+    assert report["missing"] == [], describe(report, contradicting)
+    assert report["twice_or_more"] == {}, describe(report, contradicting)
+    assert report["raw"] == report["distinct_message_ids"] == recipients, describe(report, contradicting)
+    # Nothing left waiting or half-sent.
+    assert set(report["states"]) == {State.SENT}, describe(report, contradicting)
 
 
 def test_a_killed_worker_loses_and_doubles_no_e_mail(transactional_db, broker, tmp_path):
@@ -219,13 +240,7 @@ def test_a_killed_worker_loses_and_doubles_no_e_mail(transactional_db, broker, t
     emails = set(User.objects.filter(pk__in=ids).values_list("email", flat=True))
 
     with SmtpSink() as sink:
-        env = worker_env(
-            database_url=_test_database_url(),
-            broker_url=broker,
-            smtp_port=sink.port,
-            NOTIFY_LEASE_SECONDS=str(LEASE_SECONDS),
-            NOTIFY_SWEEP_GRACE_SECONDS=str(GRACE_SECONDS),
-        )
+        env = kill_environment(broker, sink)
         first = Worker(env, tmp_path / "first-worker.log", concurrency=2, name="kill-first")
         second = Worker(env, tmp_path / "second-worker.log", concurrency=2, name="kill-second")
         try:
@@ -243,9 +258,9 @@ def test_a_killed_worker_loses_and_doubles_no_e_mail(transactional_db, broker, t
             )
             first.kill()
             at_kill = sink.count()
-            doubtful = in_doubt(sink)
+            contradicting = contradictions(sink)
             sending = Delivery.objects.filter(state=State.SENDING).count()
-            print(f"\nkilled after {at_kill} e-mails; {sending} left 'sending', {len(doubtful)} of them at the server")
+            print(f"\nkilled after {at_kill} e-mails; {sending} deliveries left 'sending'")
 
             second.start()
             sweeps = settle(broker, second)
@@ -256,62 +271,40 @@ def test_a_killed_worker_loses_and_doubles_no_e_mail(transactional_db, broker, t
             second.stop()
 
         report = tally(sink, emails)
-    print(describe(report, doubtful), f"\nsweeps {sweeps}")
+    print(describe(report, contradicting), f"\nsweeps {sweeps}")
 
-    assert report["strangers"] == []
-    assert report["missing"] == [], describe(report, doubtful)
-    # Exactly once for every family, except where the kill fell in the known
-    # window (the server had the message, the worker died before marking it
-    # sent: the second test below pins it down). Such a repeat carries the
-    # same Message-ID, so the receiving server can drop it; it is the only
-    # repeat allowed, so that this test does not fail one run in ten.
-    in_doubt_emails = {d.notice.recipient.email for d in doubtful}
-    unexplained = {r: n for r, n in report["twice_or_more"].items() if r not in in_doubt_emails or n > 2}
-    assert unexplained == {}, describe(report, doubtful)
-    assert report["raw"] == recipients + len(report["twice_or_more"])
-    assert report["distinct_message_ids"] == recipients
-    # Nothing left waiting or half-sent (today every one ends 'sent'; a delivery
-    # whose fate the dead worker left in doubt may be settled otherwise, as long
-    # as the family got it once, which the counts above check).
-    assert not set(report["states"]) & set(UNSETTLED), report["states"]
+    assert contradicting == [], describe(report, contradicting)
+    assert_exactly_once(report, recipients, contradicting)
     assert at_kill < recipients  # the kill really interrupted the fan-out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # only the final "received twice": every other check fails the test with pytest.fail
-    reason=(
-        "Known gap: a delivery is marked 'sent' only after the SMTP server's '250' to DATA (and QUIT); a worker "
-        "that dies in between leaves it 'sending', and after the lease it is claimed and sent again."
-    ),
-)
-def test_a_worker_killed_after_the_server_took_the_message_does_not_send_it_again(transactional_db, broker, tmp_path):
-    recipients, held = 40, 10
+def test_a_worker_killed_before_the_end_of_its_messages_leaves_nothing_at_the_server(
+    transactional_db, broker, tmp_path
+):
+    """Killed with the bodies at the server and nothing committed: the server drops them; they go once, later."""
+    recipients = 40
     ids = families(recipients)
     emails = set(User.objects.filter(pk__in=ids).values_list("email", flat=True))
+    pause = tmp_path / "pause"
+    pause.mkdir()
+    backend = "tests.notifications.pausing_backend.PausingEmailBackend"
 
-    # The server records the 10th message and holds its "250" back.
-    with SmtpSink(hold_at=held, hold_seconds=30) as sink:
-        env = worker_env(
-            database_url=_test_database_url(),
-            broker_url=broker,
-            smtp_port=sink.port,
-            NOTIFY_LEASE_SECONDS=str(LEASE_SECONDS),
-            NOTIFY_SWEEP_GRACE_SECONDS=str(GRACE_SECONDS),
-        )
-        first = Worker(env, tmp_path / "first-worker.log", concurrency=1, name="window-first")
-        second = Worker(env, tmp_path / "second-worker.log", concurrency=1, name="window-second")
+    with SmtpSink() as sink:
+        # The third group of four of the single pool process stops just before its commit.
+        env = kill_environment(broker, sink, EMAIL_BACKEND=backend, EMAIL_PARALLEL_CONNECTIONS="4")
+        first = Worker(dict(env, PAUSE_DIR=str(pause), PAUSE_AT_GROUP="3"), tmp_path / "first.log", concurrency=1)
+        second = Worker(dict(env, PAUSE_AT_GROUP="0"), tmp_path / "second.log", concurrency=1, name="kill-second")
         try:
             first.start()
             fan_out(ids)
-            wait_for(sink.handler.holding.is_set, seconds=60, worker=first, what="the held message")
+            wait_for((pause / "paused").exists, seconds=60, worker=first, what="the worker stopping before a commit")
+            paused = set((pause / "paused").read_text().split())
             first.kill()
-            sink.release()
-            doubtful = in_doubt(sink)
-            # The window itself: the server has it, the database says it is still being sent.
-            held_id = sink.received()[held - 1].message_id
-            if [d.message_id for d in doubtful] != [held_id]:
-                pytest.fail(f"expected only {held_id} in doubt, found {[d.message_id for d in doubtful]}")
+            time.sleep(0.5)  # what the dead worker's connections carried has reached the server by now
+            at_server = {r for item in sink.received() for r in item.recipients}
+            held = Delivery.objects.filter(notice__recipient__email__in=paused)
+            assert len(paused) == 4 and not paused & at_server, sorted(paused & at_server)
+            assert set(held.values_list("state", flat=True)) == {State.SENDING}  # claimed, never recorded sent
 
             second.start()
             settle(broker, second)
@@ -322,8 +315,43 @@ def test_a_worker_killed_after_the_server_took_the_message_does_not_send_it_agai
             second.stop()
 
         report = tally(sink, emails)
-    print(describe(report, doubtful))
+    print(describe(report))
+    assert_exactly_once(report, recipients)
+    assert set(held.values_list("attempts", flat=True)) == {2}  # once cut short, once whole
 
-    if report["missing"] or report["strangers"]:
-        pytest.fail(describe(report, doubtful))
-    assert report["twice_or_more"] == {}, describe(report, doubtful)
+
+def test_a_worker_killed_after_the_end_of_a_message_does_not_send_it_again(transactional_db, broker, tmp_path):
+    """Killed while waiting for the server's "250": the message is recorded sent already, and is not sent again."""
+    recipients, held = 40, 10
+    ids = families(recipients)
+    emails = set(User.objects.filter(pk__in=ids).values_list("email", flat=True))
+
+    # The server records the 10th message and holds its "250" back.
+    with SmtpSink(hold_at=held, hold_seconds=30) as sink:
+        env = kill_environment(broker, sink)
+        first = Worker(env, tmp_path / "first-worker.log", concurrency=1, name="window-first")
+        second = Worker(env, tmp_path / "second-worker.log", concurrency=1, name="window-second")
+        try:
+            first.start()
+            fan_out(ids)
+            wait_for(sink.handler.holding.is_set, seconds=60, worker=first, what="the held message")
+            first.kill()
+            sink.release()
+            held_id = sink.received()[held - 1].message_id
+            contradicting = contradictions(sink)
+            # The server has it and the database says so, although the worker never heard the "250".
+            [delivery] = [d for d in Delivery.objects.all() if d.message_id == held_id]
+            assert delivery.state == State.SENT, describe(tally(sink, emails), contradicting)
+
+            second.start()
+            settle(broker, second)
+            second.stop()
+            time.sleep(0.5)
+        finally:
+            first.kill()
+            second.stop()
+
+        report = tally(sink, emails)
+    print(describe(report, contradicting))
+    assert contradicting == []
+    assert_exactly_once(report, recipients, contradicting)
