@@ -25,6 +25,57 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },
+    # Reminders (notifications/reminders.py): what they say comes from the
+    # sources other apps register; a job without one does nothing. Every
+    # reminder carries a dedupe key, so a job run late, again or twice at once
+    # tells nobody twice; each expires before the moment it is about has
+    # passed. The afternoon ones go at 16:00-16:30, before families pick their
+    # children up and before the default 18:00 digest, which then carries them
+    # to those who get their e-mail once a day; none falls in quiet hours.
+    #
+    # 16:30 every day: toys and costumes of the lending library due back
+    # tomorrow, so that they come back in the school bag in the morning.
+    "notify-reminders-loans-due-tomorrow": {
+        "task": "notifications.tasks.notify_reminders_loans_due_tomorrow",
+        "schedule": crontab(hour=16, minute=30),
+        "options": {"expires": 4 * 3600},
+    },
+    # 07:00 every day: loans past their date, at drop-off time, when the item
+    # can be handed in at once.
+    "notify-reminders-loans-overdue": {
+        "task": "notifications.tasks.notify_reminders_loans_overdue",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 8 * 3600},
+    },
+    # 16:00 every day: tomorrow's events (a festival, a working morning) to
+    # the families and volunteers signed up for them.
+    "notify-reminders-events-tomorrow": {
+        "task": "notifications.tasks.notify_reminders_events_tomorrow",
+        "schedule": crontab(hour=16, minute=0),
+        "options": {"expires": 4 * 3600},
+    },
+    # 10:00 on weekdays: follow-ups of open pledges, to the people who pledged
+    # only. The job runs daily; the rule registered with its source (at most
+    # two per pledge, a week apart) decides who gets one that day.
+    "notify-reminders-pledge-follow-ups": {
+        "task": "notifications.tasks.notify_reminders_pledge_follow_ups",
+        "schedule": crontab(hour=10, minute=0, day_of_week="mon-fri"),
+        "options": {"expires": 6 * 3600},
+    },
+    # 16:15 every day: a check-up with the health station tomorrow, so that
+    # the family brings the health book and the child comes on time.
+    "notify-reminders-health-checkup-day": {
+        "task": "notifications.tasks.notify_reminders_health_checkup_day",
+        "schedule": crontab(hour=16, minute=15),
+        "options": {"expires": 4 * 3600},
+    },
+    # 09:00 on the 1st of the month: the honour roll of the month before is
+    # published (its source reads which schools published it, and to whom).
+    "notify-reminders-honour-roll": {
+        "task": "notifications.tasks.notify_reminders_honour_roll",
+        "schedule": crontab(day_of_month=1, hour=9, minute=0),
+        "options": {"expires": 12 * 3600},
+    },
     # Every hour: uploads left unfinished for a day (MEDIA_ABANDONED_HOURS) are
     # marked failed and their bytes removed, with stray unfinished files; files
     # whose processing message was lost are queued again.

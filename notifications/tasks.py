@@ -98,3 +98,53 @@ def notify_sweep(self) -> int:
 def notify_digests_send(self) -> int:
     """Send the daily and weekly digests that are due (run every 15 minutes by beat)."""
     return services.digests_send()
+
+
+# --- Reminders: one job each, run by beat (notifications/schedule.py); what they send comes from the
+# sources other apps register (notifications/reminders.py). Safe to run again: each reminder has a dedupe key.
+
+
+def _reminder_job(job: str) -> dict[str, int]:
+    from notifications.reminders import reminder_job_run
+
+    outcome = reminder_job_run(job=job)
+    return {"sent": outcome.sent, "skipped": outcome.skipped, "failed": outcome.failed}
+
+
+REMINDER_JOB = {**COMMON, "max_retries": 3, "soft_time_limit": 600, "time_limit": 660}
+
+
+@shared_task(**REMINDER_JOB)
+def notify_reminders_loans_due_tomorrow(self) -> dict[str, int]:
+    """Lending library: toys and costumes to bring back tomorrow."""
+    return _reminder_job("loans-due-tomorrow")
+
+
+@shared_task(**REMINDER_JOB)
+def notify_reminders_loans_overdue(self) -> dict[str, int]:
+    """Lending library: loans past their date."""
+    return _reminder_job("loans-overdue")
+
+
+@shared_task(**REMINDER_JOB)
+def notify_reminders_events_tomorrow(self) -> dict[str, int]:
+    """Events tomorrow, to the families and volunteers signed up."""
+    return _reminder_job("events-tomorrow")
+
+
+@shared_task(**REMINDER_JOB)
+def notify_reminders_pledge_follow_ups(self) -> dict[str, int]:
+    """Follow-ups of open pledges, to the people who pledged (at most two, a week apart)."""
+    return _reminder_job("pledge-follow-ups")
+
+
+@shared_task(**REMINDER_JOB)
+def notify_reminders_health_checkup_day(self) -> dict[str, int]:
+    """A health check-up with the health station tomorrow, to the children's families."""
+    return _reminder_job("health-checkup-day")
+
+
+@shared_task(**REMINDER_JOB)
+def notify_reminders_honour_roll(self) -> dict[str, int]:
+    """The month's honour roll is published."""
+    return _reminder_job("honour-roll")
