@@ -19,6 +19,11 @@ def forget_guardianships(user) -> None:
     user.__dict__.pop("_guardian_child_ids", None)
 
 
+def remember_guardianships(user, child_ids) -> None:
+    """Keep the person's children, read by a query that needed them anyway, for this request."""
+    user._guardian_child_ids = frozenset(child_ids)
+
+
 def is_guardian_of(user, child) -> bool:
     return child.pk in guardian_child_ids(user)
 

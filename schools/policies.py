@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import BigIntegerField, Value
+
 from schools.models import (
     LEADER_ROLES,
     Announcement,
     Child,
     Classroom,
     District,
+    DistrictOfficer,
     PickupNotice,
     School,
     StaffMembership,
@@ -36,6 +39,7 @@ class Access:
 
 
 _EMPTY = Access()
+_DISTRICT_POST = "district officer"
 
 
 def access_for(user) -> Access:
@@ -44,13 +48,25 @@ def access_for(user) -> Access:
     cached = getattr(user, "_portal_access", None)
     if cached is not None:
         return cached
-    memberships = list(StaffMembership.objects.filter(user=user, is_active=True).prefetch_related("classrooms"))
+    # Roles and district posts in one query (this runs on every page, for the menu); the classes
+    # taught only for teachers.
+    rows = list(
+        StaffMembership.objects.filter(user=user, is_active=True)
+        .values_list("pk", "school_id", "role")
+        .union(
+            DistrictOfficer.objects.filter(user=user).values_list(
+                Value(None, output_field=BigIntegerField()), "district_id", Value(_DISTRICT_POST)
+            ),
+            all=True,
+        )
+    )
+    memberships = [(pk, school_id, role) for pk, school_id, role in rows if pk is not None]
+    teaching = [pk for pk, _school_id, role in memberships if role == StaffRole.TEACHER]
+    taught = StaffMembership.classrooms.through.objects.filter(staffmembership_id__in=teaching)
     access = Access(
-        roles_by_school={m.school_id: m.role for m in memberships},
-        taught_classroom_ids=frozenset(
-            c.pk for m in memberships if m.role == StaffRole.TEACHER for c in m.classrooms.all()
-        ),
-        district_ids=frozenset(user.district_posts.values_list("district_id", flat=True)),
+        roles_by_school={school_id: role for _pk, school_id, role in memberships},
+        taught_classroom_ids=frozenset(taught.values_list("classroom_id", flat=True)) if teaching else frozenset(),
+        district_ids=frozenset(district_id for pk, district_id, _role in rows if pk is None),
     )
     user._portal_access = access
     return access
