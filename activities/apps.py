@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +9,18 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         from activities import policies, receivers
+        from activities.models import Activity, ActivityClassroom, Answer
         from mediafiles import access
+        from mediafiles.models import MediaFile
         from mediafiles.signals import media_processed
 
         # Who may download an activity's video and photos, and the families' answers.
         access.register(policies.can_view_activity_media)
         media_processed.connect(receivers.activity_media_processed, dispatch_uid="activities.media_processed")
+        # Cached feed pages follow changes made anywhere, the admin included.
+        post_save.connect(receivers.activity_changed, sender=Activity, dispatch_uid="activities.feed.activity_saved")
+        pre_delete.connect(receivers.activity_changed, sender=Activity, dispatch_uid="activities.feed.activity_deleted")
+        post_save.connect(receivers.answer_changed, sender=Answer, dispatch_uid="activities.feed.answer_saved")
+        post_delete.connect(receivers.answer_changed, sender=Answer, dispatch_uid="activities.feed.answer_deleted")
+        post_delete.connect(receivers.link_changed, sender=ActivityClassroom, dispatch_uid="activities.feed.link")
+        pre_delete.connect(receivers.media_deleting, sender=MediaFile, dispatch_uid="activities.feed.media")

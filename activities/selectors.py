@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils import timezone
 from activities import policies
 from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer
 from parents.models import ConsentPurpose, ConsentRecord, Guardianship
-from schools import selectors as school_selectors
+from parents.policies import remember_guardianships
 from schools.models import Child, Classroom, School
 from schools.policies import access_for, is_leader_of
 
@@ -125,28 +125,73 @@ def activity_for_family(*, activity: Activity, children: list[Child]) -> FamilyV
 
 
 def feed_child_get(*, user, child_id: int) -> Child:
-    child = school_selectors.child_get(user=user, child_id=child_id)
-    if not policies.can_view_feed(user, child):
+    """The family's own child, in a class; 404 for anyone else.
+
+    One query reads all the person's children (the menu needs them too, so it is spared its own).
+    """
+    children = list(Child.objects.filter(guardianships__guardian=user).select_related("classroom", "school"))
+    remember_guardianships(user, [c.pk for c in children])
+    child = next((c for c in children if c.pk == child_id), None)
+    if child is None or not policies.can_view_feed(user, child):
         raise Http404
     return child
 
 
-def activity_feed(*, child: Child) -> QuerySet[Activity]:
-    """The published activities of the child's class, newest first, with whether the family has opened
-    and answered each one: three queries for a page whatever the number of activities."""
-    answers = Answer.objects.filter(activity=OuterRef("pk"), child=child)
-    return (
+@dataclass
+class FeedPage:
+    activities: list[Activity]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def activity_feed(*, child: Child, page: int = 1, per_page: int = 10) -> FeedPage:
+    """One page of the published activities of the child's class, newest first, each with whether the
+    family opened and answered it: one query, and one more when some activity has no video (its photos).
+
+    Pages are counted forward (newer, older) without counting every activity.
+    """
+    page = max(1, page)
+    start = (page - 1) * per_page
+    rows = list(
         Activity.objects.filter(state=Activity.State.PUBLISHED, links__classroom_id=child.classroom_id)
-        .select_related("video")
-        .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.select_related("media")))
+        # What the card and the family's marks show; the video is read only to render a card
+        # that is not in the cache yet (activities.fragments).
+        .only("id", "school_id", "title", "instructions", "domain", "answer_by", "published_at", "video_id")
+        # At most one answer and one opening per activity and child (unique constraints): plain joins.
         .annotate(
-            viewed=Exists(ActivityView.objects.filter(activity=OuterRef("pk"), child=child)),
-            answer_sharing=Subquery(answers.values("sharing")[:1]),
-            answer_sticker=Subquery(answers.values("sticker")[:1]),
-            answer_feedback_at=Subquery(answers.values("feedback_at")[:1]),
+            mine=FilteredRelation("answers", condition=Q(answers__child=child)),
+            seen=FilteredRelation("views", condition=Q(views__child=child)),
         )
-        .order_by("-published_at", "-pk")
+        .annotate(
+            answer_sharing=F("mine__sharing"),
+            answer_sticker=F("mine__sticker"),
+            answer_feedback_at=F("mine__feedback_at"),
+            viewed_at=F("seen__viewed_at"),
+        )
+        .order_by("-published_at", "-pk")[start : start + per_page + 1]
     )
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    without_video = [a.pk for a in rows if a.video_id is None]
+    first_photos: dict[int, ActivityPhoto] = {}
+    if without_video:
+        for photo in ActivityPhoto.objects.filter(activity_id__in=without_video).only("activity_id", "media_id"):
+            first_photos.setdefault(photo.activity_id, photo)
+    for activity in rows:
+        activity.first_photo = first_photos.get(activity.pk)
+    return FeedPage(activities=rows, number=page, has_next=has_next)
 
 
 # --- Staff ------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from activities import policies, selectors
+from activities import feedcache, policies, selectors
 from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer, Domain, Sticker
 from mediafiles.models import Kind, MediaFile, State
 from notifications.models import Category
@@ -342,6 +342,7 @@ def _publish(activity: Activity) -> bool:
     for link in links:
         link.enrolled = sizes.get(link.classroom_id, 0)
     ActivityClassroom.objects.bulk_update(links, ["enrolled"])
+    feedcache.feed_forget(classroom_ids=[link.classroom_id for link in links])
     answer_by = activity.answer_by
 
     def body() -> str:
@@ -428,10 +429,14 @@ def activity_mark_viewed(*, activity: Activity, guardian, children: list[Child])
     children = [c for c in children if is_guardian_of(guardian, c)]
     if not children or not activity.is_published:
         return
-    ActivityView.objects.bulk_create(
-        [ActivityView(school_id=activity.school_id, activity=activity, child=c, guardian=guardian) for c in children],
-        ignore_conflicts=True,
-    )
+    seen = set(ActivityView.objects.filter(activity=activity, child__in=children).values_list("child_id", flat=True))
+    new = [c for c in children if c.pk not in seen]
+    if new:
+        ActivityView.objects.bulk_create(
+            [ActivityView(school_id=activity.school_id, activity=activity, child=c, guardian=guardian) for c in new],
+            ignore_conflicts=True,
+        )
+        feedcache.feed_forget(child_ids=[c.pk for c in new])
     keys = [f"activity:{activity.pk}:published"]
     keys += [f"activity:{activity.pk}:nudge:{c.classroom_id}" for c in children]
     for notice in notices_for(user=guardian).filter(dedupe_key__in=keys, read_at__isnull=True):

@@ -4,10 +4,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import charts, policies, selectors, services
+from activities import charts, feedcache, policies, selectors, services
 from activities.cards import activity_card_pdf
 from activities.forms import ActivityForm, AnswerForm, FeedbackForm
 from activities.models import Activity, Sticker
@@ -43,8 +45,19 @@ def _say(request, exc: ValidationError) -> None:
 def feed(request, child_id: int):
     """A child's class feed, newest first: what the family can do at home this week."""
     child = selectors.feed_child_get(user=request.user, child_id=child_id)
-    page = Paginator(selectors.activity_feed(child=child), ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "activities/feed.html", {"child": child, "page": page, "stickers": Sticker.choices})
+    number = request.GET.get("page", "")
+    number = max(1, int(number)) if number.isdigit() else 1
+    page = feedcache.feed_page(child=child, page=number, per_page=ACTIVITIES_PER_PAGE, language=get_language())
+    return render(
+        request,
+        "activities/feed.html",
+        {
+            "child": child,
+            "items": mark_safe(page["html"]),  # noqa: S308 (rendered by our own template)
+            "page_number": number,
+            "has_next": page["has_next"],
+        },
+    )
 
 
 @login_required

@@ -1,0 +1,76 @@
+"""A child's feed page, kept in the cache until something shown on it changes.
+
+Families open the feed far more often than teachers post, so a page of it is
+rendered once and then served from the cache: the page's key holds a version of
+the class (bumped when an activity of the class is published, changed or removed)
+and a version of the child (bumped when the family answers, opens an activity, or
+a teacher replies or decides on the sharing). Within a page, each activity's card
+is itself cached by content (activities.fragments), so a new answer re-renders
+the page but not its videos' cards.
+
+With the in-process cache of the embedded default, each process has its own
+copy: pages also expire after PAGE_SECONDS, which bounds how stale a page served
+by another process may be. With Redis (production) a bump is seen at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from activities import fragments, selectors
+
+PAGE_SECONDS = 120
+VERSION_SECONDS = 7 * 24 * 3600
+ITEMS_TEMPLATE = "activities/_feed_items.html"
+
+
+def _class_key(classroom_id: int) -> str:
+    return f"activities:feed:class:{classroom_id}"
+
+
+def _child_key(child_id: int) -> str:
+    return f"activities:feed:child:{child_id}"
+
+
+def _versions(keys: list[str]) -> list[str]:
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # Two requests may start a version at once; the first one's stands.
+            cache.add(key, uuid.uuid4().hex[:12], VERSION_SECONDS)
+            found[key] = cache.get(key) or "0"
+    return [found[key] for key in keys]
+
+
+def feed_forget(*, classroom_ids: Iterable[int] = (), child_ids: Iterable[int] = ()) -> None:
+    """Drop the cached pages of these classes and children: now, and again once the change is
+    committed (so that a page read meanwhile from the old data is not kept)."""
+    keys = [_class_key(pk) for pk in set(classroom_ids)] + [_child_key(pk) for pk in set(child_ids)]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def feed_page(*, child, page: int, per_page: int, language: str) -> dict:
+    """The page's rendered activities (`html`), and whether older ones follow (`has_next`)."""
+    class_version, child_version = _versions([_class_key(child.classroom_id), _child_key(child.pk)])
+    key = f"activities:feed:page:{child.pk}:{child.classroom_id}:{page}:{per_page}:{language}"
+    key += f":{class_version}:{child_version}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    found = selectors.activity_feed(child=child, page=page, per_page=per_page)
+    fragments.feed_cards(found.activities, language=language)
+    cached = {
+        "html": render_to_string(ITEMS_TEMPLATE, {"page": found, "child": child}),
+        "has_next": found.has_next,
+        "count": len(found.activities),
+    }
+    cache.set(key, cached, PAGE_SECONDS)
+    return cached
