@@ -1,4 +1,5 @@
-"""HTTP benchmark: the family and principal home pages against /healthz, at 10 and 500 schools.
+"""HTTP benchmark: the family and principal home pages and a child's activity feed against /healthz,
+at 10 and 500 schools.
 
 Run from the repository root with the project's Python (this is what `make bench` does):
 
@@ -167,6 +168,18 @@ def pages() -> list[dict]:
     if len(names) < 2:
         raise SystemExit(f"{scale.SAMPLE_GUARDIAN} should have two children; was the database seeded by seed_scale?")
     children = Child.objects.filter(school=school, left_on__isnull=True).count()
+    # The feed of the sample family's child in Lá 1, which must show the class's newest activity.
+    from activities.models import Activity
+
+    feed_child = Child.objects.filter(guardianships__guardian=guardian, classroom__name="Lá 1").first()
+    newest = (
+        Activity.objects.filter(links__classroom=feed_child.classroom, state=Activity.State.PUBLISHED)
+        .order_by("-published_at", "-pk")
+        .values_list("title", flat=True)
+        .first()
+    )
+    if newest is None:
+        raise SystemExit("the scale schools have no home activities; run with --fresh to seed them")
     return [
         {"name": "healthz", "path": "/healthz", "cookie": "", "expect": [b'"status": "ok"']},
         {
@@ -180,6 +193,12 @@ def pages() -> list[dict]:
             "path": f"/schools/{school.slug}/manage/",
             "cookie": session_cookie(principal),
             "expect": [escape(school.name).encode(), f"<b>{children}</b>".encode()],
+        },
+        {
+            "name": "family activity feed",
+            "path": f"/children/{feed_child.pk}/activities/",
+            "cookie": session_cookie(guardian),
+            "expect": [escape(feed_child.full_name).encode(), escape(newest).encode()],
         },
     ]
 

@@ -24,6 +24,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from activities import scale as activity_scale
 from bench import scale
 from parents.models import Guardianship, Relationship
 from schools import demo
@@ -76,6 +77,8 @@ class Batch:
     children: list = field(default_factory=list)
     enrolments: list = field(default_factory=list)
     guardianships: list = field(default_factory=list)
+    # Home activities (with their videos, and the sample school's answers).
+    activities: activity_scale.Rows = field(default_factory=activity_scale.Rows)
 
 
 class Command(BaseCommand):
@@ -85,6 +88,7 @@ class Command(BaseCommand):
         parser.add_argument("--schools", type=int, required=True, help="How many scale schools there should be.")
         parser.add_argument("--children-per-school", type=int, default=150)
         parser.add_argument("--district-size", type=int, default=20, help="Schools per district.")
+        parser.add_argument("--activities-per-class", type=int, default=20, help="Home activities per class.")
 
     def handle(self, *args, schools: int, children_per_school: int, district_size: int, **options):
         if not 0 <= schools <= 99_999:
@@ -93,6 +97,7 @@ class Command(BaseCommand):
             raise CommandError("--children-per-school must be at least 6 and --district-size at least 1.")
         self.children_per_school = children_per_school
         self.district_size = district_size
+        self.activities_per_class = options["activities_per_class"]
         self.User = get_user_model()
         self.password = make_password(scale.SCALE_PASSWORD)
 
@@ -252,6 +257,16 @@ class Command(BaseCommand):
                             school=school, child=child, guardian=guardian, relationship=relationship, is_primary=True
                         )
                     )
+        activity_scale.add_school(
+            batch.activities,
+            school=school,
+            taught=[(m.user, c) for m, c in batch.taught if m.school is school],
+            children=[c for c in batch.children if c.school is school],
+            families=[(g.child, g.guardian) for g in batch.guardianships if g.school is school],
+            rng=random.Random(scale.SEED * 7_000_000 + n),
+            per_class=self.activities_per_class,
+            with_answers=n == scale.SAMPLE_SCHOOL,
+        )
 
     # --- inserting -------------------------------------------------------
 
@@ -282,3 +297,4 @@ class Command(BaseCommand):
         save(Child, batch.children)
         save(Enrolment, batch.enrolments)
         save(Guardianship, batch.guardianships)
+        activity_scale.save(batch.activities)
