@@ -5,18 +5,22 @@ Run from the repository root with the project's Python (`make bench` runs it too
     .venv/bin/python bench/notify_fanout.py [--notices 10000] [--small 1000] [--digest-families 20000]
 
 1. Fan-out rate. 10,000 families want every e-mail at once; one notice is
-   fanned out to them with `notice_fan_out`. The batch tasks and then one task
-   per delivery go through Redis to a real Celery worker process (prefork, two
-   children), which sends each e-mail to a local SMTP sink (aiosmtpd on
-   127.0.0.1, in a process of its own, that only logs arrivals). The rate runs
-   from the fan-out call to the last message at the sink. The baseline, in the
-   same run: the same 10,000 messages, rendered beforehand, sent by a bare
-   `smtplib` loop over one connection to the same sink.
-2. Where the time goes: one delivery's steps timed in this process (claim,
-   render, SMTP with a connection per message, mark sent), the queries per
-   delivery, the worker's rate for tasks that only find their delivery sent
-   (Celery's own cost per task), and the same deliveries sent over one SMTP
-   connection (what sending a batch per task would give).
+   fanned out to them with `notice_fan_out`. The batch tasks, then the sending
+   tasks (NOTIFY_SEND_BATCH_SIZE deliveries each) go through Redis to a real
+   Celery worker process (prefork, two children), which sends the e-mails
+   through the portal's two-phase SMTP backend (coordination/lib/mail.py) to a
+   local SMTP sink (aiosmtpd on 127.0.0.1, in a process of its own, that only
+   logs arrivals). The rate runs from the fan-out call to the last message at
+   the sink. The baseline, in the same run: the same 10,000 messages, rendered
+   beforehand, sent by a bare `smtplib` loop over one connection to the same sink.
+2. Where the time goes: `deliveries_send`, the sending task's service, timed in
+   this process over batches of the fan-out's own making, step by step
+   (claim, building the e-mails, SMTP up to the bodies, the commit that
+   records them sent with their end-of-data marks, the server's replies), with
+   its queries per batch; the same with one SMTP connection instead of
+   EMAIL_PARALLEL_CONNECTIONS; and how long after its COMMIT has gone to
+   PostgreSQL each group's end-of-data marks are all written (the window in
+   which a killed worker would lose a message).
 3. Memory: peak RSS (and PSS, which counts the pages that the pool's children
    share with the main process once) of the worker's processes, sampled from
    /proc, for a fan-out of 1,000 and of 10,000 notices, each with a fresh worker.
@@ -28,8 +32,8 @@ Everything runs on loopback: a dedicated PostgreSQL database (dropped and made
 again at the start, dropped at the end unless --keep) and a dedicated Redis
 database (flushed before and after). The worker and the sink are stopped by
 their PIDs at the end, also on errors. It prints Markdown tables, writes the
-figures as JSON to bench/results/ and appends them to BENCHMARKS.md under
-"Notifications" (unless --no-append).
+figures as JSON to bench/results/ and puts them in BENCHMARKS.md as the
+newest entry of its "Notifications" section (unless --no-append).
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ EMAIL_DOMAIN = "notify.bench.test"
 # The digest job's clock: a Monday evening after the default 18:00 digest time, before quiet hours.
 DIGEST_NOW = datetime.datetime(2026, 11, 23, 19, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 TARGET_RATIO = 0.5
-PROTOTYPE_BATCH = 100
+SECTION = "## Notifications"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -78,14 +82,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--notices", type=int, default=10000, help="Notices in the measured fan-out (10000).")
     parser.add_argument("--small", type=int, default=1000, help="Notices in the smaller fan-out, for memory (1000).")
     parser.add_argument("--concurrency", type=int, default=2, help="The worker's pool processes (2).")
-    parser.add_argument(
-        "--variant-notices",
-        type=int,
-        default=3000,
-        help="Notices fanned out again with CELERY_DB_REUSE_MAX set (bench/notify_settings.py); 0 skips (3000).",
-    )
-    parser.add_argument("--profile", type=int, default=500, help="Deliveries timed step by step in-process (500).")
-    parser.add_argument("--skipped-tasks", type=int, default=4000, help="Tasks that find their delivery sent (4000).")
+    parser.add_argument("--profile", type=int, default=2000, help="Deliveries timed step by step in-process (2000).")
     parser.add_argument("--digest-families", type=int, default=20000, help="Families in the digest build (20000).")
     parser.add_argument("--digest-notices", type=int, default=2, help="Notices each of them waits with (2).")
     parser.add_argument(
@@ -104,8 +101,8 @@ def parse_args(argv=None) -> argparse.Namespace:
             parser.error(f"--{name} must point at the loopback interface")
     if "bench" not in args.database:
         parser.error("the database is dropped: its name must contain 'bench'")
-    if max(args.small, args.profile, args.variant_notices, args.skipped_tasks) > args.notices:
-        parser.error("--small, --profile, --variant-notices and --skipped-tasks must not exceed --notices")
+    if max(args.small, args.profile) > args.notices:
+        parser.error("--small and --profile must not exceed --notices")
     return args
 
 
@@ -282,18 +279,7 @@ def deliveries_of(dedupe_key: str):
 # --- 1 and 3: fan-out through the worker -----------------------------------------------------------
 
 
-def succeeded_tasks(worker: Worker) -> int:
-    """Delivery tasks the worker has logged as done (Celery logs each one at INFO)."""
-    return sum(
-        1
-        for line in worker.log_path.read_bytes().splitlines()
-        if b"notifications.tasks.notify_deliver[" in line and b" succeeded " in line
-    )
-
-
-def fan_out_run(
-    n: int, ids: list[int], *, env, sink: SinkLog, scratch: Path, args, label: str = "as-is", skipped_tasks: int = 0
-) -> dict:
+def fan_out_run(n: int, ids: list[int], *, env, sink: SinkLog, scratch: Path, args, label: str = "as-is") -> dict:
     """A fresh worker, one fan-out of n notices, until the sink has n more messages."""
     from notifications.models import Delivery
 
@@ -312,7 +298,6 @@ def fan_out_run(
             new = sink.items[before:]
             last, first = max(item.at for item in new), min(item.at for item in new)
             time.sleep(0.5)  # a late duplicate would show here
-        skipped = skipped_task_rate(worker, dedupe_key, skipped_tasks, args.max_seconds) if skipped_tasks else None
     finally:
         worker.stop()
     received = sink.refresh() - before
@@ -336,31 +321,6 @@ def fan_out_run(
         "peak_rss_mb": round(peak.peak_rss / 2**20, 1),
         "peak_pss_mb": round(peak.peak_pss / 2**20, 1),
         "memory_samples": peak.samples,
-        "skipped_tasks": skipped,
-    }
-
-
-def skipped_task_rate(worker: Worker, dedupe_key: str, count: int, max_seconds: float) -> dict:
-    """Tasks whose delivery is already sent: one claim query each, the rest is Celery's cost per task."""
-    from notifications import tasks
-
-    ids = list(deliveries_of(dedupe_key).order_by("pk").values_list("pk", flat=True)[:count])
-    done_before = succeeded_tasks(worker)
-    t0 = time.monotonic()
-    for pk in ids:
-        tasks.notify_deliver.delay(pk)
-    queued = time.monotonic() - t0
-    deadline = t0 + max_seconds
-    while succeeded_tasks(worker) < done_before + len(ids):
-        if time.monotonic() > deadline or worker.process.poll() is not None:
-            raise SystemExit(f"the skipped tasks did not finish:\n{worker.log_tail()}")
-        time.sleep(0.2)
-    seconds = time.monotonic() - t0
-    return {
-        "tasks": len(ids),
-        "seconds": round(seconds, 2),
-        "tasks_per_s": round(len(ids) / seconds, 1),
-        "queue_seconds": round(queued, 2),
     }
 
 
@@ -413,117 +373,113 @@ def profile_deliveries(ids: list[int], key: str, redis_url: str) -> list[int]:
     return list(deliveries_of(key).order_by("pk").values_list("pk", flat=True))
 
 
-def profile_steps(ids: list[int], redis_url: str) -> dict:
-    """One delivery's steps as `delivery_send` takes them, timed; then the same with one SMTP connection."""
-    from django.core.mail import get_connection
-    from django.db import connection
-    from django.db.models import F
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
+class StepTimer:
+    """Adds up the time spent in a few functions, by wrapping them while it is in use."""
 
+    def __init__(self):
+        self.seconds: dict[str, float] = Counter()
+        self._wrapped: list[tuple[object, str, object]] = []
+
+    def wrap(self, owner, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[label] += time.perf_counter() - started
+
+        setattr(owner, name, timed)
+        self._wrapped.append((owner, name, original))
+
+    def restore(self) -> None:
+        for owner, name, original in reversed(self._wrapped):
+            setattr(owner, name, original)
+        self._wrapped.clear()
+
+
+def deliveries_send_timed(ids: list[int]) -> tuple[float, int]:
+    """`deliveries_send` over the ids, a sending task's batch at a time: (seconds, queries)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications import services
+
+    size = settings.NOTIFY_SEND_BATCH_SIZE
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        for start in range(0, len(ids), size):
+            services.deliveries_send(delivery_ids=ids[start : start + size])
+        seconds = time.perf_counter() - started
+    return seconds, len(captured)
+
+
+def profile_steps(ids: list[int], redis_url: str) -> dict:
+    """`deliveries_send` in this process, step by step; then over one SMTP connection; and the window after COMMIT."""
+    from django.conf import settings
+
+    from coordination.lib import mail
     from notifications import channels, services
     from notifications.models import Delivery
 
-    State = Delivery.State
-    steps = {
-        "claim (UPDATE + SELECT)": [],
-        "render (3 templates)": [],
-        "SMTP connect + EHLO": [],
-        "SMTP MAIL/RCPT/DATA": [],
-        "SMTP QUIT + close": [],
-        "mark sent (UPDATE)": [],
-    }
-    # After DATA is accepted and before the row says 'sent': the window of test_worker_kill.
-    window = []
-    first = profile_deliveries(ids, "bench:profile:steps", redis_url)
-    t_all = time.perf_counter()
-    for pk in first:
-        t0 = time.perf_counter()
-        delivery = services.delivery_claim(delivery_id=pk)
-        t1 = time.perf_counter()
-        message = channels.notice_email(delivery=delivery)
-        t2 = time.perf_counter()
-        backend = get_connection()
-        backend.open()
-        t3 = time.perf_counter()
-        backend.send_messages([message])
-        t4 = time.perf_counter()
-        backend.close()
-        t5 = time.perf_counter()
-        Delivery.objects.filter(pk=pk, state=State.SENDING).update(state=State.SENT, sent_at=timezone.now())
-        t6 = time.perf_counter()
-        for name, seconds in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5), strict=True):
-            steps[name].append(seconds)
-        window.append(t6 - t4)
-    per_delivery = (time.perf_counter() - t_all) / len(first)
+    size, parallel = settings.NOTIFY_SEND_BATCH_SIZE, settings.EMAIL_PARALLEL_CONNECTIONS
+    timer = StepTimer()
+    timer.wrap(services, "deliveries_claim", "claim (UPDATE … RETURNING, SELECT)")
+    timer.wrap(channels, "notice_email_data", "e-mails built (texts and MIME once per content)")
+    timer.wrap(mail._GroupRun, "send_bodies", "SMTP: MAIL, RCPT, DATA, the bodies")
+    timer.wrap(services, "_deliveries_mark_sent", "commit, with the end-of-data marks")
+    timer.wrap(mail._GroupRun, "commit_and_end", "(commit and replies)")
+    # How long after COMMIT has gone to PostgreSQL the group's end-of-data marks are all written.
+    windows = []
+    commit_then = services._commit_then
 
-    # The real function, for its query count and its time.
-    second = profile_deliveries(ids, "bench:profile:service", redis_url)
-    with CaptureQueriesContext(connection) as captured:
-        t0 = time.perf_counter()
-        for pk in second:
-            services.delivery_send(delivery_id=pk)
-        service_seconds = (time.perf_counter() - t0) / len(second)
-    queries = len(captured) / len(second)
-
-    # A batch per task: the same steps, one SMTP connection for the whole batch.
-    third = profile_deliveries(ids, "bench:profile:one-connection", redis_url)
-    backend = get_connection()
-    t0 = time.perf_counter()
-    backend.open()
-    try:
-        for pk in third:
-            delivery = services.delivery_claim(delivery_id=pk)
-            message = channels.notice_email(delivery=delivery)
-            message.connection = backend
-            message.send()
-            Delivery.objects.filter(pk=pk, state=State.SENDING).update(state=State.SENT, sent_at=timezone.now())
-    finally:
-        backend.close()
-    one_connection = (time.perf_counter() - t0) / len(third)
-
-    # A batch per task, as proposed: one claim UPDATE and one SELECT for the
-    # batch, one SMTP connection, one UPDATE marking the batch sent. (A sketch
-    # for the measurement, not the project's code.)
-    fourth = profile_deliveries(ids, "bench:profile:batch", redis_url)
-    t0 = time.perf_counter()
-    with CaptureQueriesContext(connection) as batch_queries:
-        for start in range(0, len(fourth), PROTOTYPE_BATCH):
-            chunk = fourth[start : start + PROTOTYPE_BATCH]
-            now = timezone.now()
-            Delivery.objects.filter(
-                pk__in=chunk, digest=False, state__in=[State.QUEUED, State.FAILED], not_before__lte=now
-            ).update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-            claimed = Delivery.objects.filter(pk__in=chunk, state=State.SENDING, claimed_at=now).select_related(
-                "notice__recipient", "notice__school"
-            )
-            backend = get_connection()
-            backend.open()
+    def commit_then_timed(action):
+        def timed_action():
+            started = time.perf_counter()
             try:
-                backend.send_messages([channels.notice_email(delivery=delivery) for delivery in claimed])
+                action()
             finally:
-                backend.close()
-            Delivery.objects.filter(pk__in=chunk, state=State.SENDING, claimed_at=now).update(
-                state=State.SENT, sent_at=timezone.now()
-            )
-    batched = (time.perf_counter() - t0) / len(fourth)
+                windows.append(time.perf_counter() - started)
 
+        return commit_then(timed_action)
+
+    services._commit_then = commit_then_timed
+    first = profile_deliveries(ids, "bench:profile:steps", redis_url)
+    try:
+        seconds, queries = deliveries_send_timed(first)
+    finally:
+        timer.restore()
+        services._commit_then = commit_then
+    states = dict(Counter(Delivery.objects.filter(pk__in=first).values_list("state", flat=True)))
+    steps = dict(timer.seconds)
+    steps["replies to the ends of the messages"] = (
+        steps.pop("(commit and replies)") - steps["commit, with the end-of-data marks"]
+    )
+    steps["the rest (rows read, outcomes, Python)"] = seconds - sum(steps.values())
+
+    settings.EMAIL_PARALLEL_CONNECTIONS = 1
+    try:
+        second = profile_deliveries(ids, "bench:profile:one-connection", redis_url)
+        one_connection, _queries = deliveries_send_timed(second)
+    finally:
+        settings.EMAIL_PARALLEL_CONNECTIONS = parallel
+    windows_us = sorted(w * 1e6 for w in windows)
     return {
         "deliveries": len(first),
-        "steps_ms": {name: round(statistics.mean(values) * 1000, 3) for name, values in steps.items()},
-        "per_delivery_ms": round(per_delivery * 1000, 3),
-        "service_per_delivery_ms": round(service_seconds * 1000, 3),
-        "service_queries_per_delivery": round(queries, 2),
-        "one_connection_per_delivery_ms": round(one_connection * 1000, 3),
-        "batch_prototype": {
-            "batch": PROTOTYPE_BATCH,
-            "per_delivery_ms": round(batched * 1000, 3),
-            "queries_per_batch": round(len(batch_queries) / -(-len(fourth) // PROTOTYPE_BATCH), 2),
-        },
-        "window_after_data_ms": {
-            "mean": round(statistics.mean(window) * 1000, 3),
-            "p95": round(sorted(window)[int(len(window) * 0.95)] * 1000, 3),
-            "share_of_delivery": round(statistics.mean(window) / per_delivery, 3),
+        "states": states,
+        "batch": size,
+        "parallel": parallel,
+        "per_delivery_ms": round(seconds / len(first) * 1000, 3),
+        "steps_ms": {name: round(value / len(first) * 1000, 3) for name, value in steps.items()},
+        "queries_per_batch": round(queries / -(-len(first) // size), 2),
+        "one_connection_per_delivery_ms": round(one_connection / len(second) * 1000, 3),
+        "end_after_commit_us": {
+            "groups": len(windows_us),
+            "mean": round(statistics.mean(windows_us), 1) if windows_us else None,
+            "p95": round(windows_us[int(len(windows_us) * 0.95)], 1) if windows_us else None,
+            "max": round(windows_us[-1], 1) if windows_us else None,
         },
     }
 
@@ -667,44 +623,28 @@ def tables(report: dict) -> str:
     profile = report["profile"]
     lines += [
         "",
-        f"Where a delivery's time goes (in-process, {profile['deliveries']} deliveries, mean ms):",
+        f"Where a delivery's time goes: `deliveries_send` in this process, {profile['deliveries']} deliveries in "
+        f"batches of {profile['batch']}, {profile['parallel']} SMTP connections (mean ms per delivery):",
         "",
         "| step | ms | share |",
         "|---|---:|---:|",
     ]
-    total = sum(profile["steps_ms"].values())
+    total = profile["per_delivery_ms"]
     for name, ms in profile["steps_ms"].items():
-        lines.append(f"| {name} | {ms:.2f} | {ms / total:.0%} |")
-    skipped = big.get("skipped_tasks") or {}
+        lines.append(f"| {name} | {ms:.3f} | {ms / total:.0%} |")
+    window = profile["end_after_commit_us"]
     per_task_ms = 1000 * report["settings"]["concurrency"] / big["msg_per_s"]
     lines += [
-        f"| **one delivery in-process** ({profile['service_queries_per_delivery']:g} queries) "
-        f"| **{profile['per_delivery_ms']:.2f}** | |",
+        f"| **one delivery** ({profile['queries_per_batch']:g} queries a batch of {profile['batch']}) "
+        f"| **{total:.3f}** | |",
         "",
         "| for comparison | value |",
         "|---|---:|",
-        f"| `delivery_send` in-process, ms per delivery | {profile['service_per_delivery_ms']:.2f} |",
-        f"| same steps, one SMTP connection for all, ms per delivery | "
-        f"{profile['one_connection_per_delivery_ms']:.2f} |",
-        f"| batch of {profile['batch_prototype']['batch']} per task (sketch: one claim, one SMTP connection, "
-        f"one UPDATE; {profile['batch_prototype']['queries_per_batch']:g} queries a batch), ms per delivery "
-        f"| {profile['batch_prototype']['per_delivery_ms']:.2f} |",
+        f"| the same over one SMTP connection, ms per delivery | {profile['one_connection_per_delivery_ms']:.3f} |",
         f"| worker: ms per delivery per pool process ({report['settings']['concurrency']} / rate) "
-        f"| {per_task_ms:.2f} |",
-        f"| worker: tasks/s when the delivery is already sent (claim query only) "
-        f"| {skipped.get('tasks_per_s', 0):.0f} |",
-    ]
-    variant = report.get("variant")
-    if variant:
-        lines += [
-            f"| worker with `CELERY_DB_REUSE_MAX` (bench/notify_settings.py): msg/s for {variant['notices']} notices "
-            f"(ratio to smtplib) | {variant['msg_per_s']:.0f} ({variant['msg_per_s'] / base['msg_per_s']:.1%}) |",
-            f"| same worker: tasks/s when the delivery is already sent "
-            f"| {(variant.get('skipped_tasks') or {}).get('tasks_per_s', 0):.0f} |",
-        ]
-    lines += [
-        f"| window from SMTP acceptance to 'sent', ms (mean / p95) "
-        f"| {profile['window_after_data_ms']['mean']:.2f} / {profile['window_after_data_ms']['p95']:.2f} |",
+        f"| {per_task_ms:.3f} |",
+        f"| end-of-data marks all written after the group's COMMIT went to PostgreSQL, µs (mean / p95 / max "
+        f"of {window['groups']} groups) | {window['mean']} / {window['p95']} / {window['max']} |",
         "",
         "Digest build (`digests_send`, console backend; queries captured and split by batch):",
         "",
@@ -721,29 +661,32 @@ def tables(report: dict) -> str:
     return "\n".join(lines)
 
 
-def append_to_benchmarks(report: dict, text: str) -> None:
-    """Append a dated entry at the very end of BENCHMARKS.md (and the section heading the first time)."""
+INTRO = """`bench/notify_fanout.py` (also run by `make bench`): a fan-out of e-mail notices through Celery on
+Redis (a real worker process, prefork with two children) to a local SMTP sink (aiosmtpd on
+127.0.0.1, its own process), against a bare `smtplib` loop sending the same messages over one
+connection; the worker's memory; the digest job's queries per batch. The target for the fan-out
+is at least 50 % of the `smtplib` rate. It needs PostgreSQL and Redis on 127.0.0.1.
+"""
+
+
+def benchmarks_update(report: dict, text: str) -> None:
+    """Put a dated entry first among those of the "Notifications" section (made at the end if missing)."""
     existing = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""
-    parts = []
-    if "\n## Notifications" not in "\n" + existing:
-        parts.append(
-            "## Notifications\n\n"
-            "`bench/notify_fanout.py` (also run by `make bench`): a fan-out of e-mail notices through Celery on\n"
-            "Redis (a real worker process, prefork with two children) to a local SMTP sink (aiosmtpd on\n"
-            "127.0.0.1, its own process), against a bare `smtplib` loop sending the same messages over one\n"
-            "connection; the worker's memory; the digest job's queries per batch. The target for the fan-out\n"
-            "is at least 50 % of the `smtplib` rate. It needs PostgreSQL and Redis on 127.0.0.1.\n"
-        )
-    when = report["date"]
-    parts.append(
-        f"### {when}, {report['machine']['cpus']} cores\n\n"
+    entry = (
+        f"### {report['date']}, {report['machine']['cpus']} cores\n\n"
         f"Command: `{report['command']}` (load average before: {report['loadavg_before']}, "
         f"after: {report['loadavg_after']}; PostgreSQL {report['machine']['postgresql']}, "
-        f"Python {report['machine']['python']}, Celery {report['machine']['celery']}).\n\n{text}\n"
+        f"Python {report['machine']['python']}, Celery {report['machine']['celery']}).\n\n{text}\n\n"
     )
-    separator = "" if not existing or existing.endswith("\n\n") else ("\n" if existing.endswith("\n") else "\n\n")
-    with BENCHMARKS.open("a", encoding="utf-8") as out:
-        out.write(separator + "\n".join(parts))
+    lines = existing.splitlines(keepends=True)
+    heading = next((i for i, line in enumerate(lines) if line.rstrip("\n") == SECTION), None)
+    if heading is None:
+        separator = "" if not existing or existing.endswith("\n\n") else "\n"
+        BENCHMARKS.write_text(existing + separator + f"{SECTION}\n\n{INTRO}\n" + entry, encoding="utf-8")
+        return
+    end = next((i for i in range(heading + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    first = next((i for i in range(heading + 1, end) if lines[i].startswith("### ")), end)
+    BENCHMARKS.write_text("".join(lines[:first]) + entry + "".join(lines[first:]), encoding="utf-8")
 
 
 def main(argv=None) -> int:
@@ -770,6 +713,7 @@ def main(argv=None) -> int:
             import django
 
             django.setup()
+            from django.conf import settings as django_settings
             from django.db import connection
 
             report = {
@@ -781,7 +725,10 @@ def main(argv=None) -> int:
                     "concurrency": args.concurrency,
                     "database": args.database,
                     "redis": args.redis,
-                    "notify_batch_size": int(env.get("NOTIFY_BATCH_SIZE", "300")),
+                    "notify_batch_size": django_settings.NOTIFY_BATCH_SIZE,
+                    "notify_send_batch_size": django_settings.NOTIFY_SEND_BATCH_SIZE,
+                    "email_parallel_connections": django_settings.EMAIL_PARALLEL_CONNECTIONS,
+                    "email_backend": django_settings.EMAIL_BACKEND,
                 },
                 "loadavg_before": [round(x, 2) for x in os.getloadavg()],
             }
@@ -794,32 +741,12 @@ def main(argv=None) -> int:
             report["fan_out"] = []
             for n in sorted({args.small, args.notices}):
                 print(f"Fan-out of {n} notices through the worker", flush=True)
-                skipped = args.skipped_tasks if n == args.notices else 0
-                run = fan_out_run(n, ids, env=env, sink=sink, scratch=scratch, args=args, skipped_tasks=skipped)
+                run = fan_out_run(n, ids, env=env, sink=sink, scratch=scratch, args=args)
                 report["fan_out"].append(run)
                 print(f"  {run['msg_per_s']:.0f} msg/s, peak RSS {run['peak_rss_mb']:.0f} MB", flush=True)
                 if not run["all_sent"]:
                     raise SystemExit(f"the fan-out of {n} did not end with every delivery sent once: {run}")
             flush_redis(args.redis)
-            report["variant"] = None
-            if args.variant_notices:
-                n = args.variant_notices
-                print(f"Fan-out of {n} notices, worker with CELERY_DB_REUSE_MAX", flush=True)
-                variant_env = dict(env, DJANGO_SETTINGS_MODULE="bench.notify_settings")
-                skipped = min(args.skipped_tasks, n)
-                run = fan_out_run(
-                    n,
-                    ids,
-                    env=variant_env,
-                    sink=sink,
-                    scratch=scratch,
-                    args=args,
-                    label="db-reuse",
-                    skipped_tasks=skipped,
-                )
-                report["variant"] = run
-                print(f"  {run['msg_per_s']:.0f} msg/s", flush=True)
-                flush_redis(args.redis)
 
             print("The same messages through a bare smtplib loop", flush=True)
             messages, render_seconds = rendered_messages(report["fan_out"][-1]["dedupe_key"])
@@ -855,8 +782,8 @@ def main(argv=None) -> int:
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\n{text}\n\nWritten to {out.relative_to(ROOT)} in {report['seconds']:.0f} s.")
     if not args.no_append:
-        append_to_benchmarks(report, text)
-        print(f"Appended to {BENCHMARKS.relative_to(ROOT)}.")
+        benchmarks_update(report, text)
+        print(f"Written to {BENCHMARKS.relative_to(ROOT)}, section {SECTION[3:]!r}.")
     ok = all(run["all_sent"] for run in report["fan_out"])
     if report["ratio"] < TARGET_RATIO:
         print(f"The fan-out reached {report['ratio']:.1%} of the smtplib rate (target {TARGET_RATIO:.0%}).")
