@@ -124,12 +124,28 @@ def activity_for_family(*, activity: Activity, children: list[Child]) -> FamilyV
 # --- Families' feed -------------------------------------------------------------------------------------
 
 
+FEED_CHILD_FIELDS = (
+    "full_name",
+    "nickname",
+    "left_on",
+    "school_id",
+    "classroom_id",
+    "classroom__name",
+    "classroom__school_id",
+    "school__name",
+)
+
+
 def feed_child_get(*, user, child_id: int) -> Child:
     """The family's own child, in a class; 404 for anyone else.
 
     One query reads all the person's children (the menu needs them too, so it is spared its own).
     """
-    children = list(Child.objects.filter(guardianships__guardian=user).select_related("classroom", "school"))
+    children = list(
+        Child.objects.filter(guardianships__guardian=user)
+        .select_related("classroom", "school")
+        .only(*FEED_CHILD_FIELDS)
+    )
     remember_guardianships(user, [c.pk for c in children])
     child = next((c for c in children if c.pk == child_id), None)
     if child is None or not policies.can_view_feed(user, child):
