@@ -20,5 +20,5 @@ def test_the_principal_sees_the_state_reason_size_and_duration(world, client, cl
     client.force_login(world.principal)
     page = client.get("/admin/mediafiles/mediafile/").content.decode()
     assert "lesson.mp4" in page and "fake.mp4" in page and "x.mp4" not in page
-    assert "not a video" in page
+    assert "không phải là video" in page
     assert "0:02" in page

@@ -45,7 +45,7 @@ def test_an_exe_renamed_as_a_video_is_refused(world, tmp_path, settings, client)
     client.force_login(world.parent)
     media_id, last = upload_file(client, school=world.school, path=exe)
     assert last.status_code == 422
-    assert_failed_cleanly(MediaFile.objects.get(pk=media_id), settings.MEDIA_ROOT, "not a video")
+    assert_failed_cleanly(MediaFile.objects.get(pk=media_id), settings.MEDIA_ROOT, "không phải là video")
 
 
 def test_a_text_file_is_not_a_video_even_to_ffprobe(world, tmp_path, settings):
@@ -53,7 +53,7 @@ def test_a_text_file_is_not_a_video_even_to_ffprobe(world, tmp_path, settings):
     text = tmp_path / "notes.mov"
     text.write_text("Bé Khôi vẽ con mèo.\n" * 200)
     media = services.media_ingest(school=world.school, by=world.parent, kind="video", path=text)
-    assert_failed_cleanly(media, settings.MEDIA_ROOT, "not a video")
+    assert_failed_cleanly(media, settings.MEDIA_ROOT, "không phải là video")
 
 
 @pytest.mark.parametrize("faststart", [False, True], ids=["index-last", "index-first"])
@@ -62,7 +62,7 @@ def test_a_truncated_mp4_is_refused(world, tmp_path, settings, faststart):
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(clip.read_bytes()[: clip.stat().st_size * 2 // 3])
     media = services.media_ingest(school=world.school, by=world.teacher, kind="video", path=cut)
-    assert_failed_cleanly(media, settings.MEDIA_ROOT, "incomplete")
+    assert_failed_cleanly(media, settings.MEDIA_ROOT, "bị thiếu hoặc bị hỏng")
 
 
 def test_a_damaged_video_that_probes_fine_is_refused_after_converting(world, tmp_path, settings):
@@ -80,7 +80,7 @@ def test_a_damaged_video_that_probes_fine_is_refused_after_converting(world, tmp
 def test_an_empty_file_is_refused_before_anything_is_made(world, tmp_path, settings, client):
     empty = tmp_path / "empty.mp4"
     empty.write_bytes(b"")
-    with pytest.raises(ValidationError, match="empty"):
+    with pytest.raises(ValidationError, match="trống"):
         services.media_ingest(school=world.school, by=world.parent, kind="video", path=empty)
     client.force_login(world.parent)
     response = client.post(
@@ -88,7 +88,7 @@ def test_an_empty_file_is_refused_before_anything_is_made(world, tmp_path, setti
         {"filename": "empty.mp4", "size": 0, "kind": "video", "school": world.school.pk},
         content_type="application/json",
     )
-    assert response.status_code == 400 and "empty" in response.json()["error"]
+    assert response.status_code == 400 and "trống" in response.json()["error"]
     assert not MediaFile.objects.exists()
     assert stray_files(settings.MEDIA_ROOT) == []
 
@@ -99,7 +99,7 @@ def test_an_image_bomb_is_refused(world, tmp_path, settings, client):
     client.force_login(world.parent)
     media_id, last = upload_file(client, school=world.school, path=bomb, kind="image")
     assert last.status_code == 422
-    assert_failed_cleanly(MediaFile.objects.get(pk=media_id), settings.MEDIA_ROOT, "too large", "megapixels")
+    assert_failed_cleanly(MediaFile.objects.get(pk=media_id), settings.MEDIA_ROOT, "quá lớn", "megapixel")
 
 
 def test_a_photo_just_over_the_pixel_limit_is_refused(world, tmp_path, settings):
@@ -109,7 +109,7 @@ def test_a_photo_just_over_the_pixel_limit_is_refused(world, tmp_path, settings)
 
     Image.new("RGB", (51, 50)).save(path)
     media = services.media_ingest(school=world.school, by=world.parent, kind="image", path=path)
-    assert_failed_cleanly(media, settings.MEDIA_ROOT, "too large")
+    assert_failed_cleanly(media, settings.MEDIA_ROOT, "quá lớn")
 
 
 def test_a_file_that_only_pretends_to_be_a_photo_is_refused(world, tmp_path, settings):
@@ -117,14 +117,14 @@ def test_a_file_that_only_pretends_to_be_a_photo_is_refused(world, tmp_path, set
     fake.write_bytes(b"\xff\xd8\xff\xe0" + b"<script>alert(1)</script>" * 50)
     media = services.media_ingest(school=world.school, by=world.parent, kind="image", path=fake)
     assert_failed_cleanly(media, settings.MEDIA_ROOT)
-    assert "photo" in media.failure_reason or "damaged" in media.failure_reason
+    assert "không phải là ảnh" in media.failure_reason or "bị hỏng" in media.failure_reason
 
 
 def test_an_svg_is_not_a_photo(world, tmp_path, settings):
     svg = tmp_path / "drawing.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     media = services.media_ingest(school=world.school, by=world.parent, kind="image", path=svg)
-    assert_failed_cleanly(media, settings.MEDIA_ROOT, "not a photo")
+    assert_failed_cleanly(media, settings.MEDIA_ROOT, "không phải là ảnh")
 
 
 def test_a_truncated_jpeg_is_refused(world, tmp_path, settings):
@@ -134,12 +134,12 @@ def test_a_truncated_jpeg_is_refused(world, tmp_path, settings):
     cut = tmp_path / "cut.jpg"
     cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
     media = services.media_ingest(school=world.school, by=world.parent, kind="image", path=cut)
-    assert_failed_cleanly(media, settings.MEDIA_ROOT, "incomplete")
+    assert_failed_cleanly(media, settings.MEDIA_ROOT, "bị thiếu hoặc bị hỏng")
 
 
 def test_a_video_over_the_size_limit_is_refused_before_it_is_sent(world, clip, settings):
     settings.MEDIA_FAMILY_MAX_BYTES = clip.stat().st_size - 1
-    with pytest.raises(ValidationError, match="too large"):
+    with pytest.raises(ValidationError, match="quá lớn"):
         services.media_ingest(school=world.school, by=world.parent, kind="video", path=clip)
     assert not MediaFile.objects.exists()
     assert stray_files(settings.MEDIA_ROOT) == []
@@ -150,7 +150,7 @@ def test_a_video_over_the_duration_limit_is_refused(world, clip, settings, clien
     client.force_login(world.parent)
     media_id, last = upload_file(client, school=world.school, path=clip)
     assert last.status_code == 422
-    assert "too long" in last.json()["reason"] and "0:01" in last.json()["reason"]
+    assert "quá dài" in last.json()["reason"] and "0:01" in last.json()["reason"]
     assert_failed_cleanly(MediaFile.objects.get(pk=media_id), settings.MEDIA_ROOT)
 
 
@@ -162,7 +162,7 @@ def test_the_staff_duration_limit_is_its_own(world, clip, settings):
 
 def test_a_video_chosen_as_a_photo_is_refused(world, clip, settings):
     media = services.media_ingest(school=world.school, by=world.parent, kind="image", path=clip)
-    assert_failed_cleanly(media, settings.MEDIA_ROOT, "not a photo")
+    assert_failed_cleanly(media, settings.MEDIA_ROOT, "không phải là ảnh")
 
 
 def test_the_reason_is_in_the_uploaders_language_when_the_worker_fails_it(world, tmp_path, settings):

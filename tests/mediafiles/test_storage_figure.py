@@ -44,4 +44,4 @@ def test_the_principal_sees_it_on_the_schools_page(world, client, photo):
     client.force_login(world.principal)
     page = client.get(f"/schools/{world.school.slug}/manage/").content.decode()
     assert 'id="media-storage-title"' in page
-    assert "in storage, with the small copies for phones" in page
+    assert "dung lượng lưu trữ, gồm cả các bản thu nhỏ cho điện thoại" in page

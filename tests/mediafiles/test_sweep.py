@@ -27,7 +27,7 @@ def test_an_upload_silent_for_a_day_is_failed_and_its_bytes_removed(world, setti
 
     assert result["abandoned"] == 1
     old.refresh_from_db()
-    assert old.state == State.FAILED and "not finished" in old.failure_reason
+    assert old.state == State.FAILED and "chưa được tải lên xong" in old.failure_reason
     assert not partial_path(old.pk).exists()
     assert MediaFile.objects.get(pk=fresh.pk).state == State.UPLOADING
     assert partial_path(fresh.pk).exists()

@@ -51,8 +51,8 @@ def test_a_list_of_media_from_the_database_renders_without_queries(world, clip, 
 @pytest.mark.parametrize(
     ("state", "reason", "shown"),
     [
-        (State.PROCESSING, "", "being prepared"),
-        (State.UPLOADING, "", "not finished"),
+        (State.PROCESSING, "", "đang được xử lý"),
+        (State.UPLOADING, "", "chưa được tải lên xong"),
         (State.FAILED, "This recording is too long (3:30).", "This recording is too long (3:30)."),
     ],
 )

@@ -139,7 +139,7 @@ def test_a_chunk_beyond_the_announced_size_is_refused(world, client):
     url = upload_start(client, school=world.school, size=10).json()["upload_url"]
     too_much = upload_chunk(client, url, b"a" * 11, 0)
     assert too_much.status_code == 400
-    assert "announced size" in too_much.json()["error"]
+    assert "dung lượng đã khai báo" in too_much.json()["error"]
     assert MediaFile.objects.get().received == 0
 
 
@@ -225,7 +225,7 @@ def test_a_refused_file_answers_its_reason_to_the_last_chunk(world, client, tmp_
     media_id, last = upload_file(client, school=world.school, path=fake)
     assert last.status_code == 422
     assert last.json()["state"] == "failed"
-    assert "not a video" in last.json()["reason"]
+    assert "không phải là video" in last.json()["reason"]
     # Sending more to a failed upload answers the reason again, never a loop of offsets.
     again = upload_chunk(client, f"/media/uploads/{media_id}/", b"x", 0)
     assert again.status_code == 422
@@ -253,5 +253,5 @@ def test_the_status_tells_the_uploader_why_a_file_failed(world, client, tmp_path
     media = services.media_ingest(school=world.school, by=world.parent, kind="video", path=fake)
     client.force_login(world.parent)
     status = client.get(f"/media/uploads/{media.pk}/status/").json()
-    assert status["state"] == "failed" and status["state_label"] == "Failed"
+    assert status["state"] == "failed" and status["state_label"] == "Không thành công"
     assert status["reason"] == media.failure_reason and status["urls"] == {}

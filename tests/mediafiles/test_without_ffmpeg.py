@@ -24,7 +24,7 @@ def test_the_system_check_warns_without_ffmpeg(no_ffmpeg):
     warnings = ffmpeg_check(None)
     assert [w.id for w in warnings] == ["mediafiles.W001"]
     assert warnings[0].level == checks.WARNING
-    assert "ffmpeg, ffprobe not found" in warnings[0].msg
+    assert "Không tìm thấy ffmpeg, ffprobe" in warnings[0].msg
     assert "apt-get install ffmpeg" in warnings[0].hint
 
 
@@ -58,7 +58,7 @@ def test_without_ffprobe_the_content_is_still_checked(world, tmp_path, no_ffmpeg
     exe = tmp_path / "video.mp4"
     exe.write_bytes(b"MZ\x90\x00" + b"\x00" * 100)
     media = services.media_ingest(school=world.school, by=world.parent, kind="video", path=exe)
-    assert media.state == State.FAILED and "not a video" in media.failure_reason
+    assert media.state == State.FAILED and "không phải là video" in media.failure_reason
 
 
 def test_photos_do_not_need_ffmpeg(world, photo, no_ffmpeg):

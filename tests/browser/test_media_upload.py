@@ -11,7 +11,6 @@ from PIL import Image
 
 from mediafiles.models import MediaFile, State
 from tests import factories as f
-from tests.browser.conftest import browser, page  # noqa: F401  (the fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +21,7 @@ def noisy_png(path, side: int = 1000):
     return path
 
 
-def test_a_photo_goes_up_in_chunks_survives_a_dropped_connection_and_the_form_waits(page, tmp_path):  # noqa: F811
+def test_a_photo_goes_up_in_chunks_survives_a_dropped_connection_and_the_form_waits(page, tmp_path):
     school = f.SchoolFactory()
     teacher = f.StaffFactory(school=school, role="teacher", user=f.UserFactory(email="co@example.test")).user
     photo = noisy_png(tmp_path / "tranh-ve.png")
