@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -462,15 +462,22 @@ def answer_create(*, activity: Activity, child: Child, by, media, note: str = ""
         errors["__all__"] = _("%(child)s already has an answer to this activity.") % {"child": child.given_name}
     if errors:
         raise ValidationError(errors)
-    answer = Answer.objects.create(
-        school_id=activity.school_id,
-        activity=activity,
-        child=child,
-        classroom_id=child.classroom_id,
-        guardian=by,
-        media=picked,
-        note=note,
-    )
+    try:
+        with transaction.atomic():
+            answer = Answer.objects.create(
+                school_id=activity.school_id,
+                activity=activity,
+                child=child,
+                classroom_id=child.classroom_id,
+                guardian=by,
+                media=picked,
+                note=note,
+            )
+    except IntegrityError:
+        # Sent twice at once (a double tap): the first one stands.
+        raise ValidationError(
+            _("%(child)s already has an answer to this activity.") % {"child": child.given_name}
+        ) from None
     activity_mark_viewed(activity=activity, guardian=by, children=[child])
     return answer
 
