@@ -472,7 +472,7 @@ def _commit_then(action: Callable[[], None]) -> None:
             fired = True
             try:
                 action()
-            except BaseException as exc:  # noqa: BLE001 (raised again below)
+            except BaseException as exc:  # raised again below, once the wait is over
                 failure = exc
         psycopg2.extras.wait_select(pg_connection)
 
