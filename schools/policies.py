@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import BigIntegerField, Value
+from django.db import connection
 
 from schools.models import (
     LEADER_ROLES,
@@ -39,7 +39,23 @@ class Access:
 
 
 _EMPTY = Access()
-_DISTRICT_POST = "district officer"
+
+
+def _roles_and_posts(user_id: int) -> list[tuple]:
+    """(membership id, school id, role) for each active membership and (None, district id, "") for
+    each district post, in one query.
+
+    Plain SQL: this runs on every page (for the menu, and for the MFA check), and building the
+    same query through the ORM cost ten times more than running it (BENCHMARKS.md, Home activities).
+    """
+    staff, posts = StaffMembership._meta.db_table, DistrictOfficer._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, school_id, role FROM {staff} WHERE user_id = %s AND is_active = %s "  # noqa: S608 (table names)
+            f"UNION ALL SELECT NULL, district_id, '' FROM {posts} WHERE user_id = %s",
+            [user_id, True, user_id],
+        )
+        return cursor.fetchall()
 
 
 def access_for(user) -> Access:
@@ -48,18 +64,7 @@ def access_for(user) -> Access:
     cached = getattr(user, "_portal_access", None)
     if cached is not None:
         return cached
-    # Roles and district posts in one query (this runs on every page, for the menu); the classes
-    # taught only for teachers.
-    rows = list(
-        StaffMembership.objects.filter(user=user, is_active=True)
-        .values_list("pk", "school_id", "role")
-        .union(
-            DistrictOfficer.objects.filter(user=user).values_list(
-                Value(None, output_field=BigIntegerField()), "district_id", Value(_DISTRICT_POST)
-            ),
-            all=True,
-        )
-    )
+    rows = _roles_and_posts(user.pk)
     memberships = [(pk, school_id, role) for pk, school_id, role in rows if pk is not None]
     teaching = [pk for pk, _school_id, role in memberships if role == StaffRole.TEACHER]
     taught = StaffMembership.classrooms.through.objects.filter(staffmembership_id__in=teaching)
