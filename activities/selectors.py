@@ -124,16 +124,21 @@ def activity_for_family(*, activity: Activity, children: list[Child]) -> FamilyV
 # --- Families' feed -------------------------------------------------------------------------------------
 
 
-FEED_CHILD_FIELDS = (
-    "full_name",
-    "nickname",
-    "left_on",
-    "school_id",
-    "classroom_id",
-    "classroom__name",
-    "classroom__school_id",
-    "school__name",
-)
+def _family_children(user) -> list[Child]:
+    """The person's children, each with `classroom_name` and `school_name`, in one plain query.
+
+    Plain SQL because the feed is the page families open most, and building this query through
+    the ORM cost more than the rest of a cached feed page (BENCHMARKS.md, Home activities).
+    """
+    child, link = Child._meta.db_table, Guardianship._meta.db_table
+    classroom, school = Classroom._meta.db_table, School._meta.db_table
+    sql = (
+        "SELECT c.id, c.full_name, c.nickname, c.left_on, c.school_id, c.classroom_id, "  # noqa: S608 (table names)
+        f"r.name AS classroom_name, s.name AS school_name FROM {child} c "
+        f"JOIN {link} g ON g.child_id = c.id JOIN {school} s ON s.id = c.school_id "
+        f"LEFT JOIN {classroom} r ON r.id = c.classroom_id WHERE g.guardian_id = %s"
+    )
+    return list(Child.objects.raw(sql, [user.pk]))
 
 
 def feed_child_get(*, user, child_id: int) -> Child:
@@ -141,11 +146,7 @@ def feed_child_get(*, user, child_id: int) -> Child:
 
     One query reads all the person's children (the menu needs them too, so it is spared its own).
     """
-    children = list(
-        Child.objects.filter(guardianships__guardian=user)
-        .select_related("classroom", "school")
-        .only(*FEED_CHILD_FIELDS)
-    )
+    children = _family_children(user)
     remember_guardianships(user, [c.pk for c in children])
     child = next((c for c in children if c.pk == child_id), None)
     if child is None or not policies.can_view_feed(user, child):
