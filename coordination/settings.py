@@ -220,7 +220,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coordination <no-reply@coordination.test>")
 # Connections to the SMTP server that one sending worker process keeps open, to
 # send that many messages at once (coordination.lib.mail.EmailBackend only).
-EMAIL_PARALLEL_CONNECTIONS = env_int("EMAIL_PARALLEL_CONNECTIONS", 4)
+EMAIL_PARALLEL_CONNECTIONS = env_int("EMAIL_PARALLEL_CONNECTIONS", 8)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security. Production sets these through the environment (see .env.example).
