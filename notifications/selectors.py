@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from notifications.models import Notice, Preference
@@ -13,7 +14,14 @@ def notices_for(*, user) -> QuerySet[Notice]:
 
 
 def notices_unread_count(*, user) -> int:
-    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The bell's figure, asked on every page. Plain SQL: through the ORM, building this one-line
+    COUNT cost several times more than running it (BENCHMARKS.md, Home activities)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {Notice._meta.db_table} WHERE recipient_id = %s AND read_at IS NULL",  # noqa: S608
+            [user.pk],
+        )
+        return cursor.fetchone()[0]
 
 
 def preference_for(*, user) -> Preference:
