@@ -50,7 +50,7 @@ class DeliveryError(Exception):
     server could be opened, so the next e-mails would fail the same way.
     """
 
-    def __init__(self, message: str, *, permanent: bool = False, after_commit: bool = False, unavailable=False):
+    def __init__(self, message: str, *, permanent: bool = False, after_commit: bool = False, unavailable: bool = False):
         super().__init__(message)
         self.permanent = permanent
         self.after_commit = after_commit

@@ -52,7 +52,7 @@ def _send_and_schedule_retries(request, delivery_ids: list[int]) -> dict[str, in
 # delivery is no longer its own before it ends the message, and drops it).
 @shared_task(**COMMON, max_retries=5, soft_time_limit=120, time_limit=150)
 def notify_deliver_batch(self, delivery_ids: list[int]) -> dict[str, int]:
-    """Send a batch of deliveries (the e-mails over one connection); failures are tried again after a backoff."""
+    """Send a batch of deliveries (e-mails a few at once, see EMAIL_PARALLEL_CONNECTIONS); failures go again later."""
     return _send_and_schedule_retries(self.request, delivery_ids)
 
 
