@@ -102,10 +102,7 @@ def local_path(name: str) -> Path | None:
     """The file's path on this machine, when the storage is a local disk (None for object storage)."""
     if not isinstance(default_storage, FileSystemStorage):
         return None
-    try:
-        return Path(default_storage.path(name))
-    except NotImplementedError:
-        return None
+    return Path(default_storage.path(name))
 
 
 @contextlib.contextmanager
