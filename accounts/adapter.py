@@ -1,12 +1,21 @@
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import filter_users_by_email
+from allauth.core import context as allauth_context
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.sms import sms_send
 from coordination.lib.phone import normalize_phone
+from notifications.channels import user_language
+from notifications.services import account_message_send
+
+logger = logging.getLogger(__name__)
 
 
 class LocalPhoneField(forms.CharField):
@@ -39,14 +48,51 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages) from exc
 
-    def send_verification_code_sms(self, user, phone, code, **kwargs):
-        sms_send(to=phone, body=_("Your verification code: %(code)s") % {"code": code})
+    # Every message goes through the portal's notices (notifications.services.
+    # account_message_send): kept, tracked, retried and shown in the admin like
+    # any other, and only ever to a member. Nothing goes to an address or
+    # number that has no account: the portal does not write to strangers (and
+    # texts to unknown numbers are how SMS fraud runs up a bill).
 
-    def send_unknown_account_sms(self, phone, **kwargs):
-        sms_send(to=phone, body=_("Someone tried to sign in with this number, but it has no account."))
+    def send_mail(self, template_prefix, email, context):
+        user = self._member_for(email, context.get("user"))
+        if user is None:
+            logger.info("no %s e-mail: the address belongs to no account", template_prefix)
+            return
+        request = allauth_context.request
+        with translation.override(_language(user)):
+            message = self.render_mail(
+                template_prefix,
+                email,
+                {"request": request, "email": email, "current_site": get_current_site(request), **context},
+            )
+        self._account_message(user, "email", address=email, title=message.subject, body=message.body)
+
+    def send_verification_code_sms(self, user, phone, code, **kwargs):
+        member = user if getattr(user, "pk", None) else self.get_user_by_phone(phone)
+        if member is None:
+            logger.info("no verification code: the number belongs to no account")
+            return
+        with translation.override(_language(member)):
+            text = _("Your verification code: %(code)s") % {"code": code}
+        self._account_message(member, "sms", address=phone, title=text)
 
     def send_account_already_exists_sms(self, phone):
-        sms_send(to=phone, body=_("An account with this phone number already exists. Sign in instead."))
+        member = self.get_user_by_phone(phone)
+        if member is None:
+            return
+        with translation.override(_language(member)):
+            text = _("An account with this phone number already exists. Sign in instead.")
+        self._account_message(member, "sms", address=phone, title=text)
+
+    def _member_for(self, email, user):
+        if getattr(user, "pk", None):
+            return user
+        users = filter_users_by_email(email, prefer_verified=True)
+        return users[0] if users else None
+
+    def _account_message(self, user, channel, *, address, title, body=""):
+        account_message_send(recipient=user, channel=channel, address=address, title=title, body=body)
 
     def set_phone(self, user, phone, verified):
         user.phone = phone
@@ -72,3 +118,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if phone:
             user.phone = phone
         return super().save_user(request, user, form, commit=commit)
+
+
+def _language(user) -> str:
+    return user_language(user)

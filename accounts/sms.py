@@ -1,9 +1,10 @@
-"""A small SMS gateway interface; the notifications app adds real gateways."""
+"""The simplest SMS gateways: to the console (the embedded default) and to memory (tests).
+
+The notifications app adds the HTTP gateway and sends every text through
+notices (notifications.sms.sms_gateway).
+"""
 
 import logging
-
-from django.conf import settings
-from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +24,3 @@ class LocmemSmsBackend:
 
     def send(self, *, to: str, body: str) -> None:
         self.outbox.append({"to": to, "body": body})
-
-
-def sms_send(*, to: str, body: str) -> None:
-    """Send one text message through the configured gateway."""
-    import_string(settings.SMS_BACKEND)().send(to=to, body=body)

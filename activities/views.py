@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -312,7 +312,11 @@ def nudge(request, activity_id: int, classroom_id: int):
     else:
         messages.success(
             request,
-            _("A reminder is on its way to %(n)d families of %(classroom)s.")
+            ngettext(
+                "A reminder is on its way to %(n)d family of %(classroom)s.",
+                "A reminder is on its way to %(n)d families of %(classroom)s.",
+                told,
+            )
             % {"n": told, "classroom": classroom.name},
         )
     return redirect("activities:participation", activity_id=activity.pk)

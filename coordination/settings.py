@@ -153,6 +153,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # A duplicate e-mail or phone gets a clear message at sign-up (families asked
 # for it); login failures stay rate limited.
 ACCOUNT_PREVENT_ENUMERATION = False
+# The portal writes only to its members (accounts.adapter): no "there is no
+# account for this address" e-mail to whoever typed an address.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # allauth's own rate limits stay on (login failures, sign-ups, codes); the
 # setting is spelled out so that nobody switches it off by accident.
 ACCOUNT_RATE_LIMITS = {

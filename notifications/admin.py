@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from coordination.lib.tenancy import SchoolScopedAdmin
 from notifications import services
-from notifications.models import Delivery, Notice
+from notifications.models import ALWAYS_SENT, Delivery, Notice
 
 
 class ReadOnlyScopedAdmin(SchoolScopedAdmin):
@@ -27,7 +27,7 @@ class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
     can_delete = False
-    fields = ["channel", "state", "attempts", "not_before", "sent_at", "last_error"]
+    fields = ["channel", "address", "state", "attempts", "not_before", "sent_at", "last_error"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -48,6 +48,15 @@ class NoticeAdmin(ReadOnlyScopedAdmin):
     list_select_related = ["recipient", "school"]
     date_hierarchy = "created_at"
     inlines = [DeliveryInline]
+    exclude = ["body"]
+    readonly_fields = ["text"]
+
+    @admin.display(description=_("text"))
+    def text(self, obj):
+        # A sign-in code or password link is the person's alone, even to a superuser.
+        if obj.category in ALWAYS_SENT:
+            return _("(hidden: it may hold a sign-in code or a password link)")
+        return obj.body
 
 
 @admin.register(Delivery)

@@ -145,7 +145,7 @@ def notice_email(*, delivery: Delivery) -> EmailMultiAlternatives:
     notice = delivery.notice
     content, language, site_url, zone = _notice_key(notice)
     texts = _notice_texts(content, language, site_url, zone)
-    return _message(to=notice.recipient.email, texts=texts, message_id=delivery.message_id, language=language)
+    return _message(to=delivery_address(delivery), texts=texts, message_id=delivery.message_id, language=language)
 
 
 # What differs from one copy of a notice e-mail to the next, as it stands in
@@ -193,7 +193,7 @@ def notice_email_data(*, delivery: Delivery) -> tuple[str, bytes]:
     notice = delivery.notice
     from_email = settings.DEFAULT_FROM_EMAIL
     pattern = _notice_flattened(*_notice_key(notice), from_email)
-    to = sanitize_address(notice.recipient.email, settings.DEFAULT_CHARSET)
+    to = sanitize_address(delivery_address(delivery), settings.DEFAULT_CHARSET)
     if pattern is None:
         return to, notice_email(delivery=delivery).message().as_bytes(linesep="\r\n")
     head, body = pattern
@@ -248,13 +248,24 @@ def _refused_for_good(exc: BaseException) -> bool:
     return False
 
 
-def _no_address(delivery: Delivery) -> DeliveryError | None:
+def delivery_address(delivery: Delivery) -> str:
+    """Where the delivery goes: the address it names, else the person's e-mail or verified number ('' if none)."""
+    if delivery.address:
+        return delivery.address
     recipient = delivery.notice.recipient
-    if delivery.channel == Channel.EMAIL and not recipient.email:
+    if delivery.channel == Channel.EMAIL:
+        return recipient.email
+    # Only a number the person proved is theirs: a mistyped one would tell a
+    # stranger about a child.
+    return recipient.phone if recipient.phone and recipient.phone_verified else ""
+
+
+def _no_address(delivery: Delivery) -> DeliveryError | None:
+    if delivery_address(delivery):
+        return None
+    if delivery.channel == Channel.EMAIL:
         return DeliveryError("the person has no e-mail address any more", permanent=True)
-    if delivery.channel == Channel.SMS and not (recipient.phone and recipient.phone_verified):
-        return DeliveryError("the person has no verified phone number any more", permanent=True)
-    return None
+    return DeliveryError("the person has no verified phone number any more", permanent=True)
 
 
 # commit(deliveries, end): record those deliveries as sent, call end(pks of
@@ -411,9 +422,8 @@ def _sms_then_commit(delivery: Delivery, *, commit) -> Exception | None:
     error = _no_address(delivery)
     if error is not None:
         return error
-    recipient = delivery.notice.recipient
     try:
-        sms_gateway().send(to=recipient.phone, body=sms_text(delivery.notice))
+        sms_gateway().send(to=delivery_address(delivery), body=sms_text(delivery.notice))
     except SmsError as exc:
         return DeliveryError(str(exc), permanent=exc.permanent)
     except INTERRUPTIONS:

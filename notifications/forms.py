@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import Category, Frequency, Preference, SmsChoice
+from notifications.models import CHOOSABLE, Frequency, Preference, SmsChoice
 
 TIME_ERRORS = {"invalid": _("Enter a time between 00:00 and 23:59, such as 06:30.")}
 
@@ -43,12 +43,12 @@ class PreferenceForm(forms.Form):
             "quiet_end": preference.quiet_end,
             "language": language,
         }
-        for category in Category:
+        for category in CHOOSABLE:
             choice = preference.choice_for(category)
             initial[f"email_{category}"] = choice["email"]
             initial[f"sms_{category}"] = choice["sms"]
         super().__init__(*args, initial=initial, **kwargs)
-        for category in Category:
+        for category in CHOOSABLE:
             self.fields[f"email_{category}"] = forms.BooleanField(
                 label=_("E-mail: %(category)s") % {"category": category.label}, required=False
             )
@@ -62,7 +62,7 @@ class PreferenceForm(forms.Form):
             {
                 key.split("_", 1)[1]
                 for key in self.data
-                if key.startswith(("email_", "sms_")) and key.split("_", 1)[1] not in Category.values
+                if key.startswith(("email_", "sms_")) and key.split("_", 1)[1] not in CHOOSABLE
             }
         )
         if unknown:
@@ -73,14 +73,14 @@ class PreferenceForm(forms.Form):
         return cleaned
 
     def category_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
-        return [(category.label, self[f"email_{category}"], self[f"sms_{category}"]) for category in Category]
+        return [(category.label, self[f"email_{category}"], self[f"sms_{category}"]) for category in CHOOSABLE]
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {
             "channels": {
                 category.value: {"email": data[f"email_{category}"], "sms": data[f"sms_{category}"]}
-                for category in Category
+                for category in CHOOSABLE
             },
             "frequency": data["frequency"],
             "digest_time": data["digest_time"],

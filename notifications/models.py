@@ -32,6 +32,14 @@ class Category(models.TextChoices):
     ACCOUNT = "account", _("Your account")
 
 
+# Sign-in codes, password links, a new staff member's welcome: the person asked
+# for them (or cannot use the portal without them), so they go at once on the
+# channel they are for, whatever the preferences and the hour.
+ALWAYS_SENT = frozenset({Category.ACCOUNT})
+# The categories a person chooses channels for.
+CHOOSABLE = [category for category in Category if category not in ALWAYS_SENT]
+
+
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
@@ -141,6 +149,9 @@ class Delivery(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     # Waits for the person's daily or weekly digest instead of going out alone.
     digest = models.BooleanField(_("in the digest"), default=False)
+    # Where it goes when not to the person's own address or verified number: a
+    # new e-mail address or phone number that the message is to confirm.
+    address = models.CharField(_("address"), max_length=254, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     # Not sent before this moment: the end of quiet hours, or the next retry.

@@ -34,6 +34,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from notifications import channels, policies, tasks
 from notifications.channels import DeliveryError, user_language
 from notifications.models import (
+    CHOOSABLE,
     Category,
     Channel,
     Delivery,
@@ -171,6 +172,54 @@ def notice_send(
         for delivery in deliveries:
             delivery.save()
         _enqueue_on_commit([d.pk for d in deliveries if not d.digest and d.not_before <= now])
+    return notice
+
+
+def account_message_send(
+    *,
+    recipient,
+    channel: str,
+    title: str,
+    body: str = "",
+    address: str = "",
+    dedupe_key: str = "",
+) -> Notice | None:
+    """Send a message about the person's account (a sign-in code, a password link, a welcome) at once.
+
+    The person asked for it, or cannot use the portal without it: it goes on
+    `channel` whatever their preferences and the hour, to `address` when given
+    (a new e-mail or number to confirm), else to their own. The texts are
+    already in the person's language. It is kept as a notice, read already
+    (nothing to ring the bell for), and its delivery is tracked, retried and
+    shown in the admin like any other. Without a `dedupe_key` every call is a
+    new message (each "send me a code" is); with one, a repeated call sends
+    nothing and returns None.
+    """
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel: {channel!r}")
+    key = dedupe_key or f"account:{uuid.uuid4().hex}"
+    _check(category=Category.ACCOUNT, url="", dedupe_key=key)
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                notice = Notice.objects.create(
+                    recipient=recipient,
+                    category=Category.ACCOUNT,
+                    title=_title(title),
+                    body=body,
+                    created_at=now,
+                    read_at=now,
+                    dedupe_key=key,
+                )
+        except IntegrityError:
+            if Notice.objects.filter(recipient=recipient, dedupe_key=key).exists():
+                return None
+            raise
+        delivery = Delivery.objects.create(
+            notice=notice, channel=channel, address=address, not_before=now, created_at=now
+        )
+        _enqueue_on_commit([delivery.pk])
     return notice
 
 
@@ -749,7 +798,7 @@ def _preference_errors(
     *, channels: Mapping[str, Mapping], frequency: str, digest_weekday: int, quiet_start, quiet_end, language: str
 ) -> list[str]:
     errors = []
-    unknown = sorted(set(channels) - set(Category.values))
+    unknown = sorted(set(channels) - set(CHOOSABLE))
     if unknown:
         errors.append(_("Unknown category: %(names)s.") % {"names": ", ".join(unknown)})
     if any(choice.get("sms", SmsChoice.OFF) not in SmsChoice.values for choice in channels.values()):
@@ -792,7 +841,7 @@ def preference_update(
     preference.channels = {
         category: {"email": bool(choice.get("email")), "sms": choice.get("sms", SmsChoice.OFF)}
         for category, choice in {**preference.channels, **channels}.items()
-        if category in Category.values
+        if category in CHOOSABLE
     }
     preference.frequency = frequency
     preference.digest_time = digest_time
@@ -805,9 +854,10 @@ def preference_update(
         user.save(update_fields=["language"])
 
     waiting = Delivery.objects.filter(notice__recipient=user, state__in=[State.QUEUED, State.FAILED])
-    # A channel switched off stops what has not gone out yet.
+    # A channel switched off stops what has not gone out yet (account messages
+    # are not the person's to switch off).
     switched_off = Q(pk__in=[])
-    for category in Category.values:
+    for category in CHOOSABLE:
         choice = preference.choice_for(category)
         if not choice["email"]:
             switched_off |= Q(notice__category=category, channel=Channel.EMAIL)

@@ -1,8 +1,9 @@
 """SMS gateways. The SMS_BACKEND setting chooses one for every text the portal sends.
 
 A gateway is any class whose instances have `send(*, to, body)` and raise on
-failure. Sign-in codes (accounts.sms.sms_send) and notices use the same
-setting, so the classes here and those in accounts.sms are interchangeable.
+failure. Every text goes through a notice's delivery (sign-in codes too, see
+accounts.adapter), so the classes here and those in accounts.sms are
+interchangeable.
 """
 
 from __future__ import annotations

@@ -40,9 +40,7 @@ class InvitationCode(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="invitations")
     code = models.CharField(_("code"), max_length=16, unique=True)
-    relationship = models.CharField(
-        _("intended for"), max_length=20, choices=Relationship.choices, blank=True
-    )
+    relationship = models.CharField(_("intended for"), max_length=20, choices=Relationship.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))

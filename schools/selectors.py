@@ -138,8 +138,9 @@ def school_overview(*, school: School) -> dict:
         Guardianship.objects.filter(school=school, child__left_on__isnull=True).values("guardian_id").distinct().count()
     )
     classrooms = list(
-        _with_roster_counts(Classroom.objects.filter(school=school, school_year__is_current=True))
-        .order_by("age_group", "name")
+        _with_roster_counts(Classroom.objects.filter(school=school, school_year__is_current=True)).order_by(
+            "age_group", "name"
+        )
     )
     staff_by_role = dict(
         StaffMembership.objects.filter(school=school, is_active=True)

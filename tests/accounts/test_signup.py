@@ -20,17 +20,19 @@ def signup(client, **data):
     return client.post("/accounts/signup/", payload)
 
 
-def test_sign_up_by_email_sends_a_verification_mail(client, mailoutbox):
-    response = signup(client, email="Moi@Example.test")
+def test_sign_up_by_email_sends_a_verification_mail(client, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client, email="Moi@Example.test")
     assert response.status_code == 302
     user = User.objects.get(email="moi@example.test")
     assert user.full_name == "Trần Thị Mới"
     assert len(mailoutbox) == 1 and "/accounts/confirm-email/" in mailoutbox[0].body
 
 
-def test_sign_up_by_phone_sends_a_code_by_sms(client):
+def test_sign_up_by_phone_sends_a_code_by_sms(client, django_capture_on_commit_callbacks):
     LocmemSmsBackend.outbox.clear()
-    response = signup(client, phone="0912 345 678")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client, phone="0912 345 678")
     assert response.status_code == 302
     user = User.objects.get(phone="+84912345678")
     assert user.email is None and not user.phone_verified

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import formats, timezone, translation
+from django.utils.translation import ngettext
 
 from activities.models import ActivityClassroom
 from notifications.models import Notice
@@ -32,7 +33,13 @@ def test_one_reminder_goes_to_the_families_without_an_answer_and_a_second_is_ref
 
     with django_capture_on_commit_callbacks(execute=True):
         page = nudge(client, activity, world.classroom).content.decode()
-    assert vi("A reminder is on its way to %(n)d families of %(classroom)s.") % {"n": 1, "classroom": "Lá 1"} in page
+    with translation.override("vi"):
+        expected = ngettext(
+            "A reminder is on its way to %(n)d family of %(classroom)s.",
+            "A reminder is on its way to %(n)d families of %(classroom)s.",
+            1,
+        )
+    assert expected % {"n": 1, "classroom": "Lá 1"} in page
     told = Notice.objects.filter(dedupe_key=f"activity:{activity.pk}:nudge:{world.classroom.pk}")
     assert list(told.values_list("recipient_id", flat=True)) == [classmate_parent.pk]
     notice = told.get()

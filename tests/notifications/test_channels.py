@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils.translation import gettext, gettext_lazy
 
-from accounts.sms import sms_send
 from notifications import services
 from notifications.channels import sms_text
 from notifications.models import Delivery, Notice
@@ -127,10 +126,12 @@ def test_a_long_text_message_is_cut_but_keeps_its_link():
     assert len(text) <= 300 and text.endswith(" http://127.0.0.1:8000/family/")
 
 
-def test_sign_in_codes_use_the_same_gateway_setting(settings, sms_outbox):
-    settings.SMS_BACKEND = "notifications.sms.LocmemSmsGateway"
-    sms_send(to="+84912345678", body="Mã: 123456")
-    assert sms_outbox == [{"to": "+84912345678", "body": "Mã: 123456"}]
+def test_sign_in_codes_go_through_the_same_gateway(sms_outbox, run_on_commit):
+    from accounts.adapter import AccountAdapter
+
+    user = f.UserFactory(phone="+84912345678", phone_verified=False, language="en")
+    run_on_commit(AccountAdapter().send_verification_code_sms, user=user, phone=user.phone, code="123456")
+    assert sms_outbox == [{"to": "+84912345678", "body": "Your verification code: 123456"}]
 
 
 # --- The HTTP gateway, against a small server on this machine ------------------------------------

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from notifications import services
-from notifications.models import Category, Delivery, Preference
+from notifications.models import CHOOSABLE, Delivery, Preference
 from tests.notifications.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def form_data(**changes) -> dict:
         "quiet_end": "06:30",
         "language": "vi",
     }
-    for category in Category.values:
+    for category in CHOOSABLE:
         data[f"email_{category}"] = "on"
         data[f"sms_{category}"] = "off"
     data.update(changes)

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from notifications.models import Delivery
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -136,13 +137,18 @@ def test_staff_are_added_by_the_principal(world, client, mailoutbox, django_capt
     assert "Đỗ Thị Mới" in client.get("/schools/sao-mai/manage/staff/").content.decode()
 
 
-def test_welcome_is_sent_once_even_when_the_task_runs_twice(world, mailoutbox):
+def test_welcome_is_sent_once_even_when_the_task_runs_twice(world, mailoutbox, django_capture_on_commit_callbacks):
     from accounts.tasks import staff_welcome_send
 
     membership = world.teacher.staff_memberships.get()
-    assert staff_welcome_send.apply(args=[membership.pk]).get() is True
-    assert staff_welcome_send.apply(args=[membership.pk]).get() is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_welcome_send.apply(args=[membership.pk]).get() is True
+        assert staff_welcome_send.apply(args=[membership.pk]).get() is False
     assert len(mailoutbox) == 1
+    # Like every message of the portal, it is a notice with a tracked delivery.
+    delivery = Delivery.objects.get(notice__recipient=world.teacher, notice__category="account")
+    assert delivery.state == "sent" and delivery.channel == "email"
+    assert mailoutbox[0].to == [world.teacher.email] and "/notifications/preferences/" in mailoutbox[0].body
 
 
 def test_staff_form_rejects_a_malformed_phone_and_creates_nothing(world, client):
