@@ -363,7 +363,7 @@ def _emails_send_then_commit(emails: Sequence[Delivery], *, connection, commit):
 
         results = connection.send_group_then_commit(outgoing, commit=commit_positions)
         for delivery, result in zip(ready, results, strict=True):
-            outcome = _outcome_of(result)
+            outcome = outcome_of(result)
             if isinstance(outcome, DeliveryError) and outcome.unavailable:
                 # Tried once, for the first; the others only shared its fate.
                 if unavailable is None:
@@ -373,7 +373,8 @@ def _emails_send_then_commit(emails: Sequence[Delivery], *, connection, commit):
             yield delivery, outcome
 
 
-def _outcome_of(result: BaseException | None) -> Exception | None:
+def outcome_of(result: BaseException | None) -> Exception | None:
+    """What send_group_then_commit reported for one message, as deliver_all reports it."""
     if result is None:
         return None
     if isinstance(result, NotCommitted):

@@ -13,7 +13,7 @@ import datetime
 import logging
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -21,7 +21,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import get_connection
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db import connection as database
 from django.db.models import Case, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
@@ -31,6 +30,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from coordination.lib.mail import NotCommitted, Outgoing
 from notifications import channels, policies, tasks
 from notifications.channels import DeliveryError, user_language
 from notifications.models import (
@@ -422,14 +422,20 @@ def _error_text(exc: Exception) -> str:
     return (str(exc) or exc.__class__.__name__)[:2000]
 
 
-def _deliveries_mark_sent(deliveries: Sequence[Delivery], end: Callable[[set[int]], None]) -> set[int]:
+def _deliveries_mark_sent(
+    deliveries: Sequence[Delivery],
+    end: Callable[[set[int]], None],
+    also: Callable[[set[int]], None] | None = None,
+) -> set[int]:
     """Record as sent those deliveries still this worker's, and return their pks.
 
     `end(pks)` runs the moment that record is decided (it finishes the
     e-mails: see coordination.lib.mail): on PostgreSQL as soon as COMMIT has
     gone out, before its answer, since PostgreSQL commits what it received
     even if this process dies while it waits; elsewhere right after the commit.
+    `also(pks)` records more in the same transaction (a digest's run).
     """
+    also = also or _nothing_more
     if not deliveries:
         end(set())
         return set()
@@ -449,6 +455,7 @@ def _deliveries_mark_sent(deliveries: Sequence[Delivery], end: Callable[[set[int
             database.set_autocommit(False)
             try:
                 recorded = _deliveries_mark_sent_sql(pks, claimed_at)
+                also(recorded)
                 _commit_then(partial(end_once, recorded))
             except BaseException:
                 with contextlib.suppress(DatabaseError):
@@ -459,7 +466,9 @@ def _deliveries_mark_sent(deliveries: Sequence[Delivery], end: Callable[[set[int
                     database.set_autocommit(True)
         else:
             # Committed at once (autocommit), or with the caller's transaction.
-            recorded = _deliveries_mark_sent_sql(pks, claimed_at)
+            with transaction.atomic() if also is not _nothing_more else contextlib.nullcontext():
+                recorded = _deliveries_mark_sent_sql(pks, claimed_at)
+                also(recorded)
             end_once(recorded)
         return recorded
     except DatabaseError:
@@ -470,15 +479,22 @@ def _deliveries_mark_sent(deliveries: Sequence[Delivery], end: Callable[[set[int
         # sent again once their lease runs out.
         try:
             database.close()
-            _deliveries_mark_sent_sql(pks, claimed_at)
-            return set(
-                Delivery.objects.filter(pk__in=pks, state=State.SENT, claimed_at=claimed_at).values_list(
-                    "pk", flat=True
+            with transaction.atomic():
+                _deliveries_mark_sent_sql(pks, claimed_at)
+                recorded = set(
+                    Delivery.objects.filter(pk__in=pks, state=State.SENT, claimed_at=claimed_at).values_list(
+                        "pk", flat=True
+                    )
                 )
-            )
+                also(recorded)
+            return recorded
         except DatabaseError:
             logger.exception("%s e-mails went out but are not recorded as sent: they may go twice", len(pks))
             raise
+
+
+def _nothing_more(recorded: set[int]) -> None:
+    pass
 
 
 def _deliveries_mark_sent_sql(pks: list[int], claimed_at: datetime.datetime) -> set[int]:
@@ -627,6 +643,11 @@ def deliveries_sweep(*, now: datetime.datetime | None = None) -> int:
     Delivery.objects.filter(state=State.SENDING, digest=True, claimed_at__lt=lease_start).update(
         state=State.QUEUED, claimed_at=None
     )
+    # ... and, when digests go two-phase, what the dead job had claimed and not
+    # recorded never reached anyone: the next job sends those periods again.
+    # (Through another backend they may have gone: the period stays taken.)
+    if channels.sends_then_commits(channels.email_connection()):
+        DigestRun.objects.filter(sent_at__isnull=True, created_at__lt=lease_start).delete()
     # The grace period leaves alone what was queued a moment ago and is
     # already on its way through the broker.
     settled = now - datetime.timedelta(seconds=settings.NOTIFY_SWEEP_GRACE_SECONDS)
@@ -720,49 +741,128 @@ def _digest_batch_send(*, oldest: dict[int, datetime.datetime], now: datetime.da
         claimed[delivery.notice.recipient_id].append(delivery)
 
     users = {p.user_id: p.user for p, _slot in due}
-    sent_ids, counts, empty, failures = [], {}, [], []
-    connection = get_connection()
-    try:
-        for user_id, run in runs.items():
-            deliveries = claimed.get(user_id)
-            if not deliveries:
-                empty.append(run.pk)
-                continue
-            user = users[user_id]
-            try:
-                if not user.email:
-                    raise DeliveryError("the person has no e-mail address any more", permanent=True)
-                message = channels.digest_email(user=user, run=run, notices=[d.notice for d in deliveries])
-                message.connection = connection
-                message.send()
-            except Exception as exc:  # one person's failure must not stop the others' digests
-                failures.append((run, deliveries, exc))
-            else:
-                sent_ids += [d.pk for d in deliveries]
-                counts[run.pk] = len(deliveries)
-    finally:
-        connection.close()
-
-    sent_at = timezone.now()
-    if sent_ids:
-        Delivery.objects.filter(pk__in=sent_ids, state=State.SENDING, claimed_at=now).update(
-            state=State.SENT, sent_at=sent_at
-        )
-        DigestRun.objects.filter(pk__in=list(counts)).update(
-            sent_at=sent_at, notice_count=Case(*[When(pk=pk, then=Value(n)) for pk, n in counts.items()])
-        )
+    ready, empty, failures = [], [], []
+    for user_id, run in runs.items():
+        deliveries = claimed.get(user_id)
+        if not deliveries:
+            empty.append(run.pk)
+        elif not users[user_id].email:
+            no_address = DeliveryError("the person has no e-mail address any more", permanent=True)
+            failures.append((run, deliveries, no_address))
+        else:
+            ready.append((run, deliveries, users[user_id]))
     if empty:
         DigestRun.objects.filter(pk__in=empty).delete()
+
+    connection = channels.email_connection()
+    try:
+        if channels.sends_then_commits(connection):
+            counts = _digests_send_then_commit(ready, connection=connection, failures=failures)
+        else:
+            counts = _digests_send_then_record(ready, connection=connection, failures=failures, claimed_at=now)
+    finally:
+        connection.close()
     for run, deliveries, exc in failures:
         _digest_failed(run=run, deliveries=deliveries, exc=exc, claimed_at=now)
     return len(counts)
+
+
+def _digest_message(run: DigestRun, deliveries: list[Delivery], user):
+    return channels.digest_email(user=user, run=run, notices=[d.notice for d in deliveries])
+
+
+def _digests_runs_record(chosen, recorded: set[int]) -> dict[int, int]:
+    """Mark the digests whose notices were recorded as sent; returns {run pk: notices in it}."""
+    counts = {run.pk: n for run, deliveries, _user in chosen if (n := sum(d.pk in recorded for d in deliveries))}
+    if counts:
+        DigestRun.objects.filter(pk__in=list(counts)).update(
+            sent_at=timezone.now(), notice_count=Case(*[When(pk=pk, then=Value(n)) for pk, n in counts.items()])
+        )
+    return counts
+
+
+def _digests_send_then_record(ready, *, connection, failures, claimed_at) -> dict[int, int]:
+    """Through a backend that tells only afterwards that it took a message: all recorded at the end of the batch.
+
+    A job killed during the batch leaves its digests unrecorded: their period
+    is not sent again (its runs stay claimed), and their notices wait for the
+    next digest, which may repeat those that went out.
+    """
+    sent = []
+    for run, deliveries, user in ready:
+        try:
+            message = _digest_message(run, deliveries, user)
+            message.connection = connection
+            message.send()
+        except Exception as exc:  # one person's failure must not stop the others' digests
+            failures.append((run, deliveries, exc))
+        else:
+            sent.append((run, deliveries, user))
+    if not sent:
+        return {}
+    with transaction.atomic():
+        Delivery.objects.filter(
+            pk__in=[d.pk for _run, deliveries, _user in sent for d in deliveries],
+            state=State.SENDING,
+            claimed_at=claimed_at,
+        ).update(state=State.SENT, sent_at=timezone.now())
+        return _digests_runs_record(sent, {d.pk for _run, deliveries, _user in sent for d in deliveries})
+
+
+def _digests_send_then_commit(ready, *, connection, failures) -> dict[int, int]:
+    """Through the two-phase SMTP backend: each digest and its notices are recorded before the message ends.
+
+    As for single notices (deliveries_send), a job killed at any moment sends
+    no digest twice: before the record the server drops the message and the
+    sweeper frees the period for the next job (deliveries_sweep); after it,
+    the server has the whole message.
+    """
+    counts: dict[int, int] = {}
+    size = max(1, getattr(connection, "parallel", 1))
+    for start in range(0, len(ready), size):
+        group, outgoing = [], []
+        for run, deliveries, user in ready[start : start + size]:
+            try:
+                outgoing.append(Outgoing.of(_digest_message(run, deliveries, user)))
+            except Exception as exc:  # a broken template or text: this digest's failure
+                failures.append((run, deliveries, exc))
+            else:
+                group.append((run, deliveries, user))
+        if not group:
+            continue
+
+        def commit_positions(positions: list[int], end, group=group) -> list[int]:
+            chosen = [group[i] for i in positions]
+            recorded_counts: dict[int, int] = {}
+
+            def also(recorded: set[int]) -> None:
+                recorded_counts.update(_digests_runs_record(chosen, recorded))
+
+            def end_recorded(pks: Collection[int]) -> None:
+                end([i for i in positions if any(d.pk in pks for d in group[i][1])])
+
+            deliveries = [d for _run, ds, _user in chosen for d in ds]
+            recorded = _deliveries_mark_sent(deliveries, end_recorded, also=also)
+            counts.update(recorded_counts)
+            return [i for i in positions if any(d.pk in recorded for d in group[i][1])]
+
+        results = connection.send_group_then_commit(outgoing, commit=commit_positions)
+        for (run, deliveries, _user), result in zip(group, results, strict=True):
+            if result is None or isinstance(result, NotCommitted):
+                continue  # sent; or taken over (its notices were freed for another digest)
+            counts.pop(run.pk, None)
+            failures.append((run, deliveries, channels.outcome_of(result)))
+    return counts
 
 
 def _digest_failed(*, run: DigestRun, deliveries: list[Delivery], exc: Exception, claimed_at) -> None:
     error = _error_text(exc)
     permanent = getattr(exc, "permanent", False)
     give_up = Q(attempts__gte=settings.NOTIFY_MAX_ATTEMPTS) | Q(pk__in=[d.pk for d in deliveries] if permanent else [])
-    Delivery.objects.filter(pk__in=[d.pk for d in deliveries], state=State.SENDING, claimed_at=claimed_at).update(
+    # SENT too: a server that refused a digest at its end, after the commit.
+    Delivery.objects.filter(
+        pk__in=[d.pk for d in deliveries], state__in=[State.SENDING, State.SENT], claimed_at=claimed_at
+    ).update(
         state=Case(When(give_up, then=Value(State.GIVEN_UP)), default=Value(State.QUEUED)),
         last_error=error,
         claimed_at=None,

@@ -72,6 +72,17 @@ class Outgoing:
     recipients: tuple[str, ...]
     data: bytes
 
+    @classmethod
+    def of(cls, email_message: EmailMessage) -> Outgoing:
+        if not email_message.recipients():
+            raise ValueError("the message has no recipient")
+        encoding = email_message.encoding or settings.DEFAULT_CHARSET
+        return cls(
+            sender=sanitize_address(email_message.from_email, encoding),
+            recipients=tuple(sanitize_address(address, encoding) for address in email_message.recipients()),
+            data=email_message.message().as_bytes(linesep="\r\n"),
+        )
+
 
 class MailServerUnavailable(smtplib.SMTPException):
     """No connection to the server could be opened (refused, timed out, TLS or login failed)."""
@@ -205,14 +216,7 @@ class EmailBackend(smtp.EmailBackend):
         take a message whose commit went through. (The end-of-data mark goes
         once commit() has returned; send_group_then_commit can send it sooner.)
         """
-        if not email_message.recipients():
-            raise ValueError("the message has no recipient")
-        encoding = email_message.encoding or settings.DEFAULT_CHARSET
-        outgoing = Outgoing(
-            sender=sanitize_address(email_message.from_email, encoding),
-            recipients=tuple(sanitize_address(address, encoding) for address in email_message.recipients()),
-            data=email_message.message().as_bytes(linesep="\r\n"),
-        )
+        outgoing = Outgoing.of(email_message)
 
         def commit_one(positions: list[int], end: Callable[[Collection[int]], None]) -> list[int]:
             commit()

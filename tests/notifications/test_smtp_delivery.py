@@ -16,7 +16,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from notifications import channels, services
-from notifications.models import Delivery, Notice
+from notifications.models import Delivery, DigestRun, Notice
 from tests import factories as f
 from tests.conftest import requires_postgres
 from tests.notifications.conftest import at, prefer
@@ -208,3 +208,117 @@ def test_inside_a_transaction_the_end_follows_the_update(server, clock):
     with transaction.atomic():
         recorded = services._deliveries_mark_sent(claimed, seen.append)
     assert seen == [recorded] == [{batch[0].pk}]
+
+
+# --- Digests over the same two-phase backend ------------------------------------------------------
+
+
+def digest_waiting(*emails: str) -> list:
+    """People with two notices each waiting for their daily digest (18:00)."""
+    people = []
+    for address in emails:
+        parent = f.UserFactory(email=address)
+        for n in (1, 2):
+            services.notice_send(
+                recipient=parent, category="activity", title=f"Hoạt động {n}", body="", dedupe_key=f"activity:{n}"
+            )
+        people.append(parent)
+    return people
+
+
+def test_digests_are_recorded_before_their_end(server, clock):
+    clock.to(at(2026, 3, 2, 9, 0))
+    people = digest_waiting(*[f"family{i}@example.test" for i in range(5)])
+    clock.to(at(2026, 3, 2, 18, 0))
+
+    assert services.digests_send() == 5
+
+    assert sorted(item.recipients[0] for item in server.received()) == [p.email for p in people]
+    assert sorted(item.message_id for item in server.received()) == sorted(
+        r.message_id for r in DigestRun.objects.all()
+    )
+    assert set(DigestRun.objects.values_list("notice_count", flat=True)) == {2}
+    assert not DigestRun.objects.filter(sent_at__isnull=True).exists()
+    assert set(Delivery.objects.values_list("state", flat=True)) == {State.SENT}
+
+
+def test_a_digest_job_that_dies_before_the_record_sends_nothing_and_the_next_job_sends_it_once(
+    server, clock, monkeypatch
+):
+    clock.to(at(2026, 3, 2, 9, 0))
+    digest_waiting("hoa@example.test", "lan@example.test")
+    clock.to(at(2026, 3, 2, 18, 0))
+
+    def database_gone(*args, **kwargs):
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    # The job dies at its commit: the bodies went, their ends did not.
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "_deliveries_mark_sent_sql", database_gone)
+        with pytest.raises(DatabaseError):
+            services.digests_send()
+    wait_a_moment()
+    assert server.received() == []
+    assert DigestRun.objects.filter(sent_at__isnull=True).count() == 2  # the periods it had claimed
+
+    # Until the sweeper frees them, nobody else sends those periods ...
+    assert services.digests_send() == 0
+    # ... and once the dead job's lease is over, the next job sends each digest once.
+    clock.shift(minutes=6)
+    services.deliveries_sweep()
+    assert services.digests_send() == 2
+    assert sorted(item.recipients[0] for item in server.received()) == ["hoa@example.test", "lan@example.test"]
+    assert set(DigestRun.objects.values_list("period_key", "notice_count")) == {("daily:2026-03-02", 2)}
+    assert set(Delivery.objects.values_list("state", flat=True)) == {State.SENT}
+
+
+@pytest.mark.parametrize(
+    ("reply", "state"), [("550 5.1.1 No such mailbox", State.GIVEN_UP), ("451 4.3.0 Try later", State.QUEUED)]
+)
+def test_a_digest_refused_at_its_end_undoes_its_record(server, clock, reply, state):
+    clock.to(at(2026, 3, 2, 9, 0))
+    digest_waiting("refused@example.test", "fine@example.test")
+    clock.to(at(2026, 3, 2, 18, 0))
+    server.handler.refuse_data["refused@example.test"] = reply
+
+    assert services.digests_send() == 1
+
+    assert [item.recipients for item in server.received()] == [("fine@example.test",)]
+    refused = Delivery.objects.filter(notice__recipient__email="refused@example.test")
+    assert set(refused.values_list("state", flat=True)) == {state}
+    assert reply.split()[0] in refused.first().last_error
+    assert list(DigestRun.objects.values_list("user__email", flat=True)) == ["fine@example.test"]
+
+
+def test_on_postgres_a_digest_and_its_run_are_one_commit_ended_on_its_way(transactional_db, server, clock):
+    requires_postgres()
+    import psycopg2.extensions
+    from django.db import connection
+
+    clock.to(at(2026, 3, 2, 9, 0))
+    digest_waiting("hoa@example.test")
+    clock.to(at(2026, 3, 2, 18, 0))
+    seen = []
+    mark_sent = services._deliveries_mark_sent
+
+    def watched(deliveries, end, also=None):
+        def also_watched(pks):
+            also(pks)
+            seen.append(("run recorded", connection.in_atomic_block or not connection.get_autocommit()))
+
+        def end_watched(pks):
+            seen.append(("ended", connection.connection.get_transaction_status()))
+            end(pks)
+
+        return mark_sent(deliveries, end_watched, also_watched)
+
+    services._deliveries_mark_sent = watched
+    try:
+        assert services.digests_send() == 1
+    finally:
+        services._deliveries_mark_sent = mark_sent
+    # The run went in the deliveries' transaction; the ends went while its COMMIT was on its way.
+    assert seen == [("run recorded", True), ("ended", psycopg2.extensions.TRANSACTION_STATUS_ACTIVE)]
+    assert [item.recipients for item in server.received()] == [("hoa@example.test",)]
+    run = DigestRun.objects.get()
+    assert run.sent_at is not None and run.notice_count == 2
