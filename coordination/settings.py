@@ -5,6 +5,7 @@ in-process, files on the local disk and e-mail printed to the console. Every
 variable is documented in `.env.example`.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "anymail",
     "coordination",
     "accounts",
     "schools",
@@ -225,6 +227,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coordination <no-reply@coord
 # send that many messages at once (coordination.lib.mail.EmailBackend only).
 EMAIL_PARALLEL_CONNECTIONS = env_int("EMAIL_PARALLEL_CONNECTIONS", 8)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A provider through django-anymail instead of SMTP: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend
+# and its settings as ANYMAIL_<NAME> variables (ANYMAIL_POSTMARK_SERVER_TOKEN=…). With
+# ANYMAIL_WEBHOOK_SECRET ("user:password") the provider's webhooks are served under /email/events/
+# and its bounce reports are recorded on the deliveries (notifications/email_events.py).
+ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
 
 # --- Security. Production sets these through the environment (see .env.example).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

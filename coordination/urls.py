@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,3 +16,8 @@ urlpatterns = [
     path("", include("schools.urls")),
     path("", include("activities.urls")),
 ]
+
+# An e-mail provider's webhooks (bounces and the like: notifications/email_events.py), only
+# when they are protected: anymail checks this secret as HTTP basic auth on every call.
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    urlpatterns.insert(0, path("email/events/", include("anymail.urls")))

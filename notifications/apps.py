@@ -10,3 +10,9 @@ class NotificationsConfig(AppConfig):
         from notifications.schedule import beat_schedule_install
 
         beat_schedule_install()
+
+        from anymail.signals import tracking
+
+        from notifications.email_events import tracking_received
+
+        tracking.connect(tracking_received, dispatch_uid="notifications.email_events")

@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from coordination.lib.mail import MailServerUnavailable, NotAcceptedAfterCommit, NotCommitted, Outgoing
+from notifications.email_events import message_metadata
 from notifications.models import Channel, Delivery, DigestRun, Notice
 from notifications.sms import SmsError, sms_gateway
 
@@ -145,7 +146,11 @@ def notice_email(*, delivery: Delivery) -> EmailMultiAlternatives:
     notice = delivery.notice
     content, language, site_url, zone = _notice_key(notice)
     texts = _notice_texts(content, language, site_url, zone)
-    return _message(to=delivery_address(delivery), texts=texts, message_id=delivery.message_id, language=language)
+    message = _message(to=delivery_address(delivery), texts=texts, message_id=delivery.message_id, language=language)
+    # A provider's backend (django-anymail) sends it along, and its bounce
+    # reports come back with it (notifications.email_events).
+    message.metadata = message_metadata(delivery)
+    return message
 
 
 # What differs from one copy of a notice e-mail to the next, as it stands in
