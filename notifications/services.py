@@ -128,6 +128,17 @@ def _preference_ensure(*, user) -> Preference:
     return preference
 
 
+def _notice_create_once(*, recipient, dedupe_key: str, **fields) -> Notice | None:
+    """The notice, or None when the person already has one with this key (another sender won a race)."""
+    try:
+        with transaction.atomic():
+            return Notice.objects.create(recipient=recipient, dedupe_key=dedupe_key, **fields)
+    except IntegrityError:
+        if Notice.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
+            return None
+        raise
+
+
 def notice_send(
     *,
     recipient,
@@ -150,24 +161,19 @@ def notice_send(
         if Notice.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
             return None
         preference = _preference_ensure(user=recipient)
-        try:
-            with transaction.atomic():
-                notice = Notice.objects.create(
-                    recipient=recipient,
-                    school=school,
-                    category=category,
-                    title=_title(text_render(text=title, language=language, context=context)),
-                    body=text_render(text=body, language=language, context=context),
-                    url=url,
-                    urgent=urgent,
-                    created_at=now,
-                    dedupe_key=dedupe_key,
-                )
-        except IntegrityError:
-            # Two senders raced with the same key; the other one won.
-            if Notice.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
-                return None
-            raise
+        notice = _notice_create_once(
+            recipient=recipient,
+            school=school,
+            category=category,
+            title=_title(text_render(text=title, language=language, context=context)),
+            body=text_render(text=body, language=language, context=context),
+            url=url,
+            urgent=urgent,
+            created_at=now,
+            dedupe_key=dedupe_key,
+        )
+        if notice is None:
+            return None
         deliveries = _deliveries_plan(notice=notice, user=recipient, preference=preference, now=now)
         for delivery in deliveries:
             delivery.save()
@@ -201,21 +207,17 @@ def account_message_send(
     _check(category=Category.ACCOUNT, url="", dedupe_key=key)
     now = timezone.now()
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                notice = Notice.objects.create(
-                    recipient=recipient,
-                    category=Category.ACCOUNT,
-                    title=_title(title),
-                    body=body,
-                    created_at=now,
-                    read_at=now,
-                    dedupe_key=key,
-                )
-        except IntegrityError:
-            if Notice.objects.filter(recipient=recipient, dedupe_key=key).exists():
-                return None
-            raise
+        notice = _notice_create_once(
+            recipient=recipient,
+            category=Category.ACCOUNT,
+            title=_title(title),
+            body=body,
+            created_at=now,
+            read_at=now,
+            dedupe_key=key,
+        )
+        if notice is None:
+            return None
         delivery = Delivery.objects.create(
             notice=notice, channel=channel, address=address, not_before=now, created_at=now
         )
