@@ -60,7 +60,7 @@ class AccountAdapter(DefaultAccountAdapter):
             logger.info("no %s e-mail: the address belongs to no account", template_prefix)
             return
         request = allauth_context.request
-        with translation.override(_language(user)):
+        with translation.override(user_language(user)):
             message = self.render_mail(
                 template_prefix,
                 email,
@@ -73,7 +73,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if member is None:
             logger.info("no verification code: the number belongs to no account")
             return
-        with translation.override(_language(member)):
+        with translation.override(user_language(member)):
             text = _("Your verification code: %(code)s") % {"code": code}
         self._account_message(member, "sms", address=phone, title=text)
 
@@ -81,7 +81,7 @@ class AccountAdapter(DefaultAccountAdapter):
         member = self.get_user_by_phone(phone)
         if member is None:
             return
-        with translation.override(_language(member)):
+        with translation.override(user_language(member)):
             text = _("An account with this phone number already exists. Sign in instead.")
         self._account_message(member, "sms", address=phone, title=text)
 
@@ -118,7 +118,3 @@ class AccountAdapter(DefaultAccountAdapter):
         if phone:
             user.phone = phone
         return super().save_user(request, user, form, commit=commit)
-
-
-def _language(user) -> str:
-    return user_language(user)

@@ -47,6 +47,9 @@ def _reason(event) -> str:
 
 def tracking_event_record(event) -> Delivery | None:
     """Record a provider's event on the delivery it is about; None when it is about none of ours."""
+    from notifications.channels import delivery_address  # channels imports this module
+    from notifications.services import retry_delay
+
     if event.event_type not in GIVE_UP | TRY_AGAIN | NOTE:
         return None
     try:
@@ -59,7 +62,7 @@ def tracking_event_record(event) -> Delivery | None:
         if delivery is None:
             return None
         recipient = (event.recipient or "").strip().lower()
-        if recipient and recipient != (delivery.address or delivery.notice.recipient.email or "").lower():
+        if recipient and recipient != (delivery_address(delivery) or "").lower():
             logger.warning("e-mail event for delivery %s names another recipient; ignored", pk)
             return None
         if event.event_type in NOTE or delivery.state != State.SENT:
@@ -68,8 +71,6 @@ def tracking_event_record(event) -> Delivery | None:
         elif event.event_type in GIVE_UP or delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
             Delivery.objects.filter(pk=pk).update(state=State.GIVEN_UP, last_error=reason, claimed_at=None)
         else:
-            from notifications.services import retry_delay
-
             Delivery.objects.filter(pk=pk).update(
                 state=State.FAILED,
                 last_error=reason,
