@@ -8,7 +8,7 @@ fix a text or take something down.
 from django.contrib import admin
 
 from activities.models import Activity, ActivityClassroom, Answer
-from coordination.lib.tenancy import SchoolScopedAdmin, SchoolScopedInline
+from schools.admin_base import SchoolScopedAdmin, SchoolScopedInline
 
 
 class ActivityClassroomInline(SchoolScopedInline):

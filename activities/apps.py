@@ -8,12 +8,15 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Home activities")
 
     def ready(self):
-        from activities import policies, receivers
+        from activities import demo, links, policies, receivers
         from activities.models import Activity, ActivityClassroom, Answer
+        from coordination.lib import demo as demo_steps
         from mediafiles import access
         from mediafiles.models import MediaFile
         from mediafiles.signals import media_processed
 
+        links.install()
+        demo_steps.register("activities", demo.seed_demo_step, after=("families",))
         # Who may download an activity's video and photos, and the families' answers.
         access.register(policies.can_view_activity_media)
         media_processed.connect(receivers.activity_media_processed, dispatch_uid="activities.media_processed")

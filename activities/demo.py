@@ -1,4 +1,4 @@
-"""A realistic week of home activities for the demo (seed_demo calls `seed_home_activities`).
+"""A realistic week of home activities for the demo (its step of `seed_demo`: `seed_demo_step`).
 
 This week the teachers of Lá 1 and Chồi 1 and the principal post activities with a
 short video (made with ffmpeg when it is there; a photo otherwise), about two thirds
@@ -472,3 +472,8 @@ def _seed_history(*, school, rooms, known, files: _Files, rng, users) -> int:
                 )
             added += 1
     return added
+
+
+def seed_demo_step(ctx) -> None:
+    """The demo's step: Sao Mai's week of home activities."""
+    seed_home_activities(school=School.objects.get(slug="sao-mai"))

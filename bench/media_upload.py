@@ -140,11 +140,11 @@ def prepare_database(env: dict[str, str]) -> tuple[int, str]:
     from django.core.management import call_command
 
     from accounts.models import User
-    from schools.models import District, School, StaffMembership
+    from schools.models import Authority, School, StaffMembership
 
     call_command("migrate", verbosity=0)
-    district = District.objects.create(name="Bench", slug="bench")
-    school = School.objects.create(district=district, name="Bench school", slug="bench-school")
+    ward = Authority.objects.create(name="Bench", slug="bench", level=Authority.Level.COMMUNE, needs_review=True)
+    school = School.objects.create(authority=ward, name="Bench school", slug="bench-school")
     teacher = User.objects.create(email="teacher@bench.test", full_name="Bench teacher")
     StaffMembership.objects.create(school=school, user=teacher, role="teacher")
     session = SessionStore()

@@ -28,8 +28,11 @@ def school_number(slug: str) -> int | None:
     return int(rest) if slug.startswith(SLUG_PREFIX) and rest.isdigit() else None
 
 
-def district_slug(number: int) -> str:
-    return f"{SLUG_PREFIX}quan-{number:04d}"
+PROVINCE_SLUG = f"{SLUG_PREFIX}tinh"
+
+
+def ward_slug(number: int) -> str:
+    return f"{SLUG_PREFIX}phuong-{number:04d}"
 
 
 def principal_email(school: int) -> str:
@@ -52,8 +55,8 @@ def guardian_email(school: int, n: int) -> str:
     return f"parent-{school:05d}-{n:03d}@{EMAIL_DOMAIN}"
 
 
-def officer_email(district: int) -> str:
-    return f"officer-{district:04d}@{EMAIL_DOMAIN}"
+def officer_email(ward: int) -> str:
+    return f"officer-{ward:04d}@{EMAIL_DOMAIN}"
 
 
 # The accounts a benchmark logs in as: school 1's principal, and its first

@@ -13,6 +13,6 @@ def navigation(request):
         "nav_is_guardian": is_guardian(user),
         "nav_is_teacher": StaffRole.TEACHER in access.roles_by_school.values(),
         "nav_leads_school": bool(policies.leader_school_ids(user)),
-        "nav_is_officer": bool(access.district_ids),
+        "nav_is_officer": bool(access.authority_ids),
         "nav_can_admin": policies.can_use_admin(user),
     }

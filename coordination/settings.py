@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "parents",
     "notifications",
     "mediafiles",
+    "announcements",
     "activities",
     "donations",
     "bench",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("media/", include("mediafiles.urls")),
     path("", include("parents.urls")),
     path("", include("schools.urls")),
+    path("", include("announcements.urls")),
     path("", include("activities.urls")),
 ]
 

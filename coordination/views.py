@@ -35,11 +35,12 @@ def home(request):
         return redirect("schools:teacher_home")
     if is_guardian(user):
         return redirect("parents:home")
-    if access.district_ids:
-        from schools.models import District
+    if access.authority_ids:
+        from schools.models import Authority
 
-        district = District.objects.filter(pk__in=access.district_ids).order_by("name").first()
-        return redirect("schools:district_home", slug=district.slug)
+        # A provincial post first: its page covers the communes too.
+        authority = Authority.objects.filter(pk__in=access.authority_ids).order_by("-level", "name").first()
+        return redirect("schools:authority_home", slug=authority.slug)
     if user.is_superuser:
         return redirect("admin:index")
     return redirect("parents:join")

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from coordination.lib.tenancy import SchoolScopedAdmin
 from mediafiles.models import MediaFile
+from schools.admin_base import SchoolScopedAdmin
 
 
 @admin.register(MediaFile)

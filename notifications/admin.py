@@ -5,9 +5,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from coordination.lib.tenancy import SchoolScopedAdmin
 from notifications import services
 from notifications.models import ALWAYS_SENT, Delivery, Notice
+from schools.admin_base import SchoolScopedAdmin
 
 
 class ReadOnlyScopedAdmin(SchoolScopedAdmin):

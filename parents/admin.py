@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from coordination.lib.tenancy import SchoolScopedAdmin
 from parents.models import ConsentRecord, Guardianship, InvitationCode
+from schools.admin_base import SchoolScopedAdmin
 
 
 @admin.register(Guardianship)

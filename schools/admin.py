@@ -2,17 +2,14 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from coordination.lib.tenancy import SchoolScopedAdmin, SchoolScopedInline
 from schools import services
+from schools.admin_base import SchoolScopedAdmin, SchoolScopedInline
 from schools.models import (
-    Announcement,
-    AnnouncementReceipt,
+    Authority,
+    AuthorityOfficer,
     Child,
     Classroom,
-    District,
-    DistrictOfficer,
     Enrolment,
-    PickupNotice,
     PickupPerson,
     School,
     SchoolYear,
@@ -30,23 +27,26 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
-class DistrictOfficerInline(admin.TabularInline):
-    model = DistrictOfficer
+class AuthorityOfficerInline(admin.TabularInline):
+    model = AuthorityOfficer
     extra = 0
     autocomplete_fields = ["user"]
 
 
-@admin.register(District)
-class DistrictAdmin(SuperuserOnlyAdmin):
-    list_display = ["name", "province"]
+@admin.register(Authority)
+class AuthorityAdmin(SuperuserOnlyAdmin):
+    list_display = ["name", "level", "province", "needs_review"]
+    list_filter = ["level", "needs_review"]
+    list_select_related = ["province"]
+    search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [DistrictOfficerInline]
+    inlines = [AuthorityOfficerInline]
 
 
 @admin.register(School)
 class SchoolAdmin(SchoolScopedAdmin):
     school_path = "pk"
-    list_display = ["name", "district", "phone"]
+    list_display = ["name", "authority", "phone"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -68,7 +68,7 @@ class SchoolAdmin(SchoolScopedAdmin):
         return request.user.is_superuser
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else ["district", "slug"]
+        return [] if request.user.is_superuser else ["authority", "slug"]
 
     def get_prepopulated_fields(self, request, obj=None):
         # A principal cannot change the slug (it is in printed QR links).
@@ -176,63 +176,3 @@ class PickupPersonAdmin(SchoolScopedAdmin):
     list_display = ["full_name", "relationship", "child", "can_pick_up", "is_emergency_contact"]
     search_fields = ["full_name", "child__full_name"]
     raw_id_fields = ["child", "added_by"]
-
-
-class ReadOnlyScopedAdmin(SchoolScopedAdmin):
-    """Records of what families did: a principal reads them for their school, nobody edits them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Announcement)
-class AnnouncementAdmin(SchoolScopedAdmin):
-    """Posting happens on the portal (which checks the audience and tells families); here the text can be fixed."""
-
-    list_display = ["title", "kind", "audience", "school", "created_by", "published_at", "requires_acknowledgement"]
-    list_filter = ["kind", "audience", "requires_acknowledgement", "urgent"]
-    search_fields = ["title", "body"]
-    list_select_related = ["school", "created_by"]
-    fields = [
-        "school",
-        "title",
-        "body",
-        "kind",
-        "audience",
-        "classes",
-        "requires_acknowledgement",
-        "urgent",
-        "created_by",
-        "created_at",
-        "published_at",
-    ]
-    readonly_fields = ["school", "audience", "classes", "urgent", "created_by", "created_at", "published_at"]
-
-    @admin.display(description=_("classes"))
-    def classes(self, obj):
-        return ", ".join(c.name for c in obj.classrooms.all()) if obj and not obj.is_school_wide else ""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AnnouncementReceipt)
-class AnnouncementReceiptAdmin(ReadOnlyScopedAdmin):
-    list_display = ["announcement", "guardian", "read_at", "acknowledged_at"]
-    search_fields = ["announcement__title", "guardian__full_name", "guardian__email"]
-    list_select_related = ["announcement", "guardian"]
-
-
-@admin.register(PickupNotice)
-class PickupNoticeAdmin(ReadOnlyScopedAdmin):
-    list_display = ["date", "child", "classroom", "kind", "time", "sent_by", "cancelled_at"]
-    list_filter = ["kind", "date"]
-    search_fields = ["child__full_name", "sent_by__full_name"]
-    list_select_related = ["child", "classroom", "sent_by"]
-    date_hierarchy = "date"

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SchoolsConfig(AppConfig):
     name = "schools"
     verbose_name = _("Schools")
+
+    def ready(self):
+        from coordination.lib import demo as demo_steps
+        from schools import demo
+
+        demo_steps.register("schools", demo.seed_schools)

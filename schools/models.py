@@ -7,38 +7,94 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class District(models.Model):
+class Authority(models.Model):
+    """A level of local government that oversees kindergartens.
+
+    Since 1 July 2025 Vietnam has two tiers: the province (or centrally run city), whose Department
+    of Education and Training guides teaching and manages staff, and inside it the commune, ward or
+    special zone, whose People's Committee licenses and oversees the kindergartens.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province or centrally run city")
+        COMMUNE = "commune", _("Commune, ward or special zone")
+
     name = models.CharField(_("name"), max_length=150)
-    slug = models.SlugField(_("slug"), unique=True)
-    province = models.CharField(_("province or city"), max_length=150, blank=True)
+    slug = models.SlugField(_("slug"), unique=True, max_length=80)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    province = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="communes",
+        limit_choices_to={"level": "province"},
+        verbose_name=_("province"),
+        help_text=_("The province or city that a commune, ward or special zone belongs to."),
+    )
+    # Set on the authorities made from the districts that existed before July 2025: a superuser
+    # checks each one (its name, its level, its province) and clears the mark.
+    needs_review = models.BooleanField(
+        _("to be checked"),
+        default=False,
+        help_text=_("Made automatically from a former district: check its name, level and province."),
+    )
 
     class Meta:
-        verbose_name = _("district")
-        verbose_name_plural = _("districts")
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(level="province") | Q(province__isnull=True),
+                name="a_province_belongs_to_no_province",
+            ),
+            # A commune-level authority sits in a province; only one still to be checked may lack it.
+            models.CheckConstraint(
+                condition=Q(level="province") | Q(province__isnull=False) | Q(needs_review=True),
+                name="a_commune_belongs_to_a_province",
+            ),
+        ]
 
     def __str__(self):
+        if self.level == self.Level.COMMUNE and self.province_id:
+            return f"{self.name}, {self.province.name}"
         return self.name
 
+    @property
+    def is_province(self) -> bool:
+        return self.level == self.Level.PROVINCE
 
-class DistrictOfficer(models.Model):
-    """An education officer who sees aggregated figures for a district's schools."""
 
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="officers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="district_posts")
+class AuthorityOfficer(models.Model):
+    """An officer who holds a post at one authority and sees aggregated figures of the schools under it."""
+
+    authority = models.ForeignKey(
+        Authority, on_delete=models.CASCADE, related_name="officers", verbose_name=_("authority")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authority_posts", verbose_name=_("user")
+    )
     title = models.CharField(_("title"), max_length=150, blank=True)
 
     class Meta:
-        verbose_name = _("district officer")
-        verbose_name_plural = _("district officers")
-        constraints = [models.UniqueConstraint(fields=["district", "user"], name="unique_district_officer")]
+        verbose_name = _("authority officer")
+        verbose_name_plural = _("authority officers")
+        constraints = [models.UniqueConstraint(fields=["authority", "user"], name="unique_authority_officer")]
 
     def __str__(self):
-        return f"{self.user} ({self.district})"
+        return f"{self.user} ({self.authority.name})"
 
 
 class School(models.Model):
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    # The commune, ward or special zone that licenses the school; its province follows from it.
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        related_name="schools",
+        limit_choices_to={"level": "commune"},
+        verbose_name=_("commune, ward or special zone"),
+    )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True, max_length=80)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -224,167 +280,3 @@ class PickupPerson(models.Model):
 def school_today() -> datetime.date:
     """Today in the schools' time zone (Asia/Ho_Chi_Minh), whatever the reader's."""
     return timezone.localdate(timezone=timezone.get_default_timezone())
-
-
-class Announcement(models.Model):
-    """A message from the school to the families of the whole school or of chosen classes."""
-
-    class Kind(models.TextChoices):
-        PICKUP_TIME = "pickup_time", _("Pick-up time change")
-        CLOSURE = "closure", _("Closure")
-        MENU = "menu", _("Menu change")
-        GENERAL = "general", _("General")
-
-    class Audience(models.TextChoices):
-        SCHOOL = "school", _("The whole school")
-        CLASSES = "classes", _("Chosen classes")
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="announcements")
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GENERAL)
-    audience = models.CharField(_("for"), max_length=10, choices=Audience.choices, default=Audience.CLASSES)
-    classrooms = models.ManyToManyField(
-        Classroom,
-        blank=True,
-        through="AnnouncementClassroom",
-        related_name="announcements",
-        verbose_name=_("classes"),
-    )
-    requires_acknowledgement = models.BooleanField(
-        _("families confirm they have read it"),
-        default=False,
-        help_text=_("Each guardian is asked to press “I have read and understood”."),
-    )
-    urgent = models.BooleanField(
-        _("urgent"),
-        default=False,
-        help_text=_("Sent at once (not in the daily e-mail), and by SMS to those who want urgent messages by SMS."),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("posted by"),
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    # Empty while it is a draft: families see it, and are told, once it is published.
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("announcement")
-        verbose_name_plural = _("announcements")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["school", "-published_at"], name="announcement_school_published")]
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
-
-    @property
-    def is_school_wide(self) -> bool:
-        return self.audience == self.Audience.SCHOOL
-
-
-class AnnouncementClassroom(models.Model):
-    """A class an announcement is for (the link carries the school, like every table of school data)."""
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="+")
-    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        verbose_name = _("class of an announcement")
-        verbose_name_plural = _("classes of announcements")
-        constraints = [
-            models.UniqueConstraint(fields=["announcement", "classroom"], name="unique_announcement_classroom"),
-        ]
-
-    def __str__(self):
-        return f"{self.announcement} – {self.classroom}"
-
-
-class AnnouncementReceipt(models.Model):
-    """One guardian opened an announcement, and perhaps confirmed having understood it."""
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    announcement = models.ForeignKey(
-        Announcement, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("announcement")
-    )
-    guardian = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="announcement_receipts",
-        verbose_name=_("guardian"),
-    )
-    read_at = models.DateTimeField(_("read"), default=timezone.now)
-    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("announcement receipt")
-        verbose_name_plural = _("announcement receipts")
-        ordering = ["-read_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["announcement", "guardian"], name="one_receipt_per_guardian"),
-        ]
-
-    def __str__(self):
-        return f"{self.guardian} – {self.announcement}"
-
-
-class PickupNotice(models.Model):
-    """A guardian tells the class teachers about today's pick-up: late, early, absent, or someone else."""
-
-    class Kind(models.TextChoices):
-        LATE = "late", _("Late pick-up")
-        EARLY = "early", _("Early pick-up")
-        ABSENT = "absent", _("Absent")
-        OTHER_PERSON = "other_person", _("Someone else picks up")
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="pickup_notices", verbose_name=_("child"))
-    # The class when the notice was sent: its teachers are the ones told.
-    classroom = models.ForeignKey(
-        Classroom, on_delete=models.PROTECT, related_name="pickup_notices", verbose_name=_("class")
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    date = models.DateField(_("date"))
-    time = models.TimeField(_("time"), null=True, blank=True)
-    reason = models.CharField(_("reason or note"), max_length=300, blank=True)
-    # If the family later withdraws this person's permission the link is cut,
-    # and the teacher's page says so instead of naming someone no longer allowed.
-    pickup_person = models.ForeignKey(
-        PickupPerson,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("picked up by"),
-    )
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("sent by")
-    )
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("pick-up notice")
-        verbose_name_plural = _("pick-up notices")
-        ordering = ["date", "time", "created_at"]
-        indexes = [models.Index(fields=["classroom", "date"], name="pickup_notice_class_day")]
-
-    def __str__(self):
-        return f"{self.child} – {self.get_kind_display()} ({self.date:%d/%m/%Y})"
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.cancelled_at is not None
-
-    @property
-    def person_still_approved(self) -> bool:
-        person = self.pickup_person
-        return person is not None and person.can_pick_up and person.child_id == self.child_id

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass, field
-
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from parents.models import Guardianship, InvitationCode
@@ -13,13 +10,9 @@ from parents.policies import guardian_child_ids
 from schools import policies
 from schools.models import (
     LEADER_ROLES,
-    Announcement,
-    AnnouncementClassroom,
-    AnnouncementReceipt,
+    Authority,
     Child,
     Classroom,
-    District,
-    PickupNotice,
     School,
     StaffMembership,
     StaffRole,
@@ -121,7 +114,7 @@ def schools_managed_by(*, user) -> QuerySet[School]:
 
 
 def school_get_managed(*, user, slug: str) -> School:
-    school = School.objects.select_related("district").filter(slug=slug).first()
+    school = School.objects.select_related("authority__province").filter(slug=slug).first()
     if school is None or not policies.can_manage_school(user, school):
         raise Http404
     return school
@@ -168,35 +161,43 @@ def school_staff(*, school: School) -> list[StaffMembership]:
     )
 
 
-def districts_of_officer(*, user) -> QuerySet[District]:
+def authorities_of_officer(*, user) -> QuerySet[Authority]:
     if user.is_superuser:
-        return District.objects.all()
-    return District.objects.filter(pk__in=policies.access_for(user).district_ids)
+        return Authority.objects.all()
+    return Authority.objects.filter(pk__in=policies.access_for(user).authority_ids)
 
 
-def district_get(*, user, slug: str) -> District:
-    district = District.objects.filter(slug=slug).first()
-    if district is None or not policies.can_view_district(user, district):
+def authority_get(*, user, slug: str) -> Authority:
+    authority = Authority.objects.select_related("province").filter(slug=slug).first()
+    if authority is None or not policies.can_view_authority(user, authority):
         raise Http404
-    return district
+    return authority
 
 
-def district_overview(*, district: District) -> list[School]:
+def authority_schools(*, authority: Authority) -> QuerySet[School]:
+    """The schools an authority oversees: a commune's own, or every school of a province's communes."""
+    if authority.is_province:
+        return School.objects.filter(authority__province=authority)
+    return School.objects.filter(authority=authority)
+
+
+def authority_overview(*, authority: Authority) -> list[School]:
     """Each school's counts, no child's personal data: four queries whatever the size."""
 
     def per_school(queryset, **annotations) -> dict[int, dict]:
         return {row["school_id"]: row for row in queryset.values("school_id").annotate(**annotations)}
 
+    school_ids = authority_schools(authority=authority).values("pk")
     children = per_school(
-        Child.objects.filter(school__district=district, left_on__isnull=True),
+        Child.objects.filter(school__in=school_ids, left_on__isnull=True),
         n=Count("pk"),
         signed_up=Count("pk", filter=Q(_has_guardian())),
     )
     classrooms = per_school(
-        Classroom.objects.filter(school__district=district, school_year__is_current=True), n=Count("pk")
+        Classroom.objects.filter(school__in=school_ids, school_year__is_current=True), n=Count("pk")
     )
-    staff = per_school(StaffMembership.objects.filter(school__district=district, is_active=True), n=Count("pk"))
-    schools = list(School.objects.filter(district=district).order_by("name"))
+    staff = per_school(StaffMembership.objects.filter(school__in=school_ids, is_active=True), n=Count("pk"))
+    schools = list(authority_schools(authority=authority).select_related("authority").order_by("name"))
     for school in schools:
         school.children_count = children.get(school.pk, {}).get("n", 0)
         school.signed_up_count = children.get(school.pk, {}).get("signed_up", 0)
@@ -207,7 +208,7 @@ def district_overview(*, district: District) -> list[School]:
 
 def public_school_get(*, slug: str) -> School:
     school = (
-        School.objects.select_related("district")
+        School.objects.select_related("authority__province")
         .annotate(classroom_count=Count("classrooms", filter=Q(classrooms__school_year__is_current=True)))
         .filter(slug=slug)
         .first()
@@ -230,215 +231,3 @@ def child_people(*, child: Child) -> dict:
         if child.classroom_id
         else [],
     }
-
-
-# --- Announcements ------------------------------------------------------------------------------
-
-
-def _audience_children(announcement: Announcement) -> QuerySet[Child]:
-    children = Child.objects.filter(school_id=announcement.school_id, left_on__isnull=True)
-    if announcement.is_school_wide:
-        return children
-    targeted = AnnouncementClassroom.objects.filter(announcement=announcement).values("classroom_id")
-    return children.filter(classroom_id__in=targeted)
-
-
-def announcement_guardian_ids(*, announcement: Announcement) -> list[int]:
-    """Every guardian of a child the announcement is for, each once (siblings in two classes too)."""
-    return list(
-        Guardianship.objects.filter(child__in=_audience_children(announcement))
-        .values_list("guardian_id", flat=True)
-        .distinct()
-        .order_by("guardian_id")
-    )
-
-
-def _announcements_with_classes() -> QuerySet[Announcement]:
-    return Announcement.objects.select_related("school", "created_by").prefetch_related(
-        Prefetch("classrooms", queryset=Classroom.objects.order_by("name"))
-    )
-
-
-def announcement_get(*, user, announcement_id: int) -> Announcement:
-    """The announcement, or 404 for anyone it is not for and who does not run it."""
-    announcement = _announcements_with_classes().filter(pk=announcement_id).first()
-    if announcement is None or not policies.can_view_announcement(user, announcement):
-        raise Http404
-    return announcement
-
-
-def announcements_for_guardian(*, user) -> QuerySet[Announcement]:
-    """The published announcements for the person's children, newest first, with their own receipt."""
-    children = policies.guardian_children(user)
-    school_ids = {c.school_id for c in children}
-    classroom_ids = {c.classroom_id for c in children if c.classroom_id}
-    for_my_classes = AnnouncementClassroom.objects.filter(classroom_id__in=classroom_ids).values("announcement_id")
-    mine = AnnouncementReceipt.objects.filter(announcement=OuterRef("pk"), guardian=user)
-    return (
-        _announcements_with_classes()
-        .filter(published_at__isnull=False)
-        .filter(
-            Q(audience=Announcement.Audience.SCHOOL, school_id__in=school_ids)
-            | Q(audience=Announcement.Audience.CLASSES, pk__in=for_my_classes)
-        )
-        .annotate(
-            my_read_at=Subquery(mine.values("read_at")[:1]),
-            my_acknowledged_at=Subquery(mine.values("acknowledged_at")[:1]),
-        )
-        .order_by("-published_at", "-pk")
-    )
-
-
-def school_get_for_announcements(*, user, slug: str) -> School:
-    school = School.objects.filter(slug=slug).first()
-    if school is None or not policies.can_manage_announcements(user, school):
-        raise Http404
-    return school
-
-
-def schools_with_announcements_for_staff(*, user) -> QuerySet[School]:
-    """The schools where the person posts announcements (leaders and teachers)."""
-    roles = policies.access_for(user).roles_by_school
-    ids = [school_id for school_id, role in roles.items() if policies.can_manage_announcements(user, school_id)]
-    return School.objects.filter(pk__in=ids).order_by("name")
-
-
-def announcements_for_staff(*, user, school: School) -> QuerySet[Announcement]:
-    """The school's announcements the person may open: all for leaders; for a teacher, their classes' and their own."""
-    announcements = _announcements_with_classes().filter(school=school)
-    if not policies.is_leader_of(user, school):
-        for_my_classes = AnnouncementClassroom.objects.filter(
-            classroom_id__in=policies.access_for(user).taught_classroom_ids
-        ).values("announcement_id")
-        published = Q(published_at__isnull=False) & (
-            Q(audience=Announcement.Audience.SCHOOL) | Q(pk__in=for_my_classes)
-        )
-        announcements = announcements.filter(published | Q(created_by=user))
-    return announcements.order_by("-created_at", "-pk")
-
-
-def classrooms_for_announcement(*, user, school: School) -> QuerySet[Classroom]:
-    """The classes the person may post to: every current class for leaders, their own for a teacher."""
-    classrooms = Classroom.objects.filter(school=school, school_year__is_current=True)
-    if not policies.is_leader_of(user, school):
-        classrooms = classrooms.filter(pk__in=policies.access_for(user).taught_classroom_ids)
-    return classrooms.order_by("name")
-
-
-@dataclass
-class FamilyReceipt:
-    guardian: object
-    children: list = field(default_factory=list)
-    receipt: AnnouncementReceipt | None = None
-
-    @property
-    def read_at(self):
-        return self.receipt.read_at if self.receipt else None
-
-    @property
-    def acknowledged_at(self):
-        return self.receipt.acknowledged_at if self.receipt else None
-
-
-@dataclass
-class ReceiptReport:
-    families: list[FamilyReceipt]
-    total: int
-    read: int
-    acknowledged: int
-    not_acknowledged: list[FamilyReceipt]
-    not_read: list[FamilyReceipt]
-    limited_to_own_classes: bool
-
-
-def announcement_receipts(*, user, announcement: Announcement) -> ReceiptReport:
-    """Who was told, who read it and who acknowledged it, one row per guardian, in a fixed number of queries."""
-    children = _audience_children(announcement)
-    scope = policies.receipt_classroom_scope(user, announcement)
-    if scope is not None:
-        children = children.filter(classroom_id__in=scope)
-    guardianships = (
-        Guardianship.objects.filter(child__in=children)
-        .select_related("guardian", "child__classroom")
-        .order_by("guardian__full_name", "guardian_id", "child__full_name")
-    )
-    receipts = {r.guardian_id: r for r in AnnouncementReceipt.objects.filter(announcement=announcement)}
-    families: dict[int, FamilyReceipt] = {}
-    for guardianship in guardianships:
-        family = families.get(guardianship.guardian_id)
-        if family is None:
-            family = families[guardianship.guardian_id] = FamilyReceipt(
-                guardian=guardianship.guardian, receipt=receipts.get(guardianship.guardian_id)
-            )
-        family.children.append(guardianship.child)
-    rows = list(families.values())
-    return ReceiptReport(
-        families=rows,
-        total=len(rows),
-        read=sum(1 for f in rows if f.read_at),
-        acknowledged=sum(1 for f in rows if f.acknowledged_at),
-        not_acknowledged=[f for f in rows if not f.acknowledged_at],
-        not_read=[f for f in rows if not f.read_at],
-        limited_to_own_classes=scope is not None,
-    )
-
-
-# --- Pick-up notices ----------------------------------------------------------------------------
-
-
-def classrooms_for_pickup_notices(*, user) -> QuerySet[Classroom]:
-    """The classes whose pick-up notices the person sees: those they teach, every class of a school they lead."""
-    access = policies.access_for(user)
-    return (
-        Classroom.objects.filter(
-            Q(pk__in=access.taught_classroom_ids)
-            | Q(school_id__in=access.schools_with(LEADER_ROLES), school_year__is_current=True)
-        )
-        .select_related("school")
-        .order_by("school__name", "name")
-    )
-
-
-def pickup_notices_by_class(*, classrooms, date: datetime.date) -> list[Classroom]:
-    """The classes, each with `day_notices` (that day's notices, cancelled ones last) and `absent_count`."""
-    classrooms = list(classrooms)
-    by_class: dict[int, list[PickupNotice]] = {c.pk: [] for c in classrooms}
-    notices = (
-        PickupNotice.objects.filter(classroom_id__in=list(by_class), date=date)
-        .select_related("child", "pickup_person", "sent_by")
-        .order_by(F("time").asc(nulls_first=True), "child__full_name", "created_at")
-    )
-    for notice in notices:
-        by_class[notice.classroom_id].append(notice)
-    for classroom in classrooms:
-        # Cancelled notices stay visible (the teacher may have read them) but go last.
-        classroom.day_notices = sorted(by_class[classroom.pk], key=lambda n: n.cancelled_at is not None)
-        classroom.absent_count = sum(
-            1 for n in classroom.day_notices if n.kind == PickupNotice.Kind.ABSENT and not n.cancelled_at
-        )
-    return classrooms
-
-
-def pickup_notices_of_child(*, child: Child, from_date: datetime.date) -> list[PickupNotice]:
-    """A child's notices from a day on (for the family's page), with the approved person."""
-    return list(
-        PickupNotice.objects.filter(child=child, date__gte=from_date)
-        .select_related("pickup_person", "sent_by")
-        .order_by("date", "time", "created_at")
-    )
-
-
-def approved_pickup_persons(*, child: Child) -> QuerySet:
-    """Only the people the family approved to collect this child."""
-    return child.pickup_persons.filter(can_pick_up=True).order_by("full_name")
-
-
-def pickup_notice_get_for_sender(*, user, notice_id: int) -> PickupNotice:
-    notice = (
-        PickupNotice.objects.select_related("child__school", "classroom__school", "pickup_person")
-        .filter(pk=notice_id, sent_by=user)
-        .first()
-    )
-    if notice is None or notice.child_id not in guardian_child_ids(user):
-        raise Http404
-    return notice

@@ -6,10 +6,10 @@ from django.utils import timezone
 from accounts.models import User
 from parents.models import ConsentRecord, Guardianship, InvitationCode, Relationship
 from schools.models import (
+    Authority,
+    AuthorityOfficer,
     Child,
     Classroom,
-    District,
-    DistrictOfficer,
     Enrolment,
     PickupPerson,
     School,
@@ -39,19 +39,32 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-class DistrictFactory(factory.django.DjangoModelFactory):
+class ProvinceFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = District
+        model = Authority
 
-    name = factory.Sequence(lambda n: f"Quận {n}")
-    slug = factory.Sequence(lambda n: f"quan-{n}")
+    name = factory.Sequence(lambda n: f"Tỉnh {n}")
+    slug = factory.Sequence(lambda n: f"tinh-{n}")
+    level = Authority.Level.PROVINCE
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    """A commune, ward or special zone: the authority that licenses kindergartens."""
+
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"Phường {n}")
+    slug = factory.Sequence(lambda n: f"phuong-{n}")
+    level = Authority.Level.COMMUNE
+    province = factory.SubFactory(ProvinceFactory)
 
 
 class SchoolFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = School
 
-    district = factory.SubFactory(DistrictFactory)
+    authority = factory.SubFactory(CommuneFactory)
     name = factory.Sequence(lambda n: f"Trường Mầm non {n}")
     slug = factory.Sequence(lambda n: f"truong-{n}")
 
@@ -160,9 +173,9 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     text = "…"
 
 
-class DistrictOfficerFactory(factory.django.DjangoModelFactory):
+class AuthorityOfficerFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = DistrictOfficer
+        model = AuthorityOfficer
 
-    district = factory.SubFactory(DistrictFactory)
+    authority = factory.SubFactory(CommuneFactory)
     user = factory.SubFactory(UserFactory)

@@ -11,3 +11,11 @@ def vnd(amount):
     if amount is None or amount == "":
         return ""
     return format_vnd(int(amount))
+
+
+@register.simple_tag(takes_context=True)
+def page_links(context, slot, obj=None):
+    """The links the installed features add to a slot of a core page (coordination/lib/links.py)."""
+    from coordination.lib.links import links_for
+
+    return links_for(slot, context["request"].user, obj)

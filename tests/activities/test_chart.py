@@ -87,6 +87,6 @@ def test_the_chart_costs_the_same_queries_with_more_activities(client, world, hi
 
 
 def test_only_the_schools_leaders_see_the_chart(client, world):
-    for person in (world.teacher, world.other_principal, world.parent, world.district_officer):
+    for person in (world.teacher, world.other_principal, world.parent, world.officer):
         client.force_login(person)
         assert client.get(f"/schools/{world.school.slug}/activities/participation/").status_code == 404

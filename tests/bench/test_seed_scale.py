@@ -8,7 +8,7 @@ from django.db.models import Count, F
 from accounts.models import User
 from bench import scale
 from parents.models import Guardianship
-from schools.models import Child, Classroom, DistrictOfficer, Enrolment, School, SchoolYear, StaffMembership
+from schools.models import AuthorityOfficer, Child, Classroom, Enrolment, School, SchoolYear, StaffMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def counts():
         Enrolment.objects.count(),
         Guardianship.objects.count(),
         StaffMembership.objects.count(),
-        DistrictOfficer.objects.count(),
+        AuthorityOfficer.objects.count(),
     )
 
 
@@ -71,7 +71,7 @@ def test_two_schools_with_children_families_and_staff_safe_to_run_twice(client):
         teachers = staff.filter(role="teacher").annotate(n=Count("classrooms"))
         assert set(teachers.values_list("n", flat=True)) == {1}
         assert set(teachers.values_list("classrooms", flat=True)) == set(classrooms.values_list("pk", flat=True))
-        assert DistrictOfficer.objects.filter(district=school.district).count() == 1
+        assert AuthorityOfficer.objects.filter(authority=school.authority).count() == 1
 
     assert scale.SAMPLE_PRINCIPAL in output and scale.SAMPLE_GUARDIAN in output and scale.SCALE_PASSWORD in output
     assert client.login(username=scale.SAMPLE_GUARDIAN, password=scale.SCALE_PASSWORD)

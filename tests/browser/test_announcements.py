@@ -11,8 +11,8 @@ import re
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from announcements.models import Announcement, AnnouncementReceipt
 from notifications.models import Notice
-from schools.models import Announcement, AnnouncementReceipt
 from tests import factories as f
 
 TITLE = "Đón trẻ sớm hơn từ thứ Hai"

@@ -175,8 +175,8 @@ def test_principal_sees_only_their_school_in_the_admin(page: Page, live_server, 
 
     page.goto("/admin/schools/child/")
     rows = page.locator("#result_list tbody tr")
-    expect(rows).to_have_count(3)
-    for child in (world.child, world.sibling, world.other_class_child):
+    expect(rows).to_have_count(4)  # with the child who has left: the school keeps their record
+    for child in (world.child, world.sibling, world.other_class_child, world.left_child):
         expect(page.locator("#result_list")).to_contain_text(child.full_name)
     expect(page.locator("body")).not_to_contain_text(world.other_school_child.full_name)
 

@@ -28,7 +28,7 @@ def test_the_figure_sums_what_the_schools_files_take_with_their_renditions(world
 
 def test_only_the_schools_leaders_get_the_figure(world):
     assert selectors.school_media_storage(user=world.principal, school=world.school) is not None
-    for person in (world.teacher, world.parent, world.other_principal, world.district_officer):
+    for person in (world.teacher, world.parent, world.other_principal, world.officer):
         assert selectors.school_media_storage(user=person, school=world.school) is None
 
 

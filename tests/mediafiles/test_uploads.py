@@ -188,7 +188,7 @@ def test_limits_follow_the_settings(world, client, settings):
 
 
 def test_only_staff_and_families_of_the_school_may_upload(world, client):
-    for person in (world.other_principal, world.district_officer):
+    for person in (world.other_principal, world.officer):
         client.force_login(person)
         response = upload_start(client, school=world.school, size=1000)
         assert response.status_code == 403, person

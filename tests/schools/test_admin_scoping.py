@@ -74,10 +74,10 @@ def test_schools_list_shows_only_my_school(world, client):
     assert "Hoa Sen" in page and "Sao Mai" not in page
 
 
-def test_accounts_and_districts_are_for_superusers_only(world, client):
+def test_accounts_and_authorities_are_for_superusers_only(world, client):
     client.force_login(world.principal)
     assert client.get("/admin/accounts/user/").status_code == 403
-    assert client.get("/admin/schools/district/").status_code == 403
+    assert client.get("/admin/schools/authority/").status_code == 403
     superuser = f.UserFactory(is_superuser=True, is_staff=True)
     client.force_login(superuser)
     assert client.get("/admin/accounts/user/").status_code == 200
@@ -96,7 +96,7 @@ def test_consent_records_are_read_only(world, client):
 
 
 def test_people_without_a_leading_role_are_kept_out(world, client):
-    for person in (world.parent, world.teacher, world.nurse, world.accountant, world.district_officer):
+    for person in (world.parent, world.teacher, world.nurse, world.accountant, world.officer):
         client.force_login(person)
         response = client.get("/admin/")
         assert response.status_code == 302

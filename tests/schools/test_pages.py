@@ -31,7 +31,9 @@ def test_home_sends_each_role_to_its_page(world, client):
         world.parent: "/family/",
         world.teacher: "/teacher/",
         world.principal: "/schools/sao-mai/manage/",
-        world.district_officer: "/districts/thuy-nguyen/",
+        world.officer: "/authorities/thuy-nguyen/",
+        world.province_officer: "/authorities/hai-phong/",
+        world.superuser: "/admin/",
     }
     for person, location in expected.items():
         client.force_login(person)
@@ -61,17 +63,6 @@ def test_principal_home_counts_children_with_a_guardian(world, client):
     assert rows["Lá 1"] == (2, 1)
 
 
-def test_district_home_shows_figures_but_no_child(world, client):
-    client.force_login(world.district_officer)
-    response = client.get("/districts/thuy-nguyen/")
-    page = text(response)
-    assert "Sao Mai" in page and "Hoa Sen" not in page  # Hoa Sen is in another district
-    for name in ("Nguyễn Minh Khôi", "Nguyễn Ngọc An", "Phạm Khánh Linh", "Trần Thị Hoa"):
-        assert name not in page
-    row = response.context["schools"][0]
-    assert (row.children_count, row.signed_up_count, row.classroom_count) == (3, 3, 3)
-
-
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -89,9 +80,9 @@ def test_family_home_runs_a_fixed_number_of_queries(world, client):
     assert _queries(client, "/family/") == one
 
 
-@pytest.mark.parametrize("url", ["/schools/sao-mai/manage/", "/districts/thuy-nguyen/"])
+@pytest.mark.parametrize("url", ["/schools/sao-mai/manage/", "/authorities/thuy-nguyen/", "/authorities/hai-phong/"])
 def test_leader_pages_run_a_fixed_number_of_queries(world, client, url):
-    person = world.principal if "manage" in url else world.district_officer
+    person = world.principal if "manage" in url else world.province_officer
     client.force_login(person)
     one = _queries(client, url)
     for n in range(8):

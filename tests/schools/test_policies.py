@@ -25,17 +25,18 @@ def test_teacher_sees_only_the_children_of_their_classes(world):
 
 
 def test_principal_and_nurse_see_their_whole_school_only(world):
-    school_children = {world.child, world.sibling, world.other_class_child}
+    # Those who have left too: the school keeps their records.
+    school_children = {world.child, world.sibling, world.other_class_child, world.left_child}
     assert set(selectors.children_visible_to(user=world.principal)) == school_children
     assert set(selectors.children_visible_to(user=world.nurse)) == school_children
     assert world.other_school_child not in set(selectors.children_visible_to(user=world.principal))
     assert set(selectors.children_visible_to(user=world.other_principal)) == {world.other_school_child}
 
 
-def test_accountant_and_district_officer_see_no_child(world):
+def test_accountant_and_officer_see_no_child(world):
     assert not selectors.children_visible_to(user=world.accountant).exists()
-    assert not selectors.children_visible_to(user=world.district_officer).exists()
-    assert not policies.can_view_child(world.district_officer, world.child)
+    assert not selectors.children_visible_to(user=world.officer).exists()
+    assert not policies.can_view_child(world.officer, world.child)
 
 
 def test_child_get_answers_404_for_a_guessed_id(world):
@@ -64,11 +65,18 @@ def test_only_leaders_manage_the_school_and_use_the_admin(world):
     assert not policies.can_manage_school(world.other_principal, world.school)
     assert not policies.can_manage_school(world.teacher, world.school)
     assert policies.can_use_admin(world.principal)
-    for person in (world.parent, world.teacher, world.nurse, world.accountant, world.district_officer):
+    for person in (world.parent, world.teacher, world.nurse, world.accountant, world.officer):
         assert not policies.can_use_admin(person)
 
 
-def test_district_officer_sees_their_district_only(world):
-    assert policies.can_view_district(world.district_officer, world.school.district)
-    assert not policies.can_view_district(world.district_officer, world.other_school.district)
-    assert not policies.can_view_district(world.principal, world.school.district)
+def test_an_officer_sees_their_authority_and_a_provincial_officer_its_communes(world):
+    ward, province = world.school.authority, world.school.authority.province
+    assert policies.can_view_authority(world.officer, ward)
+    assert not policies.can_view_authority(world.officer, province)
+    assert not policies.can_view_authority(world.officer, world.other_school.authority)
+    assert policies.can_view_authority(world.province_officer, province)
+    assert policies.can_view_authority(world.province_officer, ward)
+    assert not policies.can_view_authority(world.province_officer, world.other_school.authority)
+    assert not policies.can_view_authority(world.foreign_officer, ward)
+    assert not policies.can_view_authority(world.principal, ward)
+    assert policies.can_view_authority(world.superuser, ward)

@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from parents.models import Guardianship
-from schools.models import Child, Classroom, School, StaffMembership
+from schools.models import Authority, Child, Classroom, School, StaffMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,11 @@ DEMO_ACCOUNTS = [
     "principal@hoasen.test",
     "parent@hoasen.test",
     "district@thuynguyen.test",
+    "province@haiphong.test",
+    "teacher@hoasen.test",
+    "formerparent@saomai.test",
+    "vice@saomai.test",
+    "admin@coordination.test",
 ]
 
 
@@ -36,7 +41,7 @@ def test_seed_demo_is_idempotent_and_matches_the_readme(client):
     assert counts() == first
 
     sao_mai = School.objects.get(slug="sao-mai")
-    assert Classroom.objects.filter(school=sao_mai).count() == 6
+    assert Classroom.objects.filter(school=sao_mai, school_year__is_current=True).count() == 6
     assert 140 <= Child.objects.filter(school=sao_mai).count() <= 160
     assert Child.objects.filter(school__slug="hoa-sen").count() < 60
 
@@ -51,3 +56,16 @@ def test_seed_demo_is_idempotent_and_matches_the_readme(client):
     teacher2_class = StaffMembership.objects.get(user__email="teacher2@saomai.test").classrooms.get()
     assert teacher_class.name in parent_classes
     assert teacher2_class.name in parent2_classes
+
+
+def test_the_demo_has_every_persona_of_the_readme():
+    call_command("seed_demo", verbosity=0)
+    ward = Authority.objects.get(officers__user__email="district@thuynguyen.test")
+    assert ward.level == "commune" and ward.province.officers.get().user.email == "province@haiphong.test"
+    assert set(School.objects.filter(authority=ward).values_list("slug", flat=True)) == {"sao-mai", "hoa-sen"}
+    hoa_sen_teacher = StaffMembership.objects.get(user__email="teacher@hoasen.test")
+    assert (hoa_sen_teacher.school.slug, hoa_sen_teacher.role) == ("hoa-sen", "teacher")
+    assert hoa_sen_teacher.classrooms.get().name == "Chồi A"
+    former = Guardianship.objects.select_related("child").get(guardian__email="formerparent@saomai.test")
+    assert former.child.left_on is not None and former.child.classroom is None
+    assert former.child.school.slug == "sao-mai"

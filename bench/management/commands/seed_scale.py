@@ -3,8 +3,8 @@
 Each school `scale-00001`, `scale-00002`, … gets a current school year, six
 classes, about 150 children with an open enrolment, families for about two
 thirds of them (some with two children in different classes), a principal,
-six teachers (one class each), a nurse and an accountant. Every district of
-about twenty schools has one officer. Every account shares one password.
+six teachers (one class each), a nurse and an accountant. Every ward of about
+twenty schools (all in one province) has one officer. Every account shares one password.
 
 The data of school N depends only on N, so the output is the same whatever
 the order of runs; schools that already exist are skipped, so `--schools 500`
@@ -29,10 +29,10 @@ from bench import scale
 from parents.models import Guardianship, Relationship
 from schools import demo
 from schools.models import (
+    Authority,
+    AuthorityOfficer,
     Child,
     Classroom,
-    District,
-    DistrictOfficer,
     Enrolment,
     School,
     SchoolYear,
@@ -87,16 +87,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--schools", type=int, required=True, help="How many scale schools there should be.")
         parser.add_argument("--children-per-school", type=int, default=150)
-        parser.add_argument("--district-size", type=int, default=20, help="Schools per district.")
+        parser.add_argument("--ward-size", type=int, default=20, help="Schools per ward.")
         parser.add_argument("--activities-per-class", type=int, default=20, help="Home activities per class.")
 
-    def handle(self, *args, schools: int, children_per_school: int, district_size: int, **options):
+    def handle(self, *args, schools: int, children_per_school: int, ward_size: int, **options):
         if not 0 <= schools <= 99_999:
             raise CommandError("--schools must be between 0 and 99999.")
-        if children_per_school < len(scale.CLASSES) or district_size < 1:
-            raise CommandError("--children-per-school must be at least 6 and --district-size at least 1.")
+        if children_per_school < len(scale.CLASSES) or ward_size < 1:
+            raise CommandError("--children-per-school must be at least 6 and --ward-size at least 1.")
         self.children_per_school = children_per_school
-        self.district_size = district_size
+        self.ward_size = ward_size
         self.activities_per_class = options["activities_per_class"]
         self.User = get_user_model()
         self.password = make_password(scale.SCALE_PASSWORD)
@@ -142,29 +142,32 @@ class Command(BaseCommand):
         batch.users.append(user)
         return user
 
-    def districts(self, batch: Batch, numbers: list[int]) -> tuple[dict[int, District], list[DistrictOfficer]]:
-        wanted = sorted({(n - 1) // self.district_size + 1 for n in numbers})
-        slugs = {scale.district_slug(d): d for d in wanted}
-        found = {slugs[d.slug]: d for d in District.objects.filter(slug__in=slugs)}
+    def wards(self, batch: Batch, numbers: list[int]) -> tuple[dict[int, Authority], list[AuthorityOfficer]]:
+        province, _ = Authority.objects.get_or_create(
+            slug=scale.PROVINCE_SLUG, defaults={"name": "Tỉnh Thử Nghiệm", "level": Authority.Level.PROVINCE}
+        )
+        wanted = sorted({(n - 1) // self.ward_size + 1 for n in numbers})
+        slugs = {scale.ward_slug(d): d for d in wanted}
+        found = {slugs[a.slug]: a for a in Authority.objects.filter(slug__in=slugs)}
         new = [
-            District(name=f"Quận {d}", slug=scale.district_slug(d), province="Hải Phòng")
+            Authority(name=f"Phường {d}", slug=scale.ward_slug(d), level=Authority.Level.COMMUNE, province=province)
             for d in wanted
             if d not in found
         ]
-        District.objects.bulk_create(new)
+        Authority.objects.bulk_create(new)
         officers = []
-        for district in new:
-            d = slugs[district.slug]
+        for ward in new:
+            d = slugs[ward.slug]
             rng = random.Random(scale.SEED * 1_000_000 + d)
             officer = self.user(batch, scale.officer_email(d), demo.adult_name(rng, woman=rng.random() < 0.6))
-            officers.append(DistrictOfficer(district=district, user=officer, title="Chuyên viên Phòng Giáo dục"))
-            found[d] = district
+            officers.append(AuthorityOfficer(authority=ward, user=officer, title="Chuyên viên Văn hóa – Xã hội"))
+            found[d] = ward
         return found, officers
 
-    def school(self, batch: Batch, n: int, district: District) -> None:
+    def school(self, batch: Batch, n: int, ward: Authority) -> None:
         rng = random.Random(scale.SEED * 100_000 + n)
         school = School(
-            district=district,
+            authority=ward,
             slug=scale.school_slug(n),
             name=f"Trường Mầm non {SCHOOL_NAMES[n % len(SCHOOL_NAMES)]} {n}",
             address=f"Số {rng.randint(1, 300)} đường {demo.adult_name(rng, woman=False)}",
@@ -272,9 +275,9 @@ class Command(BaseCommand):
 
     def insert(self, numbers: list[int]) -> None:
         batch = Batch()
-        districts, officers = self.districts(batch, numbers)
+        wards, officers = self.wards(batch, numbers)
         for n in numbers:
-            self.school(batch, n, districts[(n - 1) // self.district_size + 1])
+            self.school(batch, n, wards[(n - 1) // self.ward_size + 1])
 
         def save(model, rows):
             # Rows point at objects inserted just before; bulk_create picks up their new keys.
@@ -288,7 +291,7 @@ class Command(BaseCommand):
             [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in batch.users],
             batch_size=BATCH_SIZE,
         )
-        save(DistrictOfficer, officers)
+        save(AuthorityOfficer, officers)
         save(StaffMembership, batch.memberships)
         Through = StaffMembership.classrooms.through
         Through.objects.bulk_create(

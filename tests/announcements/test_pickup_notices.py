@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.html import escape
 
+from announcements import services
+from announcements.models import PickupNotice
 from notifications.models import Notice
-from schools import services
-from schools.models import PickupNotice, school_today
+from schools.models import school_today
 from tests import factories as f
-from tests.schools.makers import pickup_notice_make
+from tests.announcements.makers import pickup_notice_make
 
 pytestmark = pytest.mark.django_db
 
@@ -282,7 +283,7 @@ def test_the_principal_sees_every_class_and_other_staff_none(world, client):
     assert by_class == {"Chồi 1": 1, "Lá 1": 1, "Mầm 1": 0}
     client.force_login(world.other_teacher)
     assert client.get(f"/classes/{world.classroom.pk}/pickup-notices/").status_code == 404
-    for person in (world.parent, world.nurse, world.district_officer):
+    for person in (world.parent, world.nurse, world.officer):
         client.force_login(person)
         assert client.get("/pickup-notices/today/").status_code == 403
 

@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import call_command
 
+from announcements.models import Announcement, AnnouncementReceipt, PickupNotice
 from notifications.models import Notice
-from schools.models import Announcement, AnnouncementReceipt, PickupNotice, school_today
+from schools.models import school_today
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ import datetime
 
 from django.utils import timezone
 
-from schools.models import Announcement, PickupNotice, school_today
+from announcements.models import Announcement, PickupNotice
+from schools.models import school_today
 
 
 def announcement_make(

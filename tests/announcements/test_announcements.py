@@ -7,11 +7,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.html import escape
 
+from announcements import services
+from announcements.models import Announcement, AnnouncementReceipt
 from notifications.models import Notice
-from schools import services
-from schools.models import Announcement, AnnouncementReceipt
 from tests import factories as f
-from tests.schools.makers import announcement_make
+from tests.announcements.makers import announcement_make
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_teacher_posts_to_their_own_class(world, client, django_capture_on_commi
     assert list(announcement.classrooms.all()) == [world.classroom]
     assert [n.recipient_id for n in notices_of(announcement)] == [world.parent.pk]
     # The link row carries the school, like every table of school data.
-    from schools.models import AnnouncementClassroom
+    from announcements.models import AnnouncementClassroom
 
     assert AnnouncementClassroom.objects.get().school_id == world.school.pk
 
@@ -419,7 +419,7 @@ def test_staff_list_runs_a_fixed_number_of_queries(world, client):
 
 
 def test_policies_answer_who_may_post_and_see(world):
-    from schools import policies
+    from announcements import policies
 
     foreign_class = world.other_school_child.classroom
     assert policies.can_post_announcement(world.principal, world.school)

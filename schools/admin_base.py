@@ -102,3 +102,16 @@ class SchoolScopedInline(admin.TabularInline):
         return True
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+class ReadOnlyScopedAdmin(SchoolScopedAdmin):
+    """Records of what people did: a principal reads them for their school, nobody edits them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
