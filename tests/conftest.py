@@ -7,6 +7,7 @@ it, and fails instead when REQUIRE_ALL_TESTS=1 (as in CI).
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import socket
@@ -67,50 +68,93 @@ def requires_chromium() -> str:
 
 @dataclass
 class World:
-    """Two schools of one district, and two of another, with one person per persona."""
+    """Two schools, each under a ward of its own province, with one person per persona.
+
+    Sao Mai (`school`) has three classes: Lá 1 (`classroom`: the parent's child, taught by the
+    teacher), Chồi 1 (`other_classroom`: the other parent's child, taught by the other teacher)
+    and Mầm 1 (the parent's younger child). Hoa Sen (`other_school`) has Chồi A, with its own
+    teacher, parent and child (`other_school_child`).
+    """
 
     school: object
     other_school: object
     classroom: object
     other_classroom: object
+    foreign_classroom: object
     child: object
     sibling: object
     other_class_child: object
     other_school_child: object
+    left_child: object
     parent: object
     other_parent: object
+    former_parent: object
+    foreign_parent: object
     teacher: object
     other_teacher: object
+    foreign_teacher: object
     principal: object
+    vice_principal: object
     other_principal: object
     nurse: object
     accountant: object
-    district_officer: object
+    deactivated_staff: object
+    officer: object
+    province_officer: object
+    foreign_officer: object
+    superuser: object
     invitation: object
 
     def persona(self, name: str):
         return None if name == "anonymous" else getattr(self, name)
 
+    # Children's names, to check that a page shows nothing of a school a person does not belong to.
+    SAO_MAI_CHILDREN = ("Nguyễn Minh Khôi", "Nguyễn Ngọc An", "Phạm Khánh Linh", "Vương Gia Huy")
+    HOA_SEN_CHILDREN = ("Ngô Bảo Ngọc",)
 
+    def names_hidden_from(self, persona: str) -> tuple[str, ...]:
+        """The children a persona must never see named on a page of the portal."""
+        if persona == "superuser":
+            return ()
+        if persona in HOA_SEN_PERSONAS:
+            return self.SAO_MAI_CHILDREN
+        if persona in OFFICERS:
+            return self.SAO_MAI_CHILDREN + self.HOA_SEN_CHILDREN  # figures only, never a child
+        return self.HOA_SEN_CHILDREN
+
+
+# Every kind of person the portal must answer correctly, in the order the matrix lists them.
 PERSONAS = [
     "anonymous",
-    "parent",
-    "other_parent",
-    "teacher",
-    "other_teacher",
+    "parent",  # guardian of a child in Lá 1 (the teacher's class) and of a sibling in Mầm 1
+    "other_parent",  # guardian of a child in Chồi 1 (the other teacher's class)
+    "former_parent",  # guardian of a child who has left Sao Mai
+    "foreign_parent",  # guardian of a child at Hoa Sen
+    "teacher",  # teaches Lá 1
+    "other_teacher",  # teaches Chồi 1
+    "foreign_teacher",  # teaches Chồi A at Hoa Sen
     "principal",
-    "other_principal",
+    "vice_principal",
+    "other_principal",  # principal of Hoa Sen
     "nurse",
     "accountant",
-    "district_officer",
+    "deactivated_staff",  # taught Lá 1 until the principal ended their role
+    "officer",  # of Sao Mai's ward
+    "province_officer",  # of Sao Mai's province
+    "foreign_officer",  # of Hoa Sen's ward, in another province
+    "superuser",
 ]
+HOA_SEN_PERSONAS = frozenset({"foreign_parent", "foreign_teacher", "other_principal"})
+OFFICERS = frozenset({"officer", "province_officer", "foreign_officer"})
 
 
 @pytest.fixture
 def world(db) -> World:
-    district = f.DistrictFactory(name="Thủy Nguyên", slug="thuy-nguyen")
-    school = f.SchoolFactory(district=district, name="Sao Mai", slug="sao-mai")
-    other_school = f.SchoolFactory(name="Hoa Sen", slug="hoa-sen")
+    province = f.ProvinceFactory(name="Thành phố Hải Phòng", slug="hai-phong")
+    ward = f.CommuneFactory(name="Phường Thủy Nguyên", slug="thuy-nguyen", province=province)
+    other_ward = f.CommuneFactory(name="Phường Hoàn Kiếm", slug="hoan-kiem", province__name="Thành phố Hà Nội")
+    school = f.SchoolFactory(authority=ward, name="Sao Mai", slug="sao-mai")
+    other_school = f.SchoolFactory(authority=other_ward, name="Hoa Sen", slug="hoa-sen")
     classroom = f.ClassroomFactory(school=school, name="Lá 1")
     other_classroom = f.ClassroomFactory(school=school, name="Chồi 1", age_group="choi")
     third_classroom = f.ClassroomFactory(school=school, name="Mầm 1", age_group="mam")
@@ -118,47 +162,59 @@ def world(db) -> World:
 
     parent = f.UserFactory(email="parent@example.test", full_name="Trần Thị Hoa")
     other_parent = f.UserFactory(email="parent2@example.test", full_name="Lê Thị Hương")
+    former_parent = f.UserFactory(email="former@example.test", full_name="Vương Thị Liên")
+    foreign_parent = f.UserFactory(email="parent@other.test", full_name="Ngô Thị Phương")
     child = f.ChildFactory(classroom=classroom, full_name="Nguyễn Minh Khôi")
     sibling = f.ChildFactory(classroom=third_classroom, full_name="Nguyễn Ngọc An")
     other_class_child = f.ChildFactory(classroom=other_classroom, full_name="Phạm Khánh Linh")
     other_school_child = f.ChildFactory(classroom=foreign_classroom, full_name="Ngô Bảo Ngọc")
+    left_child = f.ChildFactory(
+        school=school, classroom=None, full_name="Vương Gia Huy", left_on=datetime.date(2026, 5, 29)
+    )
     f.GuardianshipFactory(child=child, guardian=parent)
     f.GuardianshipFactory(child=sibling, guardian=parent)
     f.GuardianshipFactory(child=other_class_child, guardian=other_parent)
-    f.GuardianshipFactory(child=other_school_child)
+    f.GuardianshipFactory(child=other_school_child, guardian=foreign_parent)
+    f.GuardianshipFactory(child=left_child, guardian=former_parent)
 
-    def staff(role, at=school, classrooms=(), **user):
-        membership = f.StaffFactory(school=at, role=role, classrooms=list(classrooms), user=f.UserFactory(**user))
+    def staff(role, at=school, classrooms=(), active=True, **user):
+        membership = f.StaffFactory(
+            school=at, role=role, classrooms=list(classrooms), is_active=active, user=f.UserFactory(**user)
+        )
         return membership.user
 
-    teacher = staff("teacher", classrooms=[classroom], email="teacher@example.test")
-    other_teacher = staff("teacher", classrooms=[other_classroom], email="teacher2@example.test")
-    principal = staff("principal", email="principal@example.test", is_staff=True)
-    other_principal = staff("principal", at=other_school, email="principal@other.test", is_staff=True)
-    nurse = staff("nurse", email="nurse@example.test")
-    accountant = staff("accountant", email="accountant@example.test")
-    district_officer = f.DistrictOfficerFactory(
-        district=district, user=f.UserFactory(email="officer@example.test")
-    ).user
+    def officer(authority, email):
+        return f.AuthorityOfficerFactory(authority=authority, user=f.UserFactory(email=email)).user
+
     invitation = f.InvitationFactory(child=other_class_child, code="ABCD2345")
     return World(
         school=school,
         other_school=other_school,
         classroom=classroom,
         other_classroom=other_classroom,
+        foreign_classroom=foreign_classroom,
         child=child,
         sibling=sibling,
         other_class_child=other_class_child,
         other_school_child=other_school_child,
+        left_child=left_child,
         parent=parent,
         other_parent=other_parent,
-        teacher=teacher,
-        other_teacher=other_teacher,
-        principal=principal,
-        other_principal=other_principal,
-        nurse=nurse,
-        accountant=accountant,
-        district_officer=district_officer,
+        former_parent=former_parent,
+        foreign_parent=foreign_parent,
+        teacher=staff("teacher", classrooms=[classroom], email="teacher@example.test"),
+        other_teacher=staff("teacher", classrooms=[other_classroom], email="teacher2@example.test"),
+        foreign_teacher=staff("teacher", at=other_school, classrooms=[foreign_classroom], email="teacher@other.test"),
+        principal=staff("principal", email="principal@example.test", is_staff=True),
+        vice_principal=staff("vice_principal", email="vice@example.test", is_staff=True),
+        other_principal=staff("principal", at=other_school, email="principal@other.test", is_staff=True),
+        nurse=staff("nurse", email="nurse@example.test"),
+        accountant=staff("accountant", email="accountant@example.test"),
+        deactivated_staff=staff("teacher", classrooms=[classroom], active=False, email="gone@example.test"),
+        officer=officer(ward, "officer@example.test"),
+        province_officer=officer(province, "province@example.test"),
+        foreign_officer=officer(other_ward, "officer@other.test"),
+        superuser=f.UserFactory(email="admin@example.test", is_superuser=True, is_staff=True),
         invitation=invitation,
     )
 

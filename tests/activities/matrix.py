@@ -9,7 +9,7 @@ sign in. Downloads of the activities' and answers' files: tests/activities/test_
 from __future__ import annotations
 
 from tests.conftest import World
-from tests.matrix_kit import CLASS_VIEWERS, GUARDIAN_ONLY, SCHOOL_LEADERS, SCOPED_NO_ADD, Entry, answers
+from tests.matrix_kit import CLASS_VIEWERS, GUARDIAN_ONLY, SCHOOL_LEADERS, SCOPED_NO_ADD, Entry, expect
 
 
 def _photo(w: World, by):
@@ -32,6 +32,14 @@ def _answer(w: World, *, sharing: str = "private"):
     return answer_make(activity=_activity(w), child=w.child, by=w.parent, sharing=sharing)
 
 
+def _answer_with_consent(w: World):
+    """A private answer whose family has given the consent to offer it to the class."""
+    from tests import factories as f
+
+    f.ConsentFactory(child=w.child, guardian=w.parent, purpose="shared_photos")
+    return _answer(w)
+
+
 def _offered_with_consent(w: World):
     from tests import factories as f
 
@@ -39,13 +47,37 @@ def _offered_with_consent(w: World):
     return _answer(w, sharing="offered")
 
 
+def _activity_states(w: World) -> list:
+    from activities.models import Activity
+
+    return list(Activity.objects.order_by("pk").values_list("pk", "state", "published_at"))
+
+
+def _answer_sharing(w: World) -> list:
+    from activities.models import Answer
+
+    return list(Answer.objects.order_by("pk").values_list("pk", "sharing", "offered_at", "decided_at"))
+
+
+def _nudges(w: World) -> list:
+    from activities.models import ActivityClassroom
+
+    return list(ActivityClassroom.objects.order_by("pk").values_list("pk", "nudged_at"))
+
+
+def _feedback(w: World) -> list:
+    from activities.models import Answer
+
+    return list(Answer.objects.order_by("pk").values_list("pk", "sticker", "feedback", "feedback_at"))
+
+
 # Its viewers: the families of its classes, their teachers and the school's leaders.
-ACTIVITY_VIEWERS = answers("login 200    404     200     404     200    404      404    404     404")
+ACTIVITY_VIEWERS = expect(parent=200, teacher=200, leaders=200)
 # Posting and following the school's activities: its teachers and leaders.
-SCHOOL_POSTERS = answers("login  404    404     200     200     200    404      404    404     404")
+SCHOOL_POSTERS = expect(school_teachers=200, leaders=200)
 # A change made by the class teacher or a leader, who are sent back to the activity.
-CLASS_STAFF_ACT = answers("login 404    404     redirect 404    redirect 404     404    404     404")
-FAMILY_ACT = answers("login     redirect 404   404     404     404    404      404    404     404")
+CLASS_STAFF_ACT = expect(teacher="redirect", leaders="redirect")
+FAMILY_ACT = expect(parent="redirect")
 
 MATRIX: dict[str, Entry] = {
     # Families
@@ -55,7 +87,11 @@ MATRIX: dict[str, Entry] = {
         lambda w: f"/activities/{_activity(w).pk}/children/{w.child.pk}/answer/", GUARDIAN_ONLY
     ),
     "answers/<int:answer_id>/share/": Entry(
-        lambda w: f"/answers/{_answer(w).pk}/share/", FAMILY_ACT, method="post", data=lambda w: {"action": "offer"}
+        lambda w: f"/answers/{_answer_with_consent(w).pk}/share/",
+        FAMILY_ACT,
+        method="post",
+        data=lambda w: {"action": "offer"},
+        effect=_answer_sharing,
     ),
     # Staff
     "schools/<slug:slug>/activities/": Entry(lambda w: f"/schools/{w.school.slug}/activities/", SCHOOL_POSTERS),
@@ -65,10 +101,13 @@ MATRIX: dict[str, Entry] = {
     ),
     "activities/<int:activity_id>/edit/": Entry(
         lambda w: f"/activities/{_activity(w, published=False).pk}/edit/",
-        answers("login 404 404 200 404 200 404 404 404 404"),
+        expect(teacher=200, leaders=200),
     ),
     "activities/<int:activity_id>/publish/": Entry(
-        lambda w: f"/activities/{_activity(w, published=False).pk}/publish/", CLASS_STAFF_ACT, method="post"
+        lambda w: f"/activities/{_activity(w, published=False).pk}/publish/",
+        CLASS_STAFF_ACT,
+        method="post",
+        effect=_activity_states,
     ),
     "activities/<int:activity_id>/card.pdf": Entry(
         lambda w: f"/activities/{_activity(w).pk}/card.pdf", ACTIVITY_VIEWERS
@@ -77,19 +116,24 @@ MATRIX: dict[str, Entry] = {
         lambda w: f"/activities/{_activity(w).pk}/participation/", CLASS_VIEWERS
     ),
     "activities/<int:activity_id>/classes/<int:classroom_id>/nudge/": Entry(
-        lambda w: f"/activities/{_activity(w).pk}/classes/{w.classroom.pk}/nudge/", CLASS_STAFF_ACT, method="post"
+        lambda w: f"/activities/{_activity(w).pk}/classes/{w.classroom.pk}/nudge/",
+        CLASS_STAFF_ACT,
+        method="post",
+        effect=_nudges,
     ),
     "answers/<int:answer_id>/review/": Entry(
         lambda w: f"/answers/{_offered_with_consent(w).pk}/review/",
         CLASS_STAFF_ACT,
         method="post",
         data=lambda w: {"decision": "approve"},
+        effect=_answer_sharing,
     ),
     "answers/<int:answer_id>/feedback/": Entry(
         lambda w: f"/answers/{_answer(w).pk}/feedback/",
         CLASS_STAFF_ACT,
         method="post",
         data=lambda w: {"sticker": "star", "comment": "Giỏi lắm!"},
+        effect=_feedback,
     ),
 }
 

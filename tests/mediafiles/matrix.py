@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from tests.conftest import World
-from tests.matrix_kit import READ_ONLY, Entry, answers
+from tests.matrix_kit import READ_ONLY, Entry, expect
 
 
 def _parent_upload(w: World):
@@ -31,13 +31,21 @@ def _start_data(w: World) -> dict:
     return {"filename": "lesson.mp4", "size": "1000", "kind": "video", "school": str(w.school.pk)}
 
 
-UPLOADER_ONLY = answers("login  200    404     404     404     404    404      404    404     404")
+UPLOADER_ONLY = expect(parent=200)
 
 MATRIX: dict[str, Entry] = {
     # Staff of the school and guardians of its children may upload; nobody else.
     "media/uploads/": Entry(
         "/media/uploads/",
-        answers("login  201    201     201     201     201    403      201    201     403"),
+        expect(
+            others=403,
+            parent=201,
+            other_parent=201,
+            school_teachers=201,
+            leaders=201,
+            nurse=201,
+            accountant=201,
+        ),
         method="post",
         data=_start_data,
     ),
@@ -47,7 +55,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "media/<uuid:media_id>/<slug:variant>": Entry(
         lambda w: f"/media/{_teacher_photo(w).pk}/thumb",
-        answers("login  404    404     200     404     404    404      404    404     404"),
+        expect(teacher=200),
     ),
 }
 
