@@ -547,7 +547,9 @@ def answer_review(*, answer: Answer, by, approve: bool) -> None:
 
 
 FEEDBACK_NOTICE_TITLE = gettext_lazy("%(teacher)s answered %(child)s: %(title)s")
-FEEDBACK_NOTICE_BODY = gettext_lazy("%(sticker)s %(comment)s")
+# The comment is written about the child: it stays in the portal, and the message links to it.
+FEEDBACK_NOTICE_STICKER = gettext_lazy("A sticker: %(sticker)s.")
+FEEDBACK_NOTICE_COMMENT = gettext_lazy("Open the portal to read the teacher's comment.")
 
 
 @transaction.atomic
@@ -577,14 +579,18 @@ def answer_feedback(*, answer: Answer, by, comment: str = "", sticker: str = "")
             "child": answer.child.given_name,
             "title": activity.title,
             "sticker": Sticker(sticker).label if sticker else "",
-            "comment": comment,
         }
+        parts = ([FEEDBACK_NOTICE_STICKER] if sticker else []) + ([FEEDBACK_NOTICE_COMMENT] if comment else [])
+
+        def body() -> str:
+            return " ".join(str(part) for part in parts)
+
         for guardianship in Guardianship.objects.filter(child_id=answer.child_id).select_related("guardian"):
             notice_send(
                 recipient=guardianship.guardian,
                 category=Category.FEEDBACK,
                 title=FEEDBACK_NOTICE_TITLE,
-                body=FEEDBACK_NOTICE_BODY,
+                body=body,
                 url=activity_url(activity),
                 dedupe_key=f"answer:{answer.pk}:feedback",
                 school=activity.school,

@@ -160,19 +160,22 @@ def announcement_acknowledge(*, announcement: Announcement, guardian) -> bool:
 
 # --- Pick-up notices ----------------------------------------------------------------------------
 
-PICKUP_NOTICE_TITLE = gettext_lazy("%(kind)s: %(child)s (%(classroom)s), %(date)s")
-PICKUP_CANCELLED_TITLE = gettext_lazy("Cancelled – %(kind)s: %(child)s (%(classroom)s), %(date)s")
-PICKUP_CANCELLED_BODY = gettext_lazy("%(guardian)s cancelled this notice.")
+# A notice leaves the portal by e-mail and SMS: it names the child by given name only and says what
+# kind of notice it is. The family's note, the class and who picks up stay on the portal's page,
+# which the notice links to.
+PICKUP_NOTICE_TITLE = gettext_lazy("%(kind)s: %(child)s, %(date)s")
+PICKUP_CANCELLED_TITLE = gettext_lazy("Cancelled – %(kind)s: %(child)s, %(date)s")
+PICKUP_CANCELLED_BODY = gettext_lazy("The family cancelled this notice.")
 PICKUP_NOTICE_BODIES = {
-    PickupNotice.Kind.LATE: gettext_lazy("%(guardian)s will pick %(child)s up late, at about %(time)s."),
-    PickupNotice.Kind.EARLY: gettext_lazy("%(guardian)s will pick %(child)s up early, at %(time)s."),
-    PickupNotice.Kind.ABSENT: gettext_lazy("%(child)s will not come to school. Reason: %(reason)s"),
+    PickupNotice.Kind.LATE: gettext_lazy("%(child)s will be picked up late, at about %(time)s."),
+    PickupNotice.Kind.EARLY: gettext_lazy("%(child)s will be picked up early, at %(time)s."),
+    PickupNotice.Kind.ABSENT: gettext_lazy("%(child)s will not come to school. The family's note is in the portal."),
     PickupNotice.Kind.OTHER_PERSON: gettext_lazy(
-        "%(person)s (%(relationship)s, %(phone)s) will pick %(child)s up, as %(guardian)s asks. Check their ID card."
+        "Someone else will pick %(child)s up. Open the portal to see who, and check their ID card."
     ),
 }
 PICKUP_NOTICE_AT = gettext_lazy("Around %(time)s.")
-PICKUP_NOTICE_NOTE = gettext_lazy("Note: %(reason)s")
+PICKUP_NOTICE_NOTE = gettext_lazy("The family wrote a note: read it in the portal.")
 
 
 def _pickup_notice_errors(*, child: Child, by, kind: str, date, time, reason: str, pickup_person) -> dict:
@@ -220,19 +223,13 @@ def _class_teachers(classroom: Classroom) -> list:
     )
 
 
-def _pickup_context(notice: PickupNotice, *, guardian) -> dict:
-    person = notice.pickup_person
+def _pickup_context(notice: PickupNotice) -> dict:
+    """What a pick-up notice's message may say: the kind, the child's given name, the day and time."""
     return {
         "kind": PickupNotice.Kind(notice.kind).label,
-        "child": notice.child.full_name,
-        "classroom": notice.classroom.name,
+        "child": notice.child.given_name,
         "date": notice.date.strftime("%d/%m/%Y"),
         "time": notice.time.strftime("%H:%M") if notice.time else "",
-        "reason": notice.reason,
-        "guardian": str(guardian),
-        "person": person.full_name if person else "",
-        "relationship": person.relationship if person else "",
-        "phone": person.phone if person else "",
     }
 
 
@@ -287,7 +284,7 @@ def pickup_notice_send(
     def body() -> str:
         return " ".join(str(part) for part in parts)
 
-    context = _pickup_context(notice, guardian=by)
+    context = _pickup_context(notice)
     for teacher in _class_teachers(notice.classroom):
         # Urgent: the teacher needs it today, not in tomorrow's digest.
         notice_send(
@@ -313,7 +310,7 @@ def pickup_notice_cancel(*, notice: PickupNotice, by) -> bool:
     if not PickupNotice.objects.filter(pk=notice.pk, cancelled_at__isnull=True).update(cancelled_at=now):
         return False
     notice.cancelled_at = now
-    context = _pickup_context(notice, guardian=by)
+    context = _pickup_context(notice)
     for teacher in _class_teachers(notice.classroom):
         notice_send(
             recipient=teacher,
