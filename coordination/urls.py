@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -14,9 +15,10 @@ urlpatterns = [
     path("media/", include("mediafiles.urls")),
     path("", include("parents.urls")),
     path("", include("schools.urls")),
-    path("", include("announcements.urls")),
-    path("", include("activities.urls")),
 ]
+# The features' pages, for those installed: the core works without any of them.
+FEATURE_URLCONFS = ["announcements", "activities"]
+urlpatterns += [path("", include(f"{app}.urls")) for app in FEATURE_URLCONFS if apps.is_installed(app)]
 
 # An e-mail provider's webhooks (bounces and the like: notifications/email_events.py), only
 # when they are protected: anymail checks this secret as HTTP basic auth on every call.

@@ -1,5 +1,7 @@
 """Announcements and pick-up notices moved to their own app (announcements/): their tables stay,
-only the models' home changes, so this forgets them here without touching the database."""
+only the models' home changes, so this forgets them here without touching the database.
+(announcements.0001 takes them over; the core does not depend on it, so that it migrates without the
+feature installed.)"""
 
 from django.db import migrations
 
@@ -8,7 +10,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('schools', '0003_announcements_pickup_notices'),
-        ('announcements', '0001_initial'),
     ]
 
     operations = [
