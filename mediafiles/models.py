@@ -88,7 +88,13 @@ class MediaFile(models.Model):
     class Meta:
         verbose_name = _("photo or video")
         verbose_name_plural = _("photos and videos")
-        indexes = [models.Index(fields=["school", "state"])]
+        indexes = [
+            models.Index(fields=["school", "state"]),
+            # The hourly sweep and the daily cleanup look for files by state and age.
+            models.Index(fields=["state", "last_activity_at"], name="media_state_activity"),
+            # A person's uploads of the day, for the quotas.
+            models.Index(fields=["uploaded_by", "created_at"], name="media_uploader_created"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(received__lte=models.F("size")), name="media_received_le_size"),
             models.CheckConstraint(condition=models.Q(size__gt=0), name="media_size_positive"),
