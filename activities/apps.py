@@ -9,9 +9,9 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         from activities import demo, links, policies, receivers
-        from activities.models import Activity, ActivityClassroom, Answer
+        from activities.models import Activity, ActivityClassroom, ActivityPhoto, Answer
         from coordination.lib import demo as demo_steps
-        from mediafiles import access
+        from mediafiles import access, usage
         from mediafiles.models import MediaFile
         from mediafiles.signals import media_processed
 
@@ -19,6 +19,11 @@ class ActivitiesConfig(AppConfig):
         demo_steps.register("activities", demo.seed_demo_step, after=("families",))
         # Who may download an activity's video and photos, and the families' answers.
         access.register(policies.can_view_activity_media)
+        # Which files are in use: the rest is deleted by the daily cleanup (a replaced video,
+        # the files of a deleted activity or answer).
+        usage.register(Activity, "video")
+        usage.register(ActivityPhoto, "media")
+        usage.register(Answer, "media")
         media_processed.connect(receivers.activity_media_processed, dispatch_uid="activities.media_processed")
         # Cached feed pages follow changes made anywhere, the admin included.
         post_save.connect(receivers.activity_changed, sender=Activity, dispatch_uid="activities.feed.activity_saved")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from activities import feedcache, policies, selectors
 from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer, Domain, Sticker
 from mediafiles.models import Kind, MediaFile, State
+from mediafiles.services import media_lock_for_attaching
 from notifications.models import Category
 from notifications.selectors import notices_for
 from notifications.services import notice_fan_out, notice_mark_read, notice_send
@@ -50,8 +51,11 @@ def _is_attached(media: MediaFile, *, activity: Activity | None = None) -> bool:
     return videos.exists() or photos.exists() or Answer.objects.filter(media=media).exists()
 
 
-def _media_pick(value, *, by, school: School, kinds: set[str], activity: Activity | None = None) -> MediaFile | None:
-    """The uploaded file named by a form's hidden input, checked; ValidationError with the reason."""
+def _media_pick(
+    value, *, by, school: School, kinds: set[str], activity: Activity | None = None, checked: bool = False
+) -> MediaFile | None:
+    """The uploaded file named by a form's hidden input, checked and locked for attaching; ValidationError with
+    the reason. With `checked`, a file still being checked by the worker is refused (wait for it)."""
     if value in (None, ""):
         return None
     if isinstance(value, MediaFile):
@@ -60,7 +64,8 @@ def _media_pick(value, *, by, school: School, kinds: set[str], activity: Activit
         media_id = uuid.UUID(str(value))
     except ValueError:
         raise ValidationError(_("This file was not found. Please upload it again.")) from None
-    media = MediaFile.objects.select_for_update().filter(pk=media_id).first()
+    # Locked until the attachment commits: the daily cleanup of unused files waits for it (mediafiles.usage).
+    media = media_lock_for_attaching(media_id=media_id)
     # Someone else's file is "not found": its id tells nobody anything.
     if media is None or media.uploaded_by_id != by.pk:
         raise ValidationError(_("This file was not found. Please upload it again."))
@@ -78,6 +83,8 @@ def _media_pick(value, *, by, school: School, kinds: set[str], activity: Activit
         )
     if media.state == State.UPLOADING:
         raise ValidationError(_("The upload of this file is not finished. Wait for it, then send the form again."))
+    if checked and not media.is_checked:
+        raise ValidationError(_("This file is still being checked. Wait a moment, then send the form again."))
     if _is_attached(media, activity=activity):
         raise ValidationError(_("This file is already used elsewhere. Please upload it again."))
     return media
@@ -455,7 +462,10 @@ def answer_create(*, activity: Activity, child: Child, by, media, note: str = ""
     errors: dict[str, str] = {}
     if len(note) > NOTE_MAX:
         errors["note"] = _("The note is too long: keep it under %(n)d characters.") % {"n": NOTE_MAX}
-    picked = _pick_into(errors, "media", media, by=by, school=activity.school, kinds={Kind.IMAGE, Kind.VIDEO})
+    # Checked first: a family cannot send a new answer, so it must not be left with a refused file.
+    picked = _pick_into(
+        errors, "media", media, by=by, school=activity.school, kinds={Kind.IMAGE, Kind.VIDEO}, checked=True
+    )
     if picked is None and "media" not in errors:
         errors["media"] = _("Add a photo or a short clip of your child doing the activity.")
     if Answer.objects.filter(activity=activity, child=child).exists():

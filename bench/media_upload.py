@@ -200,11 +200,12 @@ class Client:
                     },
                 )
                 last_seconds = time.monotonic() - t0
-                if status not in (204, 422):
+                # 204: go on; after the last chunk 202 (the worker checks it), or 200/422 with tasks in-process.
+                if status not in (200, 202, 204, 422):
                     raise SystemExit(f"chunk at {offset} answered {status}: {body[:300]!r}")
                 offset = int(headers["Upload-Offset"])
                 chunks += 1
-                if status == 422:
+                if status != 204:
                     break
         elapsed = time.monotonic() - began
         _status, _headers, body = self.request("GET", started["status_url"])

@@ -291,8 +291,8 @@ MEDIA_FAMILY_MAX_BYTES = env_int("MEDIA_FAMILY_MAX_MB", 200) * 1024 * 1024
 MEDIA_FAMILY_MAX_SECONDS = env_int("MEDIA_FAMILY_MAX_SECONDS", 3 * 60)
 # Photos with more pixels are refused (a small file can unpack into gigabytes).
 MEDIA_IMAGE_MAX_PIXELS = env_int("MEDIA_IMAGE_MAX_PIXELS", 60_000_000)
-# Unfinished uploads live on the local disk of the web servers (shared by them
-# when there are several); empty means MEDIA_ROOT/uploads.
+# Unfinished uploads live on a local disk shared by the web processes and the
+# media workers (which check and store finished uploads); empty means MEDIA_ROOT/uploads.
 MEDIA_UPLOAD_DIR = env_str("MEDIA_UPLOAD_DIR")
 # Uploads without a new chunk for this long are abandoned and cleaned up.
 MEDIA_ABANDONED_HOURS = env_int("MEDIA_ABANDONED_HOURS", 24)
@@ -305,6 +305,32 @@ MEDIA_FFMPEG = env_str("MEDIA_FFMPEG", "ffmpeg")
 MEDIA_FFPROBE = env_str("MEDIA_FFPROBE", "ffprobe")
 # Seconds one video may take to process before it is given up.
 MEDIA_PROCESS_TIME_LIMIT = env_int("MEDIA_PROCESS_TIME_LIMIT", 60 * 60)
+# ffmpeg and ffprobe run at a lower priority and under limits, so that one hostile
+# or broken file cannot take the machine: CPU seconds (all threads together, so more
+# than the wall-clock limit above), address space, and the size of a file they write
+# (a 20-minute rendition is about 200 MB).
+MEDIA_FFMPEG_NICE = env_int("MEDIA_FFMPEG_NICE", 10)
+MEDIA_FFMPEG_CPU_SECONDS = env_int("MEDIA_FFMPEG_CPU_SECONDS", 2 * MEDIA_PROCESS_TIME_LIMIT)
+MEDIA_FFMPEG_MEMORY_BYTES = env_int("MEDIA_FFMPEG_MEMORY_MB", 3072) * 1024 * 1024
+MEDIA_FFMPEG_MAX_OUTPUT_BYTES = env_int("MEDIA_FFMPEG_MAX_OUTPUT_MB", 1024) * 1024 * 1024
+# Quotas. Per person and day (in the portal's time zone): how many uploads and how
+# many bytes; staff post long lessons (three 1 GB videos and photos in a day), a
+# family answers a few activities for its children.
+MEDIA_STAFF_DAILY_UPLOADS = env_int("MEDIA_STAFF_DAILY_UPLOADS", 200)
+MEDIA_STAFF_DAILY_BYTES = env_int("MEDIA_STAFF_DAILY_MB", 5120) * 1024 * 1024
+MEDIA_FAMILY_DAILY_UPLOADS = env_int("MEDIA_FAMILY_DAILY_UPLOADS", 30)
+MEDIA_FAMILY_DAILY_BYTES = env_int("MEDIA_FAMILY_DAILY_MB", 1024) * 1024 * 1024
+# Uploads one person may have going at once (the activity form has four).
+MEDIA_UNFINISHED_UPLOADS = env_int("MEDIA_UNFINISHED_UPLOADS", 10)
+# Storage for one school, originals and renditions together. A school of 300
+# children takes about 450 GB in a year: 1,000 lesson videos (about 220 MB each
+# with its rendition), 16,000 answers (mostly photos, some clips) and the
+# portfolio's photos of children's works.
+MEDIA_SCHOOL_STORAGE_BYTES = env_int("MEDIA_SCHOOL_STORAGE_GB", 500) * 1024 * 1024 * 1024
+# Files that nothing uses (never attached, or left by a deleted or changed
+# answer or activity) are deleted by the daily cleanup once this many hours have
+# passed since they last changed.
+MEDIA_UNUSED_HOURS = env_int("MEDIA_UNUSED_HOURS", 24)
 # Seconds browsers may keep a private copy of a downloaded photo or video.
 MEDIA_CACHE_SECONDS = env_int("MEDIA_CACHE_SECONDS", 3600)
 # With S3 storage, downloads redirect to signed links; browsers must reach the

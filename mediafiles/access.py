@@ -41,6 +41,8 @@ def can_view_media(user, media) -> bool:
         return True
     from mediafiles.models import State
 
-    if media.state != State.READY:
+    # Processing files are asked too, so that the download says "being prepared"
+    # to those who will see them; nothing of an unfinished or failed file is anyone's.
+    if media.state not in (State.READY, State.PROCESSING):
         return False
     return any(resolver(user, media) for resolver in list(_resolvers))

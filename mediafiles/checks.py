@@ -19,3 +19,20 @@ def ffmpeg_check(app_configs, **kwargs):
             id="mediafiles.W001",
         )
     ]
+
+
+@register()
+def media_uses_check(app_configs, **kwargs):
+    """Every foreign key to MediaFile should be registered with mediafiles.usage (it is counted as a use anyway)."""
+    from mediafiles import usage
+
+    return [
+        Warning(
+            _("%(model)s.%(field)s keeps photos or videos but is not registered with mediafiles.usage.")
+            % {"model": use.model._meta.label, "field": use.field},
+            hint=_("Call mediafiles.usage.register(%(model)s, %(field)r) in the app's AppConfig.ready().")
+            % {"model": use.model.__name__, "field": use.field},
+            id="mediafiles.W002",
+        )
+        for use in usage.unregistered_foreign_keys()
+    ]

@@ -2,12 +2,26 @@
 
 The commands are built here, and only here, so that the rendition benchmark
 can time the very same ffmpeg command bare.
+
+Uploaded files are hostile until proven otherwise, and ffmpeg is a large
+parser. So every run:
+- reads only local files and pipes (`-protocol_whitelist file,pipe`): a
+  playlist or reference inside a file never makes ffmpeg open a network
+  address, whatever this ffmpeg's defaults are;
+- accepts only the containers the portal takes (`-format_whitelist`), so that
+  a playlist (HLS, concat) is refused before it is followed at all;
+- runs at a lower priority (nice) under resource limits set in the child
+  (CPU seconds, address space, size of a file written): a file that makes
+  ffmpeg loop, swell or write without end is stopped by the kernel.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import os
+import resource
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,6 +40,22 @@ VIDEO_MAXRATE = "1200k"
 AUDIO_BITRATE = "96k"
 POSTER_SHORT_SIDE = 480
 
+PROTOCOL_WHITELIST = "file,pipe"
+# The demuxers that hold real recordings (a text file, for one, is "tty" to ffprobe); a name
+# matches a demuxer that has it among its names ("mov" is "mov,mp4,m4a,3gp,3g2,mj2").
+VIDEO_DEMUXERS = frozenset(
+    {"mov", "mp4", "m4a", "3gp", "3g2", "matroska", "webm", "avi", "mpegts", "mpeg", "flv", "asf"}
+)
+AUDIO_DEMUXERS = frozenset(
+    {"mov", "mp4", "m4a", "3gp", "matroska", "webm", "ogg", "mp3", "wav", "aac", "flac", "amr", "asf"}
+)
+FORMAT_WHITELIST = ",".join(sorted(VIDEO_DEMUXERS | AUDIO_DEMUXERS))
+
+
+def input_options() -> list[str]:
+    """What every ffmpeg and ffprobe run is told about the input it opens (before `-i` / the path)."""
+    return ["-protocol_whitelist", PROTOCOL_WHITELIST, "-format_whitelist", FORMAT_WHITELIST]
+
 
 class FfmpegError(Exception):
     """ffmpeg or ffprobe failed; the message is for the log, not for people."""
@@ -39,12 +69,58 @@ def ffprobe_path() -> str | None:
     return shutil.which(settings.MEDIA_FFPROBE)
 
 
+@functools.lru_cache(maxsize=16)
+def _both_found(ffmpeg_name: str, ffprobe_name: str, search_path: str) -> bool:
+    return bool(shutil.which(ffmpeg_name, path=search_path) and shutil.which(ffprobe_name, path=search_path))
+
+
+def renditions_possible() -> bool:
+    """Whether this machine makes renditions (ffmpeg and ffprobe are here); asked by every player, so remembered."""
+    return _both_found(settings.MEDIA_FFMPEG, settings.MEDIA_FFPROBE, os.environ.get("PATH", os.defpath))
+
+
+def limits() -> dict[str, int]:
+    """The niceness and resource limits a child runs under, from the settings."""
+    return {
+        "nice": settings.MEDIA_FFMPEG_NICE,
+        "cpu_seconds": settings.MEDIA_FFMPEG_CPU_SECONDS,
+        "memory_bytes": settings.MEDIA_FFMPEG_MEMORY_BYTES,
+        "output_bytes": settings.MEDIA_FFMPEG_MAX_OUTPUT_BYTES,
+    }
+
+
+def _confine(*, nice: int, cpu_seconds: int, memory_bytes: int, output_bytes: int):
+    """The function run in the child between fork and exec: lower priority, then the limits.
+
+    Only system calls, no Python objects shared with the parent's threads. Past
+    the CPU limit the child gets SIGXCPU (then SIGKILL a few seconds later), past
+    the file size SIGXFSZ, and past the address space its allocations fail.
+    """
+
+    def confine() -> None:
+        if nice > 0:
+            os.nice(nice)
+        if cpu_seconds > 0:
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+        if memory_bytes > 0:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        if output_bytes > 0:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))
+
+    return confine
+
+
 def _run(command: list[str], *, timeout: float) -> subprocess.CompletedProcess:
     # subprocess.run kills the child if anything (a timeout, the task's soft time
     # limit) interrupts it, so no ffmpeg outlives its task.
     try:
-        result = subprocess.run(  # noqa: S603 (fixed argument lists, no shell)
-            command, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False
+        result = subprocess.run(  # noqa: S603, PLW1509 (fixed argument lists, no shell; the limits need preexec_fn)
+            command,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            preexec_fn=_confine(**limits()),
         )
     except subprocess.TimeoutExpired as exc:
         raise FfmpegError(f"{Path(command[0]).name} timed out after {timeout:.0f} s") from exc
@@ -60,7 +136,8 @@ def probe(path: Path, *, timeout: float = 60) -> dict:
     if not binary:
         raise FfmpegError("ffprobe is missing")
     result = _run(
-        [binary, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--", str(path)],
+        [binary, "-v", "error", *input_options(), "-print_format", "json", "-show_format", "-show_streams"]
+        + ["--", str(path)],
         timeout=timeout,
     )
     try:
@@ -72,7 +149,7 @@ def probe(path: Path, *, timeout: float = 60) -> dict:
 def rendition_command(source: Path, target: Path, *, binary: str | None = None, audio_only: bool = False) -> list[str]:
     """The ffmpeg command that makes the mobile rendition (metadata such as GPS is left behind)."""
     binary = binary or ffmpeg_path() or "ffmpeg"
-    command = [binary, "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", str(source)]
+    command = [binary, "-nostdin", "-hide_banner", "-v", "error", "-y", *input_options(), "-i", str(source)]
     command += ["-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn"]
     if audio_only:
         command += ["-map", "0:a:0", "-vn"]
@@ -104,6 +181,6 @@ def poster_make(source: Path, target: Path, *, at_seconds: float, timeout: float
     side = POSTER_SHORT_SIDE
     scale = f"scale=w='if(gte(iw,ih),-2,min({side},iw))':h='if(gte(iw,ih),min({side},ih),-2)'"
     command = [binary, "-nostdin", "-hide_banner", "-v", "error", "-y"]
-    command += ["-ss", f"{at_seconds:.3f}", "-i", str(source), "-map_metadata", "-1"]
+    command += ["-ss", f"{at_seconds:.3f}", *input_options(), "-i", str(source), "-map_metadata", "-1"]
     command += ["-frames:v", "1", "-vf", scale, "-q:v", "4", "-f", "image2", str(target)]
     _run(command, timeout=timeout)

@@ -81,21 +81,40 @@ class _MovableFile(File):
         return self.name
 
 
-def store(local: Path, name: str) -> str:
-    """Put a local file into the media storage under `name` (moved when on the same disk); the stored name."""
+def store(local: Path, name: str, *, replace: bool = False) -> str:
+    """Put a local file into the media storage under `name` (moved when on the same disk); the stored name.
+
+    With `replace`, whatever is stored under `name` already (left by a run that died
+    before recording it) is deleted first, so that the file keeps its own name.
+    """
+    if replace:
+        delete_stored(name)
     with local.open("rb") as fh:
         stored = default_storage.save(name, _MovableFile(fh, name=str(local)))
     remove_quietly(local)
     return stored
 
 
-def delete_stored(*names: str) -> None:
+def stored_exists(name: str) -> bool:
+    try:
+        return bool(name) and default_storage.exists(name)
+    except Exception:  # noqa: BLE001 (storage unreachable: the caller treats the file as missing)
+        logger.warning("could not look for media file %s", name, exc_info=True)
+        return False
+
+
+def delete_stored(*names: str, folder: str = "") -> None:
+    """Delete stored files (on disk or in object storage); with `folder`, also that folder on disk once empty."""
     for name in names:
         if name:
             try:
                 default_storage.delete(name)
             except Exception:  # noqa: BLE001 (a missing file is already gone; log the rest)
                 logger.warning("could not delete media file %s", name, exc_info=True)
+    directory = local_path(folder) if folder else None
+    if directory is not None:
+        with contextlib.suppress(OSError):  # not empty, or already gone
+            directory.rmdir()
 
 
 def local_path(name: str) -> Path | None:

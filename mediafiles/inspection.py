@@ -23,9 +23,9 @@ logger = logging.getLogger(__name__)
 
 # Photo formats that every browser shows.
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
-# ffprobe's demuxers that hold real recordings (a text file, for one, is "tty" to ffprobe).
-VIDEO_FORMATS = {"mov", "mp4", "m4a", "3gp", "3g2", "matroska", "webm", "avi", "mpegts", "mpeg", "flv", "asf"}
-AUDIO_FORMATS = {"mov", "mp4", "m4a", "3gp", "matroska", "webm", "ogg", "mp3", "wav", "aac", "flac", "amr", "asf"}
+# ffprobe's demuxers that hold real recordings (ffmpeg is told to open no others).
+VIDEO_FORMATS = ffmpeg.VIDEO_DEMUXERS
+AUDIO_FORMATS = ffmpeg.AUDIO_DEMUXERS
 
 
 @dataclass(frozen=True)

@@ -38,12 +38,17 @@ class State(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+def folder_path(instance: MediaFile) -> str:
+    """Where a file and its renditions are stored, and nothing else."""
+    return f"schools/{instance.school_id}/media/{instance.pk}"
+
+
 def original_path(instance: MediaFile, filename: str) -> str:
-    return f"schools/{instance.school_id}/media/{instance.pk}/original"
+    return f"{folder_path(instance)}/original"
 
 
 def derived_path(instance: MediaFile, filename: str) -> str:
-    return f"schools/{instance.school_id}/media/{instance.pk}/{filename}"
+    return f"{folder_path(instance)}/{filename}"
 
 
 class MediaFile(models.Model):
@@ -83,7 +88,13 @@ class MediaFile(models.Model):
     class Meta:
         verbose_name = _("photo or video")
         verbose_name_plural = _("photos and videos")
-        indexes = [models.Index(fields=["school", "state"])]
+        indexes = [
+            models.Index(fields=["school", "state"]),
+            # The hourly sweep and the daily cleanup look for files by state and age.
+            models.Index(fields=["state", "last_activity_at"], name="media_state_activity"),
+            # A person's uploads of the day, for the quotas.
+            models.Index(fields=["uploaded_by", "created_at"], name="media_uploader_created"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(received__lte=models.F("size")), name="media_received_le_size"),
             models.CheckConstraint(condition=models.Q(size__gt=0), name="media_size_positive"),
@@ -103,6 +114,33 @@ class MediaFile(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in (State.UPLOADING, State.PROCESSING)
+
+    @property
+    def is_checked(self) -> bool:
+        """Checked by its content and stored: READY, or PROCESSING with its renditions still to make."""
+        return self.state == State.READY or (self.state == State.PROCESSING and bool(self.original))
+
+    @property
+    def awaits_rendition(self) -> bool:
+        """A video or recording that others may see only as its rendition, which is not made yet.
+
+        Where ffmpeg is missing (a laptop) no rendition will come: the original is
+        served instead, see `shown_as_uploaded`.
+        """
+        if self.kind == Kind.IMAGE or self.rendition:
+            return False
+        from mediafiles.ffmpeg import renditions_possible
+
+        return self.state == State.PROCESSING or (self.state == State.READY and renditions_possible())
+
+    @property
+    def shown_as_uploaded(self) -> bool:
+        """A ready video or recording served to everyone as it was uploaded: this machine makes no renditions."""
+        if self.kind == Kind.IMAGE or self.state != State.READY or self.rendition:
+            return False
+        from mediafiles.ffmpeg import renditions_possible
+
+        return not renditions_possible()
 
     # --- Addresses. They never query the database, so that lists of media
     # render in a fixed number of queries; the download view checks access.

@@ -24,6 +24,18 @@ def upload_audience(user, school: School) -> str:
     raise PermissionDenied
 
 
+def can_have_original(user, media: MediaFile) -> bool:
+    """The original as uploaded: for its uploader, and for the school's staff when staff uploaded it.
+
+    Everyone else (families) gets renditions: small enough for a phone, and without
+    the original's metadata (GPS position, camera)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if media.uploaded_by_id is not None and media.uploaded_by_id == user.pk:
+        return True
+    return media.audience == Audience.STAFF and is_staff_of(user, media.school_id)
+
+
 def can_touch_upload(user, media: MediaFile) -> bool:
     """Only the person who started an upload may send its chunks or follow it."""
     return bool(getattr(user, "is_authenticated", False)) and media.uploaded_by_id == user.pk

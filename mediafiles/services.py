@@ -1,15 +1,19 @@
 """Writes of mediafiles: start and append uploads, take in local files, process them, delete them.
 
-The life of a file: `media_upload_start` makes the row (UPLOADING) and an
-empty file on the local disk; `media_upload_append` adds chunks at the offset
-the server expects; with the last byte the file is checked by content, hashed
-and stored (PROCESSING), and processing is queued on commit; the Celery task
-makes the renditions (READY) or records why it could not (FAILED). Failed and
-abandoned uploads leave no files behind.
+The life of a file: `media_upload_start` checks the quotas and makes the row
+(UPLOADING) and an empty file on the local disk; `media_upload_append` adds
+chunks at the offset the server expects; with the last byte the file becomes
+PROCESSING and its processing is queued on commit, so the request that brought
+the last chunk answers at once. The Celery task (`media_process`, on the media
+queue) checks the file by content, hashes it and copies it into storage, then
+makes the renditions (READY), or records why it could not (FAILED). Failed and
+abandoned uploads leave no files behind, and the daily cleanup deletes files
+that nothing uses (see `mediafiles.usage`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import math
@@ -28,8 +32,8 @@ from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from mediafiles import ffmpeg, files, inspection, policies, renditions
-from mediafiles.models import Audience, Kind, MediaFile, State, derived_path, original_path
+from mediafiles import ffmpeg, files, inspection, policies, quotas, renditions, usage
+from mediafiles.models import Audience, Kind, MediaFile, State, derived_path, folder_path, original_path
 from mediafiles.signals import media_processed
 
 logger = logging.getLogger(__name__)
@@ -100,34 +104,57 @@ def _clean_name(filename: str) -> str:
 # --- Uploads --------------------------------------------------------------------------------------
 
 
+def _create_within_quotas(*, school, by, audience: str, size: int, person_quotas: bool = True, **fields) -> MediaFile:
+    """The new row, if the quotas allow it; ValidationError (code quota_*) and nothing made if not.
+
+    Without `person_quotas` only the school's storage counts (files taken in by the
+    portal itself, not sent by a person)."""
+    from django.contrib.auth import get_user_model
+
+    from schools.models import School
+
+    with transaction.atomic():
+        # The school, then the person (always in this order): two starts at once wait for
+        # each other here, so the second one counts the first.
+        School.objects.select_for_update().filter(pk=school.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=by.pk).first()
+        if person_quotas:
+            quotas.check_upload_start(school=school, by=by, audience=audience, size=size)
+        else:
+            quotas.check_school_storage(school=school, size=size)
+        return MediaFile.objects.create(
+            school=school, uploaded_by=by, audience=audience, size=size, last_activity_at=timezone.now(), **fields
+        )
+
+
 def media_upload_start(*, school, by, kind: str, filename: str, size: int, content_type: str = "") -> MediaFile:
-    """Start an upload by `by` for `school`; the audience (staff or family) decides the limits."""
+    """Start an upload by `by` for `school`; the audience (staff or family) decides the limits and quotas."""
     audience = policies.upload_audience(by, school)
     if kind not in Kind.values:
         raise ValidationError(_("Choose a photo, a video or a sound recording."), code="kind")
     _check_size(size, audience)
-    media = MediaFile.objects.create(
+    media = _create_within_quotas(
         school=school,
-        uploaded_by=by,
+        by=by,
         audience=audience,
+        size=size,
         kind=kind,
         original_name=_clean_name(filename),
         content_type=str(content_type or "")[:100],
-        size=size,
-        last_activity_at=timezone.now(),
     )
     files.partial_path(media.pk).touch(mode=0o600)
     return media
 
 
 def media_upload_append(*, media: MediaFile, offset: int, stream: BinaryIO, length: int) -> MediaFile:
-    """Append `length` bytes read from `stream` at `offset`; with the last byte, check and store the file.
+    """Append `length` bytes read from `stream` at `offset`; with the last byte, hand the file to the worker.
 
     Raises OffsetMismatch (with the offset the server expects) when the chunk is
     out of order or repeated, or while another request writes to this upload.
     A chunk cut short (a dropped connection) keeps the bytes that arrived; the
-    client asks for the offset and goes on from there. Returns the file, which
-    is FAILED (with its reason, and without files) when its content was refused.
+    client asks for the offset and goes on from there. Returns the file:
+    PROCESSING once every byte is here (READY or FAILED already when tasks run
+    in-process), or FAILED when the upload was lost.
     """
     media.refresh_from_db()
     if media.state == State.FAILED:
@@ -198,31 +225,18 @@ def _copy(stream: BinaryIO, fh, length: int) -> int:
 
 
 def _upload_complete(media: MediaFile, path: Path) -> None:
-    """All bytes are here: check by content, hash, store, and queue processing."""
-    try:
-        info = inspection.inspect_file(path, kind=media.kind)
-        _check_duration(info, media.audience)
-    except ValidationError as exc:
-        _fail(media, exc.messages[0], path=path)
-        return
-    sha256 = files.sha256_of(path)
-    name = files.store(path, original_path(media, media.original_name))
+    """All bytes are here: PROCESSING, and the worker is asked (on commit) to check, store and convert it.
+
+    Nothing is read here: the checks (ffprobe, Pillow), the hash and the copy into
+    storage take seconds to minutes for a long video, and belong to the worker,
+    not to the request that brought the last chunk.
+    """
     with transaction.atomic():
-        updated = MediaFile.objects.filter(pk=media.pk, state=State.UPLOADING).update(
-            state=State.PROCESSING,
-            sha256=sha256,
-            original=name,
-            content_type=info.content_type,
-            duration=info.duration,
-            width=info.width,
-            height=info.height,
-            stored_bytes=media.size,
-            last_activity_at=timezone.now(),
+        updated = MediaFile.objects.filter(pk=media.pk, state=State.UPLOADING, received=media.size).update(
+            state=State.PROCESSING, last_activity_at=timezone.now()
         )
         if updated:
             _queue_processing(media.pk)
-    if not updated:  # deleted or failed meanwhile
-        files.delete_stored(name)
     media.refresh_from_db()
 
 
@@ -236,7 +250,8 @@ def media_ingest(*, school, by, kind: str, path, filename: str | None = None, au
     """Take in a local file (demo data, tests, imports) with the same checks and processing as an upload.
 
     The file at `path` is copied, not moved. Raises ValidationError for an
-    empty or too large file, like `media_upload_start`; a file refused by its
+    empty or too large file, or when the school's storage is full; a person's
+    daily quotas are for what people send, not for this. A file refused by its
     content comes back FAILED with the reason. With tasks run in-process the
     file is READY or FAILED on return.
     """
@@ -247,14 +262,14 @@ def media_ingest(*, school, by, kind: str, path, filename: str | None = None, au
     _check_size(size, audience)
     if kind not in Kind.values:
         raise ValidationError(_("Choose a photo, a video or a sound recording."), code="kind")
-    media = MediaFile.objects.create(
+    media = _create_within_quotas(
         school=school,
-        uploaded_by=by,
+        by=by,
         audience=audience,
+        size=size,
+        person_quotas=False,
         kind=kind,
         original_name=_clean_name(filename or path.name),
-        size=size,
-        last_activity_at=timezone.now(),
     )
     with path.open("rb") as source:
         media_upload_append(media=media, offset=0, stream=source, length=size)
@@ -266,12 +281,29 @@ def media_ingest(*, school, by, kind: str, path, filename: str | None = None, au
     return media
 
 
+def _stored_names(media: MediaFile) -> list[str]:
+    return [media.original.name, media.rendition.name, media.poster.name, media.thumbnail.name]
+
+
 def media_delete(*, media: MediaFile) -> None:
     """Remove the file, its renditions and its row."""
     files.remove_quietly(files.partial_path(media.pk))
-    names = [media.original.name, media.rendition.name, media.poster.name, media.thumbnail.name]
+    names = _stored_names(media)
+    folder = folder_path(media)
     media.delete()
-    transaction.on_commit(lambda: files.delete_stored(*names))
+    transaction.on_commit(lambda: files.delete_stored(*names, folder=folder))
+
+
+def media_lock_for_attaching(*, media_id) -> MediaFile | None:
+    """The file, locked until the caller's transaction ends; None when it is gone.
+
+    Apps attach a file (an activity's video, an answer's photo) only after this,
+    in the same transaction: the daily cleanup takes the same lock before it
+    deletes an unused file, so a file is never deleted while it is being attached.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("media_lock_for_attaching must run inside a transaction")
+    return MediaFile.objects.select_for_update().filter(pk=media_id).first()
 
 
 # --- Processing -----------------------------------------------------------------------------------
@@ -283,8 +315,9 @@ def _uploader_language(media: MediaFile) -> str:
 
 
 def media_process(*, media_id) -> str:
-    """Make the renditions of a stored file (run by the media task); the state it ends in."""
-    media = MediaFile.objects.select_related("uploaded_by").filter(pk=media_id).first()
+    """Check, hash and store a finished upload, then make its renditions (run by the media task);
+    the state it ends in."""
+    media = MediaFile.objects.select_related("uploaded_by", "school").filter(pk=media_id).first()
     if media is None or media.state != State.PROCESSING:
         return media.state if media else "gone"
     MediaFile.objects.filter(pk=media.pk).update(attempts=F("attempts") + 1, last_activity_at=timezone.now())
@@ -294,6 +327,8 @@ def media_process(*, media_id) -> str:
             _fail(media, _("We could not prepare this file. Please try another one."))
             return media.state
         try:
+            if not media.original and not _check_and_store(media):
+                return media.state
             outputs = _make_renditions(media)
         except ValidationError as exc:
             _fail(media, exc.messages[0])
@@ -303,6 +338,49 @@ def media_process(*, media_id) -> str:
             return media.state
         _finish(media, outputs)
     return media.state
+
+
+def _check_and_store(media: MediaFile) -> bool:
+    """The finished upload checked by its content (and against the school's storage), hashed and
+    stored as the original. False when it is gone; ValidationError with the reason when refused."""
+    path = files.partial_path(media.pk)
+    name = original_path(media, media.original_name)
+    if path.exists():
+        source = contextlib.nullcontext(path)
+    elif files.stored_exists(name):
+        # A run killed after the copy into storage and before recording it: check that copy.
+        source, path = files.local_copy(name), None
+    else:
+        logger.error(
+            "media %s: the finished upload is not in %s; the media workers must share MEDIA_UPLOAD_DIR "
+            "with the web processes",
+            media.pk,
+            files.upload_dir(),
+        )
+        _fail(media, _("The upload was lost on the server. Please upload the file again."))
+        return False
+    with source as local:
+        info = inspection.inspect_file(local, kind=media.kind)
+        _check_duration(info, media.audience)
+        quotas.check_school_storage(school=media.school, size=media.size, exclude=media.pk)
+        sha256 = files.sha256_of(local)
+    stored = files.store(path, name, replace=True) if path is not None else name
+    with transaction.atomic():
+        updated = MediaFile.objects.filter(pk=media.pk, state=State.PROCESSING, original="").update(
+            sha256=sha256,
+            original=stored,
+            content_type=info.content_type,
+            duration=info.duration,
+            width=info.width,
+            height=info.height,
+            stored_bytes=media.size,
+            last_activity_at=timezone.now(),
+        )
+    if not updated:  # deleted or failed meanwhile
+        files.delete_stored(stored)
+        return False
+    media.refresh_from_db()
+    return True
 
 
 def _make_renditions(media: MediaFile) -> dict[str, Path]:
@@ -355,7 +433,7 @@ def _fail(media: MediaFile, reason, *, path: Path | None = None) -> None:
         files.remove_quietly(path)
     files.remove_quietly(files.partial_path(media.pk))
     fresh = MediaFile.objects.filter(pk=media.pk).first()
-    names = [fresh.original.name, fresh.rendition.name, fresh.poster.name, fresh.thumbnail.name] if fresh else []
+    names = _stored_names(fresh) if fresh else []
     with transaction.atomic():
         updated = MediaFile.objects.filter(pk=media.pk, state__in=[State.UPLOADING, State.PROCESSING]).update(
             state=State.FAILED,
@@ -413,9 +491,12 @@ def media_uploads_sweep(*, now: datetime.datetime | None = None) -> dict[str, in
 
     strays = 0
     directory = files.upload_dir()
+    # Finished uploads wait in the same place for the worker to check them.
     known = {
         str(pk)
-        for pk in MediaFile.objects.filter(state=State.UPLOADING).values_list("pk", flat=True).iterator(chunk_size=2000)
+        for pk in MediaFile.objects.filter(state__in=[State.UPLOADING, State.PROCESSING])
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=2000)
     }
     for part in directory.glob("*.part"):
         if part.stem in known:
@@ -446,4 +527,75 @@ def media_uploads_sweep(*, now: datetime.datetime | None = None) -> dict[str, in
 
 
 def ffmpeg_available() -> bool:
-    return bool(ffmpeg.ffmpeg_path() and ffmpeg.ffprobe_path())
+    return ffmpeg.renditions_possible()
+
+
+def media_unused_delete(*, now: datetime.datetime | None = None, limit: int = 10_000) -> dict[str, int]:
+    """Delete files that nothing uses and that have not changed for MEDIA_UNUSED_HOURS, rows and
+    stored files together (run daily by beat); the number deleted and kept.
+
+    Uploads never attached, the files of deleted answers and activities, and files
+    replaced by others all end up unused (see `mediafiles.usage`). Unfinished and
+    processing files are left to the hourly sweep and the worker.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.MEDIA_UNUSED_HOURS)
+    settled = MediaFile.objects.filter(state__in=[State.READY, State.FAILED])
+    old = settled.filter(last_activity_at__lt=cutoff) | settled.filter(
+        last_activity_at__isnull=True, created_at__lt=cutoff
+    )
+    deleted = kept = 0
+    batch: list = []
+    for media_id in old.values_list("pk", flat=True).order_by().iterator(chunk_size=500):
+        batch.append(media_id)
+        if len(batch) == 500:
+            done, held = _delete_unused(batch, cutoff=cutoff)
+            deleted, kept, batch = deleted + done, kept + held, []
+        if deleted >= limit:
+            break
+    if batch and deleted < limit:
+        done, held = _delete_unused(batch, cutoff=cutoff)
+        deleted, kept = deleted + done, kept + held
+    logger.info("media cleanup: %s unused files deleted, %s in use kept", deleted, kept)
+    return {"deleted": deleted, "kept": kept}
+
+
+def _delete_unused(ids: list, *, cutoff: datetime.datetime) -> tuple[int, int]:
+    """Of these old files, delete those unused; (deleted, kept)."""
+    # A first look without locks, to lock only files that seem unused; each is asked again under its lock.
+    used_now = usage.in_use(ids)
+    unused = [pk for pk in ids if pk not in used_now]
+    used = len(ids) - len(unused)
+    deleted = 0
+    for media_id in unused:
+        if media_delete_if_unused(media_id=media_id, cutoff=cutoff):
+            deleted += 1
+        else:
+            used += 1
+    return deleted, used
+
+
+def media_delete_if_unused(*, media_id, cutoff: datetime.datetime) -> bool:
+    """Delete one file if, once it is locked, nothing uses it and it has not changed since `cutoff`.
+
+    The order matters: lock first (skipping a file that someone is attaching right
+    now), then ask the uses, then delete, all in one transaction; the stored files
+    go once that has committed. See `mediafiles.usage`.
+    """
+    with transaction.atomic():
+        media = (
+            MediaFile.objects.select_for_update(skip_locked=True)
+            .filter(pk=media_id, state__in=[State.READY, State.FAILED])
+            .first()
+        )
+        if media is None:
+            return False
+        if (media.last_activity_at or media.created_at) >= cutoff:
+            return False
+        if usage.in_use([media.pk]):
+            return False
+        names = _stored_names(media)
+        folder = folder_path(media)
+        media.delete()
+        transaction.on_commit(lambda: files.delete_stored(*names, folder=folder))
+    return True

@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover (boto3 comes with django-storages[s3])
     time_limit=settings.MEDIA_PROCESS_TIME_LIMIT + 60,
 )
 def media_process(self, media_id: str) -> str:
-    """Check, convert and thumbnail one uploaded file; READY or FAILED with a reason."""
+    """Check, hash and store one finished upload, then convert and thumbnail it; READY or FAILED with a reason."""
     try:
         return services.media_process(media_id=media_id)
     except TRANSIENT as exc:
@@ -55,3 +55,9 @@ def media_process(self, media_id: str) -> str:
 def media_uploads_sweep(self) -> dict:
     """Clean up abandoned uploads and stray files (run hourly by beat)."""
     return services.media_uploads_sweep()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=0, soft_time_limit=1800, time_limit=1860)
+def media_unused_cleanup(self) -> dict:
+    """Delete files that nothing uses, rows and stored files together (run daily by beat)."""
+    return services.media_unused_delete()

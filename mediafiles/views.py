@@ -6,12 +6,18 @@ The upload protocol, spoken by static/js/upload.js:
     HEAD   media/uploads/<id>/           -> 200, Upload-Offset: bytes the server has
     PATCH  media/uploads/<id>/           Upload-Offset: n, the chunk as the body
                                          -> 204 with the new Upload-Offset
+                                         -> 202 {state: "processing", checked: false, ...} after the last chunk:
+                                            the worker checks the file; follow the status
+                                         -> 200 {state: "ready", ...} or 422 {state: "failed", reason} after the
+                                            last chunk when tasks run in-process (no worker)
                                          -> 409 with the expected Upload-Offset (out of order, repeated, busy)
-                                         -> 422 {state: "failed", reason} when the finished file is refused
-    GET    media/uploads/<id>/status/    -> {state, reason, urls, ...}
+    GET    media/uploads/<id>/status/    -> {state, checked, reason, urls, ...}
 
-Only the uploader may touch an upload; anyone else gets 404. Downloads
-(`media/<id>/<variant>`) pass mediafiles.access first.
+A start over a quota is refused with the reason (429 for the person's quotas,
+507 when the school's storage is full). Only the uploader may touch an upload;
+anyone else gets 404. Downloads (`media/<id>/<variant>`) pass mediafiles.access
+first; people other than the uploader (and the school's staff, for what staff
+uploaded) get the renditions of videos and recordings, never the original.
 """
 
 from __future__ import annotations
@@ -26,12 +32,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mediafiles import files, selectors, services
+from mediafiles import ffmpeg, files, policies, selectors, services
 from mediafiles.models import Kind, MediaFile, State
 from mediafiles.ranges import ranged_response
 from schools.models import School
@@ -85,6 +92,8 @@ def _upload_state(media: MediaFile) -> dict:
         "size": media.size,
         "state": media.state,
         "state_label": str(media.get_state_display()),
+        # Checked by its content and stored: a form waiting for the file may be sent.
+        "checked": media.is_checked,
         "reason": media.failure_reason,
     }
 
@@ -94,6 +103,16 @@ def _with_offset(response: HttpResponse, media: MediaFile, offset: int | None = 
     response.headers["Upload-Length"] = str(media.size)
     response.headers["Cache-Control"] = NO_STORE
     return response
+
+
+def _refusal_status(code: str | None) -> int:
+    if code == "too_large":
+        return 413
+    if code == "quota_storage":
+        return 507
+    if code and code.startswith("quota_"):
+        return 429
+    return 400
 
 
 @login_required
@@ -115,8 +134,7 @@ def upload_start(request):
     except PermissionDenied:
         return _error(_("You cannot upload files for this school."), 403)
     except ValidationError as exc:
-        status = 413 if exc.error_list[0].code == "too_large" else 400
-        return _error(exc.messages[0], status)
+        return _error(exc.messages[0], _refusal_status(exc.error_list[0].code))
     response = JsonResponse(_upload_state(media), status=201)
     response.headers["Location"] = reverse("mediafiles:upload", kwargs={"media_id": media.pk})
     return _with_offset(response, media)
@@ -153,7 +171,11 @@ def _upload_append(request, media: MediaFile) -> HttpResponse:
         response = JsonResponse({"state": media.state, "reason": media.failure_reason, "error": media.failure_reason})
         response.status_code = 422
         return _with_offset(response, media)
-    return _with_offset(HttpResponse(status=204), media)
+    if media.state == State.UPLOADING:
+        return _with_offset(HttpResponse(status=204), media)
+    # Every byte is here. Processing: the worker checks it next (202). Ready: tasks ran in-process (200).
+    status = 202 if media.state == State.PROCESSING else 200
+    return _with_offset(JsonResponse(_upload_state(media), status=status), media)
 
 
 @login_required
@@ -175,26 +197,49 @@ def upload_status(request, media_id):
 # --- Downloads -----------------------------------------------------------------------------------
 
 
-def _choose(media: MediaFile, variant: str, user) -> tuple[str, str, str]:
-    """(stored name, content type, file name) of what this person gets for `variant`."""
-    rendition = media.rendition.name
-    rendition_type = RENDITION_TYPES[media.kind]
+class Choice:
+    """What one person gets for one variant: a stored file, a redirect, or "being prepared"."""
+
+    def __init__(self, name: str = "", content_type: str = "", filename: str = "", *, redirect: str = "", wait=False):
+        self.name, self.content_type, self.filename = name, content_type, filename
+        self.redirect, self.wait = redirect, wait
+
+
+def _choose(media: MediaFile, variant: str, user) -> Choice:
     stem = media.original_name.rsplit(".", 1)[0] or "file"
-    as_rendition = (rendition, rendition_type, stem + RENDITION_SUFFIXES[media.kind])
-    original = (media.original.name, media.content_type or "application/octet-stream", media.original_name)
     if variant == "poster":
-        return media.poster.name, "image/jpeg", f"{stem}-poster.jpg"
+        return Choice(media.poster.name, "image/jpeg", f"{stem}-poster.jpg")
     if variant == "thumb":
-        return media.thumbnail.name, "image/jpeg", f"{stem}-small.jpg"
-    if variant == "original" and media.uploaded_by_id == user.pk:
+        return Choice(media.thumbnail.name, "image/jpeg", f"{stem}-small.jpg")
+    original = Choice(media.original.name, media.content_type or "application/octet-stream", media.original_name)
+    owner = policies.can_have_original(user, media)
+    if variant == "original" and owner:
         return original
+    if media.state != State.READY:
+        # Still being checked or converted: its uploader has the original (above); others wait.
+        return Choice(wait=True) if media.state == State.PROCESSING else Choice()
     # Everyone else gets the re-encoded copy, without the original's metadata
-    # (GPS position, camera); a photo's original is never shown to others.
-    if rendition:
-        return as_rendition
+    # (GPS position, camera): a photo's original is never shown to others, and a
+    # video's is never served to them where a rendition can be made.
+    if media.rendition:
+        if variant == "original" and media.kind != Kind.IMAGE:
+            return Choice(redirect=media.url("video"))
+        return Choice(media.rendition.name, RENDITION_TYPES[media.kind], stem + RENDITION_SUFFIXES[media.kind])
     if media.kind == Kind.IMAGE:
-        return "", "", ""
+        return Choice()
+    if owner:
+        return original
+    if ffmpeg.renditions_possible():
+        return Choice(wait=True)
+    # A machine without ffmpeg (the embedded default): videos are served as uploaded.
     return original
+
+
+def _being_prepared(request, media: MediaFile) -> HttpResponse:
+    response = render(request, "mediafiles/being_prepared.html", {"media": media}, status=503)
+    response.headers["Retry-After"] = "60"
+    response.headers["Cache-Control"] = NO_STORE
+    return response
 
 
 @require_safe
@@ -204,7 +249,12 @@ def download(request, media_id, variant: str):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     media = selectors.media_get_viewable(user=request.user, media_id=media_id)
-    name, content_type, filename = _choose(media, variant, request.user)
+    choice = _choose(media, variant, request.user)
+    if choice.redirect:
+        return HttpResponseRedirect(choice.redirect)
+    if choice.wait:
+        return _being_prepared(request, media)
+    name, content_type, filename = choice.name, choice.content_type, choice.filename
     if not name:
         raise Http404
     response = _serve(request, name, content_type)

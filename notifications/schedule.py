@@ -84,6 +84,15 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=17),
         "options": {"expires": 50 * 60},
     },
+    # 03:40 every day, when nobody uploads: files that nothing uses and that
+    # have not changed for a day (MEDIA_UNUSED_HOURS) are deleted, rows and
+    # stored files together: uploads never attached, the files of deleted
+    # answers and activities, and files replaced by others (mediafiles.usage).
+    "media-unused-cleanup": {
+        "task": "mediafiles.tasks.media_unused_cleanup",
+        "schedule": crontab(hour=3, minute=40),
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 

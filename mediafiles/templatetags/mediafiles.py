@@ -1,6 +1,6 @@
 from django import template
 
-from mediafiles import selectors
+from mediafiles import ffmpeg, selectors
 
 register = template.Library()
 
@@ -11,3 +11,9 @@ def school_media_storage(context, school):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return selectors.school_media_storage(user=user, school=school)
+
+
+@register.simple_tag
+def media_renditions_possible() -> bool:
+    """Whether videos get a rendition here; without ffmpeg they are shown as uploaded."""
+    return ffmpeg.renditions_possible()

@@ -4,8 +4,13 @@
  * client waits (1 s, 2 s, 4 s … at most 30 s), asks the server how much it has
  * (HEAD), and goes on from there; offline, it waits for the connection to come
  * back. An upload of the same file survives a reload of the page: its address
- * is remembered in localStorage for a day. A form with an unfinished upload is
- * held back and sent when the upload is done.
+ * is remembered in localStorage for a day.
+ *
+ * After the last chunk the server answers at once ("processing"): a worker
+ * checks the file by its content. The client follows its status; a form sent
+ * meanwhile is held back until the file is uploaded and checked, then sent (with
+ * the button that was pressed); a refused file (not a video, too long, over a
+ * quota) shows the server's reason and the form stays on the page.
  */
 (function () {
   "use strict";
@@ -16,6 +21,11 @@
   var MAX_CHUNK = 8 * 1024 * 1024;
   var MAX_WAIT = 30000;
   var KEEP_MS = 24 * 3600 * 1000;
+  var POLL_FIRST = 1000;
+  var POLL_MAX = 5000;
+  // How long a held form waits for the checks before it is sent anyway (the server then
+  // takes the file as it is, and a refusal reaches the person later on the page it concerns).
+  var CHECK_PATIENCE_MS = 15 * 60 * 1000;
 
   function percent(value) {
     var lang = document.documentElement.lang || "vi";
@@ -83,6 +93,8 @@
     var file = this.input.files && this.input.files[0];
     this.token += 1;  // stops an upload of a file chosen before
     this.hidden.value = "";
+    this.pollWait = 0;
+    this.box.removeAttribute("data-media-state");
     if (!file) { this.state = "idle"; return; }
     this.file = file;
     this.key = "media-upload:" + this.box.getAttribute("data-school") + ":" + this.box.getAttribute("data-kind") +
@@ -123,6 +135,20 @@
     this.progressBox.hidden = true;
     this.say(this.msg("failed") + " " + (text || this.msg("error")), true);
     this.pendingSubmit = false;
+    this.box.setAttribute("data-media-state", "failed");
+  };
+
+  // The form that waited for this file goes now (with the button that was pressed).
+  Upload.prototype.release = function () {
+    if (!this.pendingSubmit || !this.form) return;
+    var submitter = this.submitter;
+    this.pendingSubmit = false;
+    this.submitter = null;
+    if (this.form.requestSubmit) {
+      if (submitter && submitter.form === this.form) this.form.requestSubmit(submitter); else this.form.requestSubmit();
+    } else {
+      this.form.submit();
+    }
   };
 
   Upload.prototype.start = function (token) {
@@ -197,7 +223,9 @@
     }).then(function (xhr) {
       if (token !== self.token) return;
       var next = parseInt(xhr.getResponseHeader("Upload-Offset"), 10);
-      if (xhr.status === 204) {
+      if (xhr.status === 200 || xhr.status === 202) {
+        self.finished(token, json(xhr));  // the last chunk: the server checks the file now
+      } else if (xhr.status === 204) {
         self.attempt = 0;
         // Bigger chunks on a fast connection, smaller ones on a slow one.
         var seconds = (Date.now() - began) / 1000;
@@ -219,42 +247,68 @@
     });
   };
 
-  Upload.prototype.finished = function (token) {
-    var self = this;
+  // Every byte is on the server: follow what it makes of the file.
+  Upload.prototype.finished = function (token, data) {
     remember(this.key, null);
     this.show(1, 1);
     this.hidden.value = this.urls.id;
-    this.state = "done";
-    this.say(this.msg("processing"));
-    if (this.pendingSubmit && this.form) {
-      this.pendingSubmit = false;
-      if (this.form.requestSubmit) this.form.requestSubmit(); else this.form.submit();
-      return;
-    }
-    this.poll(token, 2000);
+    this.checkingSince = Date.now();
+    this.update(token, data || {});
   };
 
-  // Follow the processing for a while, to tell whether the file was refused.
-  Upload.prototype.poll = function (token, wait) {
+  Upload.prototype.update = function (token, data) {
     var self = this;
-    if (wait > 60000) return;
+    if (data.state === "failed") {
+      this.fail(data.reason);
+      return;
+    }
+    if (data.state === "ready" || data.checked) {
+      this.state = "done";
+      this.box.setAttribute("data-media-state", data.state);
+      this.say(this.msg(data.state === "ready" ? "ready" : "processing"));
+      this.release();
+      if (data.state !== "ready") this.poll(token, POLL_MAX, Date.now() + 60000);
+      return;
+    }
+    this.state = "checking";
+    this.box.setAttribute("data-media-state", "checking");
+    this.say(this.msg(this.pendingSubmit ? "wait-check" : "checking"));
+    if (this.pendingSubmit && Date.now() - this.checkingSince > CHECK_PATIENCE_MS) {
+      this.state = "done";
+      this.release();
+      return;
+    }
+    this.poll(token, this.pollWait || POLL_FIRST, 0);
+    this.pollWait = Math.min(POLL_MAX, (this.pollWait || POLL_FIRST) * 1.5);
+  };
+
+  // Ask the server how the file is doing, after `wait` ms (until `until`, when given).
+  Upload.prototype.poll = function (token, wait, until) {
+    var self = this;
+    if (until && Date.now() > until) return;
     setTimeout(function () {
       if (token !== self.token) return;
       self.request("GET", self.urls.status).then(function (xhr) {
         if (token !== self.token) return;
+        if (xhr.status !== 200) { self.poll(token, POLL_MAX, until); return; }
         var data = json(xhr);
-        if (data.state === "ready") self.say(self.msg("ready"));
-        else if (data.state === "failed") self.fail(data.reason);
-        else self.poll(token, wait * 1.5);
-      }, function () { self.poll(token, wait * 2); });
+        if (self.state === "done") {
+          if (data.state === "ready") self.say(self.msg("ready"));
+          else if (data.state === "failed") self.fail(data.reason);
+          else self.poll(token, POLL_MAX, until);
+        } else {
+          self.update(token, data);
+        }
+      }, function () { self.poll(token, POLL_MAX, until); });
     }, wait);
   };
 
   Upload.prototype.submitting = function (event) {
-    if (this.state === "uploading") {
+    if (this.state === "uploading" || this.state === "checking") {
       event.preventDefault();
       this.pendingSubmit = true;
-      this.say(this.msg("wait"));
+      this.submitter = event.submitter || null;
+      this.say(this.msg(this.state === "checking" ? "wait-check" : "wait"));
     } else if (this.state === "failed") {
       event.preventDefault();
       this.input.focus();

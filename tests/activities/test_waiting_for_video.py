@@ -26,7 +26,7 @@ def processing_video(client, world, tmp_path) -> MediaFile:
     clip = make_clip(tmp_path / "bai-hoc.mp4", seconds=1, size="160x120")
     client.force_login(world.teacher)
     media_id, response = upload_file(client, school=world.school, path=clip)
-    assert response.status_code == 204
+    assert response.status_code == 202
     media = MediaFile.objects.get(pk=media_id)
     assert media.state == "processing"
     return media

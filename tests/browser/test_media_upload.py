@@ -1,4 +1,5 @@
-"""static/js/upload.js in a real browser: chunks, a dropped connection resumed, a form held back until done."""
+"""static/js/upload.js in a real browser: chunks, a dropped connection resumed, a form held back until the
+file is uploaded and checked, and a refusal by the worker shown on the page without a reload."""
 
 from __future__ import annotations
 
@@ -21,11 +22,8 @@ def noisy_png(path, side: int = 1000):
     return path
 
 
-def test_a_photo_goes_up_in_chunks_survives_a_dropped_connection_and_the_form_waits(page, tmp_path):
-    school = f.SchoolFactory()
-    teacher = f.StaffFactory(school=school, role="teacher", user=f.UserFactory(email="co@example.test")).user
-    photo = noisy_png(tmp_path / "tranh-ve.png")
-
+def sign_in_with_a_form(page, school) -> None:
+    """A teacher signed in, on a page with a form that holds an upload widget for a photo."""
     page.goto("/accounts/login/")
     page.locator("#id_login").fill("co@example.test")
     page.locator("#id_password").fill(f.PASSWORD)
@@ -52,6 +50,18 @@ def test_a_photo_goes_up_in_chunks_survives_a_dropped_connection_and_the_form_wa
     )
     page.wait_for_function("window.mediaUploadReady === true")
 
+
+def a_teacher(school):
+    return f.StaffFactory(school=school, role="teacher", user=f.UserFactory(email="co@example.test")).user
+
+
+def test_a_photo_goes_up_in_chunks_survives_a_dropped_connection_and_the_form_waits(page, tmp_path):
+    """Tasks run in-process here (the embedded default): the last chunk comes back with the result."""
+    school = f.SchoolFactory()
+    teacher = a_teacher(school)
+    photo = noisy_png(tmp_path / "tranh-ve.png")
+    sign_in_with_a_form(page, school)
+
     patches = []
 
     def drop_the_first_chunk(route):
@@ -76,3 +86,67 @@ def test_a_photo_goes_up_in_chunks_survives_a_dropped_connection_and_the_form_wa
     assert media.state == State.READY, media.failure_reason
     assert patches[0] == patches[1] == "0", patches  # the dropped chunk was sent again from the server's offset
     assert len(patches) >= 3, "the file went up in several chunks"
+
+
+@pytest.fixture
+def worker_queue(monkeypatch):
+    """Finished uploads wait here for "the worker" (the test), as they would in the broker."""
+    from mediafiles import services
+
+    queued: list[str] = []
+    monkeypatch.setattr(services, "_queue_processing", lambda media_id: queued.append(str(media_id)))
+    return queued
+
+
+def run_the_worker(queued: list[str]) -> None:
+    from mediafiles import tasks
+
+    for media_id in queued:
+        tasks.media_process.apply(args=[media_id])
+
+
+def test_a_refusal_by_the_worker_is_shown_without_a_page_load_and_the_form_stays(page, tmp_path, worker_queue):
+    from django.utils import translation
+
+    school = f.SchoolFactory()
+    a_teacher(school)
+    fake = tmp_path / "tranh-ve.png"
+    fake.write_text("Not a picture, only words. " * 400)
+    sign_in_with_a_form(page, school)
+    widget = page.locator("[data-media-upload]")
+
+    page.get_by_label("Ảnh").set_input_files(str(fake))
+    page.wait_for_function("document.querySelector('[data-media-upload]').dataset.mediaState === 'checking'")
+    address = page.url
+    page.locator("#answer button[type=submit]").click()  # held back while the file is checked
+    assert len(worker_queue) == 1
+    run_the_worker(worker_queue)
+
+    page.wait_for_function("document.querySelector('[data-media-upload]').dataset.mediaState === 'failed'")
+    media = MediaFile.objects.get()
+    assert media.state == State.FAILED
+    with translation.override("vi"):
+        expected = translation.gettext(
+            "This file is not a photo that we can show. Choose a JPEG, PNG, WebP or GIF photo."
+        )
+    status = widget.locator("[data-media-status]")
+    assert expected in status.inner_text() and "error" in status.get_attribute("class")
+    assert page.url == address, "the form was not sent"
+    assert page.locator("input[name=photo]").input_value() == ""
+
+
+def test_a_form_sent_while_the_file_is_checked_goes_once_it_passed(page, tmp_path, worker_queue):
+    school = f.SchoolFactory()
+    a_teacher(school)
+    photo = noisy_png(tmp_path / "tranh-ve.png", side=200)
+    sign_in_with_a_form(page, school)
+
+    page.get_by_label("Ảnh").set_input_files(str(photo))
+    page.wait_for_function("document.querySelector('[data-media-upload]').dataset.mediaState === 'checking'")
+    page.locator("#answer button[type=submit]").click()
+    page.wait_for_timeout(1500)  # a few rounds of asking the status: still held
+    assert "/healthz" not in page.url
+    run_the_worker(worker_queue)
+
+    page.wait_for_url(re.compile(r"/healthz\?.*photo=[0-9a-f-]{36}"), timeout=30_000)
+    assert MediaFile.objects.get().state == State.READY

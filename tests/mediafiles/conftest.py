@@ -70,6 +70,14 @@ def upload_chunk(client, url: str, data: bytes, offset: int):
     return client.patch(url, data, content_type=OCTETS, headers={"Upload-Offset": str(offset)})
 
 
+def upload_processed(client, capture, *, school, path: Path, kind: str = "video", chunk: int = 16 * 1024):
+    """Upload like static/js/upload.js, then let the worker run (tasks in-process, on commit, as
+    `capture` = django_capture_on_commit_callbacks lets them). The id, the last answer and the status."""
+    with capture(execute=True):
+        media_id, last = upload_file(client, school=school, path=path, kind=kind, chunk=chunk)
+    return media_id, last, client.get(f"/media/uploads/{media_id}/status/").json()
+
+
 def upload_file(client, *, school, path: Path, kind: str = "video", chunk: int = 16 * 1024):
     """Upload like static/js/upload.js does: start, then PATCH chunk after chunk. The last answer."""
     data = Path(path).read_bytes()

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from mediafiles import services
 from mediafiles.models import MediaFile, State
-from tests.mediafiles.conftest import make_clip, stray_files, upload_file
+from tests.mediafiles.conftest import make_clip, stray_files, upload_processed
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +39,13 @@ def png_bomb(path: Path, width: int = 30_000, height: int = 30_000) -> Path:
     return path
 
 
-def test_an_exe_renamed_as_a_video_is_refused(world, tmp_path, settings, client):
+def test_an_exe_renamed_as_a_video_is_refused(world, tmp_path, settings, client, django_capture_on_commit_callbacks):
     exe = tmp_path / "bai-hat.mp4"
     exe.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(range(256)) * 40)
     client.force_login(world.parent)
-    media_id, last = upload_file(client, school=world.school, path=exe)
-    assert last.status_code == 422
+    media_id, last, status = upload_processed(client, django_capture_on_commit_callbacks, school=world.school, path=exe)
+    assert last.status_code == 202
+    assert status["state"] == "failed" and "không phải là video" in status["reason"]
     assert_failed_cleanly(MediaFile.objects.get(pk=media_id), settings.MEDIA_ROOT, "không phải là video")
 
 
@@ -93,12 +94,14 @@ def test_an_empty_file_is_refused_before_anything_is_made(world, tmp_path, setti
     assert stray_files(settings.MEDIA_ROOT) == []
 
 
-def test_an_image_bomb_is_refused(world, tmp_path, settings, client):
+def test_an_image_bomb_is_refused(world, tmp_path, settings, client, django_capture_on_commit_callbacks):
     bomb = png_bomb(tmp_path / "bomb.png")
     assert bomb.stat().st_size < 1000
     client.force_login(world.parent)
-    media_id, last = upload_file(client, school=world.school, path=bomb, kind="image")
-    assert last.status_code == 422
+    media_id, last, status = upload_processed(
+        client, django_capture_on_commit_callbacks, school=world.school, path=bomb, kind="image"
+    )
+    assert last.status_code == 202 and status["state"] == "failed"
     assert_failed_cleanly(MediaFile.objects.get(pk=media_id), settings.MEDIA_ROOT, "quá lớn", "megapixel")
 
 
@@ -145,12 +148,14 @@ def test_a_video_over_the_size_limit_is_refused_before_it_is_sent(world, clip, s
     assert stray_files(settings.MEDIA_ROOT) == []
 
 
-def test_a_video_over_the_duration_limit_is_refused(world, clip, settings, client):
+def test_a_video_over_the_duration_limit_is_refused(world, clip, settings, client, django_capture_on_commit_callbacks):
     settings.MEDIA_FAMILY_MAX_SECONDS = 1
     client.force_login(world.parent)
-    media_id, last = upload_file(client, school=world.school, path=clip)
-    assert last.status_code == 422
-    assert "quá dài" in last.json()["reason"] and "0:01" in last.json()["reason"]
+    media_id, last, status = upload_processed(
+        client, django_capture_on_commit_callbacks, school=world.school, path=clip
+    )
+    assert last.status_code == 202
+    assert "quá dài" in status["reason"] and "0:01" in status["reason"]
     assert_failed_cleanly(MediaFile.objects.get(pk=media_id), settings.MEDIA_ROOT)
 
 

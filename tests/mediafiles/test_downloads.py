@@ -144,9 +144,11 @@ def test_a_resolver_grants_access(world, client, video, grant_parent):
 
 
 def test_others_get_the_rendition_even_when_they_ask_for_the_original(world, client, video, grant_parent):
-    """The original may carry the phone's position; only its uploader gets it back."""
+    """The original may carry the phone's position; only its uploader (and the staff) get it back."""
     client.force_login(world.parent)
-    assert body(client.get(video.original_url)) == rendition_bytes(video)
+    asked = client.get(video.original_url)
+    assert asked.status_code == 302 and asked["Location"] == video.playback_url
+    assert body(client.get(asked["Location"])) == rendition_bytes(video)
     client.force_login(world.teacher)
     original = (Path(django_settings.MEDIA_ROOT) / video.original.name).read_bytes()
     assert body(client.get(video.original_url)) == original
@@ -163,10 +165,17 @@ def test_a_photos_original_with_exif_is_never_served_to_others(world, client, tm
     assert b"Exif" not in served[:200]
 
 
-def test_a_file_not_yet_ready_is_only_for_its_uploader(world, client, video, grant_parent):
+def test_a_file_not_yet_ready_is_being_prepared_for_others_and_the_uploaders_as_it_is(
+    world, client, video, grant_parent
+):
     video.state = State.PROCESSING
     video.save(update_fields=["state"])
     client.force_login(world.parent)
+    for variant in ("original", "video"):
+        waiting = client.get(video.url(variant))
+        assert waiting.status_code == 503 and waiting["Retry-After"] == "60", variant
+        assert "Video đang được xử lý" in waiting.content.decode()
+    client.force_login(world.other_parent)
     assert client.get(video.original_url).status_code == 404
     client.force_login(world.teacher)
     assert client.get(video.original_url).status_code == 200

@@ -248,4 +248,4 @@ def test_deleting_a_file_removes_its_renditions_and_its_row(world, clip, setting
     with django_capture_on_commit_callbacks(execute=True):
         services.media_delete(media=media)
     assert not MediaFile.objects.exists()
-    assert not list(folder.iterdir())
+    assert not folder.exists()

@@ -10,7 +10,7 @@ import pytest
 from mediafiles import services
 from mediafiles.files import partial_path
 from mediafiles.models import Audience, MediaFile, State
-from tests.mediafiles.conftest import stray_files, upload_chunk, upload_file, upload_start
+from tests.mediafiles.conftest import stray_files, upload_chunk, upload_file, upload_processed, upload_start
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,8 @@ def test_a_video_uploaded_in_chunks_is_checked_stored_and_processed(
     client.force_login(world.teacher)
     with django_capture_on_commit_callbacks(execute=True):
         media_id, last = upload_file(client, school=world.school, path=clip, chunk=7000)
-    assert last.status_code == 204
+    # The last chunk is answered at once; the worker checks and converts the file after it.
+    assert last.status_code == 202 and last.json()["state"] == "processing"
     assert int(last["Upload-Offset"]) == clip.stat().st_size
 
     status = client.get(f"/media/uploads/{media_id}/status/").json()
@@ -77,10 +78,15 @@ def test_an_interrupted_chunk_is_resumed_from_the_offset_the_server_has(world, c
     offset = int(client.head(f"/media/uploads/{media.pk}/")["Upload-Offset"])
     assert offset == 3000
     answer = upload_chunk(client, f"/media/uploads/{media.pk}/", data[offset:], offset)
-    assert answer.status_code == 204
+    assert answer.status_code == 202
     media.refresh_from_db()
-    assert media.state in (State.PROCESSING, State.READY)
-    assert media.sha256 and media.received == len(data)
+    assert media.state == State.PROCESSING and media.received == len(data)
+    services.media_process(media_id=media.pk)
+    media.refresh_from_db()
+    assert media.state == State.READY, media.failure_reason
+    import hashlib
+
+    assert media.sha256 == hashlib.sha256(data).hexdigest()
 
 
 def test_bytes_written_by_a_request_that_died_are_dropped(world, clip):
@@ -93,8 +99,9 @@ def test_bytes_written_by_a_request_that_died_are_dropped(world, clip):
     with partial_path(media.pk).open("ab") as fh:
         fh.write(b"garbage from a dead request")
     services.media_upload_append(media=media, offset=5000, stream=io.BytesIO(data[5000:]), length=len(data) - 5000)
+    services.media_process(media_id=media.pk)
     media.refresh_from_db()
-    assert media.state in (State.PROCESSING, State.READY), media.failure_reason
+    assert media.state == State.READY, media.failure_reason
     import hashlib
 
     assert media.sha256 == hashlib.sha256(data).hexdigest()
@@ -218,14 +225,18 @@ def test_a_finished_upload_answers_its_full_size(world, client, photo, django_ca
     assert again.status_code == 409 and again["Upload-Offset"] == str(size)
 
 
-def test_a_refused_file_answers_its_reason_to_the_last_chunk(world, client, tmp_path, settings):
+def test_a_refused_file_answers_its_reason_once_the_worker_checked_it(
+    world, client, tmp_path, settings, django_capture_on_commit_callbacks
+):
     fake = tmp_path / "holiday.mp4"
     fake.write_bytes(b"MZ\x90\x00" + b"\x00" * 5000)
     client.force_login(world.parent)
-    media_id, last = upload_file(client, school=world.school, path=fake)
-    assert last.status_code == 422
-    assert last.json()["state"] == "failed"
-    assert "không phải là video" in last.json()["reason"]
+    media_id, last, status = upload_processed(
+        client, django_capture_on_commit_callbacks, school=world.school, path=fake
+    )
+    assert last.status_code == 202 and last.json()["state"] == "processing"
+    assert status["state"] == "failed" and not status["checked"]
+    assert "không phải là video" in status["reason"]
     # Sending more to a failed upload answers the reason again, never a loop of offsets.
     again = upload_chunk(client, f"/media/uploads/{media_id}/", b"x", 0)
     assert again.status_code == 422
@@ -242,9 +253,12 @@ def test_an_upload_whose_completion_died_is_completed_by_the_next_request(world,
     MediaFile.objects.filter(pk=media.pk).update(received=len(data))
     client.force_login(world.parent)
     response = upload_chunk(client, f"/media/uploads/{media.pk}/", b"", len(data))
-    assert response.status_code == 204 and response["Upload-Offset"] == str(len(data))
+    assert response.status_code == 202 and response["Upload-Offset"] == str(len(data))
     media.refresh_from_db()
-    assert media.state in (State.PROCESSING, State.READY) and media.sha256
+    assert media.state == State.PROCESSING
+    services.media_process(media_id=media.pk)
+    media.refresh_from_db()
+    assert media.state == State.READY and media.sha256
 
 
 def test_the_status_tells_the_uploader_why_a_file_failed(world, client, tmp_path):

@@ -39,7 +39,7 @@ def test_a_video_is_ready_and_served_as_uploaded(world, client, clip, no_ffmpeg,
     client.force_login(world.teacher)
     with django_capture_on_commit_callbacks(execute=True):
         media_id, last = upload_file(client, school=world.school, path=clip)
-    assert last.status_code == 204
+    assert last.status_code == 202
     status = client.get(f"/media/uploads/{media_id}/status/").json()
     assert status["state"] == State.READY
     assert status["urls"]["video"] == f"/media/{media_id}/video"
