@@ -57,6 +57,8 @@ class Entry:
     effect: Callable[[World], Any] | None = None
     changes_for: frozenset[str] | None = None
     headers: dict | None = None
+    # Made once before the personas are asked (each ask is rolled back); the path reads it as `w.made`.
+    setup: Callable[[World], Any] | None = None
 
     def changers(self) -> frozenset[str]:
         if self.changes_for is not None:

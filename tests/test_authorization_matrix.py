@@ -396,6 +396,8 @@ def ask(client, world: World, persona: str, entry: Entry) -> tuple[int | str, li
 
 def check(client, world, entry: Entry) -> list[str]:
     problems = []
+    if entry.setup is not None:
+        world.made = entry.setup(world)
     for persona in PERSONAS:
         expected = entry.expect[persona]
         got, more = ask(client, world, persona, entry)

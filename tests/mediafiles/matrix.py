@@ -1,5 +1,11 @@
-"""Who may use the media URLs: the uploader touches their upload; downloads need the uploader
-or an app's resolver (none is registered for these files, so only the uploader gets them)."""
+"""Who may use the media URLs (merged into tests/test_authorization_matrix.py).
+
+Uploads: only the person who started one may follow it or send its chunks (GET, HEAD, PATCH).
+Downloads go through the resolver of the app that uses the file: here a home activity of Lá 1
+(its video and photo) and the parent's answer to it, every variant. Families get renditions: a
+video's original sends them to the rendition; staff get the original of what staff uploaded; a
+family gets the original of its own upload.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +17,20 @@ from tests.matrix_kit import READ_ONLY, Entry, expect
 
 
 def _parent_upload(w: World):
-    """An unfinished upload started by the parent."""
+    """An unfinished upload of 10 bytes started by the parent."""
     from mediafiles import services
 
     return services.media_upload_start(school=w.school, by=w.parent, kind="video", filename="clip.mp4", size=10)
 
 
+def _received(w: World) -> list:
+    from mediafiles.models import MediaFile
+
+    return list(MediaFile.objects.filter(uploaded_by=w.parent).values_list("received", flat=True))
+
+
 def _teacher_photo(w: World):
-    """A ready photo uploaded by the teacher."""
+    """A ready photo uploaded by the teacher, used by nothing."""
     from mediafiles import services
     from tests.mediafiles.conftest import make_photo
 
@@ -31,32 +43,66 @@ def _start_data(w: World) -> dict:
     return {"filename": "lesson.mp4", "size": "1000", "kind": "video", "school": str(w.school.pk)}
 
 
-UPLOADER_ONLY = expect(parent=200)
+def _activity_files(w: World) -> dict:
+    """A published activity of Lá 1 with the teacher's video and photo, and the parent's answer."""
+    from tests.activities.makers import activity_make, answer_make, clip_make, photo_make
 
-MATRIX: dict[str, Entry] = {
+    video = clip_make(school=w.school, by=w.teacher)
+    photo = photo_make(school=w.school, by=w.teacher)
+    activity = activity_make(school=w.school, by=w.teacher, classrooms=[w.classroom], video=video, photos=[photo])
+    answer = answer_make(activity=activity, child=w.child, by=w.parent)
+    return {"video": video, "photo": photo, "answer": answer.media}
+
+
+def _download(name: str, variant: str, answers: dict) -> Entry:
+    return Entry(lambda w: f"/media/{w.made[name].pk}/{variant}", answers, setup=_activity_files)
+
+
+UPLOADER_ONLY = expect(parent=200)
+# Those who see the activity: the families of its class, its teacher, the school's leaders.
+ACTIVITY_VIEWERS = expect(parent=200, teacher=200, leaders=200)
+
+MATRIX: dict[str, Entry | list[Entry]] = {
     # Staff of the school and guardians of its children may upload; nobody else.
     "media/uploads/": Entry(
         "/media/uploads/",
-        expect(
-            others=403,
-            parent=201,
-            other_parent=201,
-            school_teachers=201,
-            leaders=201,
-            nurse=201,
-            accountant=201,
-        ),
+        expect(others=403, parent=201, other_parent=201, school_teachers=201, leaders=201, nurse=201, accountant=201),
         method="post",
         data=_start_data,
     ),
-    "media/uploads/<uuid:media_id>/": Entry(lambda w: f"/media/uploads/{_parent_upload(w).pk}/", UPLOADER_ONLY),
+    "media/uploads/<uuid:media_id>/": [
+        Entry(lambda w: f"/media/uploads/{_parent_upload(w).pk}/", UPLOADER_ONLY),
+        Entry(lambda w: f"/media/uploads/{_parent_upload(w).pk}/", UPLOADER_ONLY, method="head"),
+        Entry(
+            lambda w: f"/media/uploads/{_parent_upload(w).pk}/",
+            expect(parent=204),
+            method="patch",
+            data=lambda w: b"abcd",
+            headers={"content_type": "application/offset+octet-stream", "HTTP_UPLOAD_OFFSET": "0"},
+            effect=_received,
+        ),
+    ],
     "media/uploads/<uuid:media_id>/status/": Entry(
         lambda w: f"/media/uploads/{_parent_upload(w).pk}/status/", UPLOADER_ONLY
     ),
-    "media/<uuid:media_id>/<slug:variant>": Entry(
-        lambda w: f"/media/{_teacher_photo(w).pk}/thumb",
-        expect(teacher=200),
-    ),
+    "media/<uuid:media_id>/<slug:variant>": [
+        # A file of nothing: its uploader's alone.
+        Entry(lambda w: f"/media/{_teacher_photo(w).pk}/thumb", expect(teacher=200)),
+        # The teacher's video: families are sent from the original to the rendition.
+        _download("video", "original", expect(parent="redirect", teacher=200, leaders=200)),
+        _download("video", "video", ACTIVITY_VIEWERS),
+        _download("video", "poster", ACTIVITY_VIEWERS),
+        _download("video", "thumb", ACTIVITY_VIEWERS),
+        # The teacher's photo: families get the copy without its metadata under every name.
+        _download("photo", "original", ACTIVITY_VIEWERS),
+        _download("photo", "video", ACTIVITY_VIEWERS),
+        _download("photo", "thumb", ACTIVITY_VIEWERS),
+        # The parent's answer: private to the family and the class's staff.
+        _download("answer", "original", ACTIVITY_VIEWERS),
+        _download("answer", "video", ACTIVITY_VIEWERS),
+        _download("answer", "thumb", ACTIVITY_VIEWERS),
+        _download("answer", "poster", expect(anonymous="login")),
+    ],
 }
 
 ADMIN_MODELS = {
