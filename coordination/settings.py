@@ -253,6 +253,26 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 60)
 # when not given.
 PDF_FONT_PATH = env_str("PDF_FONT_PATH")
 PDF_FONT_BOLD_PATH = env_str("PDF_FONT_BOLD_PATH")
+
+# --- Phone numbers and text messages.
+# Countries (ISO 3166 codes) whose mobile numbers are accepted wherever a
+# phone number is typed; the first one is where numbers typed without a
+# country code belong (0912 345 678). Premium-rate, landline and other
+# countries' numbers are refused (coordination/lib/phone.py).
+PHONE_ALLOWED_REGIONS = [region.upper() for region in env_list("PHONE_ALLOWED_REGIONS", "VN")]
+# Budgets of text messages, counted before sending (notifications/budgets.py);
+# 0 switches one off. Texts anyone can cause before being a verified member
+# (sign-up and sign-in codes, "this number already has an account"): per
+# number per day, per IP address per hour (a parents' meeting of 100 families
+# signs up on the school's Wi-Fi within the hour), and all of them per day.
+SMS_ACCOUNT_PER_NUMBER_DAY = env_int("SMS_ACCOUNT_PER_NUMBER_DAY", 5)
+SMS_ACCOUNT_PER_IP_HOUR = env_int("SMS_ACCOUNT_PER_IP_HOUR", 300)
+SMS_ACCOUNT_PER_DAY = env_int("SMS_ACCOUNT_PER_DAY", 2000)
+# Notices to verified members (pick-up notices, announcements, reminders):
+# per person per day, never held back by the budgets above.
+SMS_NOTICE_PER_PERSON_DAY = env_int("SMS_NOTICE_PER_PERSON_DAY", 50)
+# Days the counts are kept for the superuser (admin: text-message counts).
+SMS_COUNTS_KEEP_DAYS = env_int("SMS_COUNTS_KEEP_DAYS", 90)
 SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleSmsBackend")
 # The HTTP gateway (SMS_BACKEND=notifications.sms.HttpSmsGateway) posts JSON
 # {"to", "body"} with this bearer token to this address, and gives up on an

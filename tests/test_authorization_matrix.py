@@ -212,6 +212,7 @@ MATRIX: dict[str, Entry] = {
         answers("login redirect redirect redirect redirect redirect redirect redirect redirect redirect"),
     ),
     "accounts/password/reset/": Entry("/accounts/password/reset/", EVERYONE_200),
+    "accounts/login/code/": Entry("/accounts/login/code/", ANON_200_ELSE_REDIRECT),
     "accounts/login/code/confirm/": Entry("/accounts/login/code/confirm/", LOGIN_ELSE_REDIRECT),
     "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": Entry("/accounts/confirm-email/not-a-key/", EVERYONE_200),
     "accounts/phone/verify/": Entry("/accounts/phone/verify/", LOGIN_ELSE_REDIRECT),
@@ -292,6 +293,7 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
     "schools/pickupnotice": (READ_ONLY, _pickup_notice),
     "notifications/notice": (READ_ONLY, _parent_notice),
     "notifications/delivery": (READ_ONLY, _parent_delivery),
+    "notifications/smscount": (SUPERUSER_ONLY, lambda w: _sms_count()),
 }
 
 
@@ -308,6 +310,14 @@ for _module_name in APP_TABLES:
     assert not _clash, f"{_module_name} declares entries twice: {_clash}"
     MATRIX.update(_module.MATRIX)
     ADMIN_MODELS.update(getattr(_module, "ADMIN_MODELS", {}))
+
+
+def _sms_count():
+    from django.utils import timezone
+
+    from notifications.models import SmsCount
+
+    return SmsCount.objects.create(kind="account", scope="all", period_start=timezone.now(), sent=3, refused=1)
 
 
 def _group():
