@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import password_reset
 
+        from accounts import checks  # noqa: F401 (registers the system checks)
         from accounts.receivers import address_verified_by_reset_link
 
         password_reset.connect(address_verified_by_reset_link, dispatch_uid="accounts-reset-verifies-address")

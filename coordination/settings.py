@@ -173,13 +173,23 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
+# Proxies that add the visitor's address to X-Forwarded-For (nginx in front: 1):
+# allauth's rate limits and the SMS budgets per IP address count by it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Coordination")
-# Staff roles that must set up an authenticator before using the portal.
-# On by default in production; `make run` turns it off for the demo accounts.
-MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "" if DEBUG else "principal,vice_principal,accountant")
+# Who must set up an authenticator app before using the portal: everyone who
+# sees more than one class's children or any money. The words are the school
+# roles (principal, vice_principal, teacher, nurse, accountant),
+# authority_officer and superuser (accounts.checks rejects any other).
+# `make run` (DEBUG=1) requires it of nobody, for the demo accounts; with
+# DEBUG off superusers always need it, whatever the variable says.
+MFA_REQUIRED_ROLES_DEFAULT = "principal,vice_principal,nurse,accountant,authority_officer,superuser"
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "" if DEBUG else MFA_REQUIRED_ROLES_DEFAULT)
+if not DEBUG and "superuser" not in MFA_REQUIRED_ROLES:
+    MFA_REQUIRED_ROLES.append("superuser")
 
 # --- Language, time zone, formats.
 LANGUAGE_CODE = "vi"
