@@ -641,8 +641,11 @@ def deliveries_send(*, delivery_ids: Iterable[int]) -> BatchOutcome:
         if connection is not None:
             with contextlib.suppress(Exception):
                 connection.close()
-    done = [pk for pk, outcome in result.outcomes.items() if outcome.state in (State.SENT, State.GIVEN_UP)]
-    account_texts_erase(delivery_ids=done)
+    account = {d.pk for d in claimed if d.notice.category in ALWAYS_SENT}
+    over = (State.SENT, State.GIVEN_UP)
+    done = [pk for pk, outcome in result.outcomes.items() if pk in account and outcome.state in over]
+    if done:
+        account_texts_erase(delivery_ids=done)
     return result
 
 
