@@ -1,9 +1,10 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from coordination.lib.phone import display_phone
+from coordination.lib.phone import display_phone, normalize_phone
 
 
 class UserManager(BaseUserManager):
@@ -58,6 +59,16 @@ class User(AbstractUser):
                 name="user_has_email_or_phone",
             )
         ]
+
+    def clean(self):
+        # Every form that saves a user (the admin's too) checks the number the
+        # way sign-up does: only mobile numbers of the accepted countries.
+        super().clean()
+        if self.phone:
+            try:
+                self.phone = normalize_phone(self.phone)
+            except ValidationError as exc:
+                raise ValidationError({"phone": exc.error_list}) from exc
 
     def save(self, *args, **kwargs):
         # Blank contact fields are stored as NULL so that uniqueness only

@@ -136,28 +136,37 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "accounts.forms.LoginForm",
+    "change_phone": "accounts.forms.ChangePhoneForm",
+    "request_login_code": "accounts.forms.RequestLoginCodeForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
-ACCOUNT_SIGNUP_FIELDS = ["email", "phone", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-# A family signs up with an e-mail address or a phone number, so allauth cannot
-# make e-mail verification mandatory at sign-up. Instead a verification e-mail
-# or SMS code is always sent, and claiming a child needs a verified address or
-# number (parents.policies.can_claim_children).
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# A family signs up with an e-mail address or a phone number (one of the two:
+# accounts.forms.SignupForm). allauth wants "email*" listed as required for
+# mandatory verification; the form makes it optional itself.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
+# Nobody signs in before the address or number they signed up with is
+# verified: the e-mail by its link, the phone by the code sent by SMS
+# (accounts.stages.EmailVerificationStage lets a verified phone in). This is
+# also what lets allauth answer a sign-up with an existing e-mail exactly as a
+# new one (the owner is told by e-mail instead).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
-# allauth warns when no login method is a required sign-up field; our sign-up
-# form requires one of the two (accounts.forms.SignupExtraForm).
-SILENCED_SYSTEM_CHECKS = ["account.W001"]
+# Sign-up, password reset and sign-in codes answer the same whether or not
+# an account exists; the owner of an existing address or number is told by
+# e-mail or SMS (within the SMS budgets below).
+ACCOUNT_PREVENT_ENUMERATION = True
+# Sign in with a code sent by e-mail or SMS: the way in for a family that
+# signed up by phone and forgot its password.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-# A duplicate e-mail or phone gets a clear message at sign-up (families asked
-# for it); login failures stay rate limited.
-ACCOUNT_PREVENT_ENUMERATION = False
 # The portal writes only to its members (accounts.adapter): no "there is no
-# account for this address" e-mail to whoever typed an address.
+# account for this address" e-mail or SMS to whoever typed an address.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # allauth's own rate limits stay on (login failures, sign-ups, codes); the
 # setting is spelled out so that nobody switches it off by accident.
@@ -165,13 +174,23 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
+# Proxies that add the visitor's address to X-Forwarded-For (nginx in front: 1):
+# allauth's rate limits and the SMS budgets per IP address count by it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Coordination")
-# Staff roles that must set up an authenticator before using the portal.
-# On by default in production; `make run` turns it off for the demo accounts.
-MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "" if DEBUG else "principal,vice_principal,accountant")
+# Who must set up an authenticator app before using the portal: everyone who
+# sees more than one class's children or any money. The words are the school
+# roles (principal, vice_principal, teacher, nurse, accountant),
+# authority_officer and superuser (accounts.checks rejects any other).
+# `make run` (DEBUG=1) requires it of nobody, for the demo accounts; with
+# DEBUG off superusers always need it, whatever the variable says.
+MFA_REQUIRED_ROLES_DEFAULT = "principal,vice_principal,nurse,accountant,authority_officer,superuser"
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "" if DEBUG else MFA_REQUIRED_ROLES_DEFAULT)
+if not DEBUG and "superuser" not in MFA_REQUIRED_ROLES:
+    MFA_REQUIRED_ROLES.append("superuser")
 
 # --- Language, time zone, formats.
 LANGUAGE_CODE = "vi"
@@ -217,7 +236,9 @@ EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     # Django's SMTP backend plus a two-phase send that keeps a killed worker
     # from sending a notification twice (coordination/lib/mail.py).
-    "coordination.lib.mail.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+    # Without a server, e-mail goes to the console, whole only with DEBUG=1
+    # (accounts/console.py: a password link must not end up in the logs).
+    "coordination.lib.mail.EmailBackend" if EMAIL_HOST else "accounts.console.ConsoleEmailBackend",
 )
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -254,6 +275,26 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 60)
 # when not given.
 PDF_FONT_PATH = env_str("PDF_FONT_PATH")
 PDF_FONT_BOLD_PATH = env_str("PDF_FONT_BOLD_PATH")
+
+# --- Phone numbers and text messages.
+# Countries (ISO 3166 codes) whose mobile numbers are accepted wherever a
+# phone number is typed; the first one is where numbers typed without a
+# country code belong (0912 345 678). Premium-rate, landline and other
+# countries' numbers are refused (coordination/lib/phone.py).
+PHONE_ALLOWED_REGIONS = [region.upper() for region in env_list("PHONE_ALLOWED_REGIONS", "VN")]
+# Budgets of text messages, counted before sending (notifications/budgets.py);
+# 0 switches one off. Texts anyone can cause before being a verified member
+# (sign-up and sign-in codes, "this number already has an account"): per
+# number per day, per IP address per hour (a parents' meeting of 100 families
+# signs up on the school's Wi-Fi within the hour), and all of them per day.
+SMS_ACCOUNT_PER_NUMBER_DAY = env_int("SMS_ACCOUNT_PER_NUMBER_DAY", 5)
+SMS_ACCOUNT_PER_IP_HOUR = env_int("SMS_ACCOUNT_PER_IP_HOUR", 300)
+SMS_ACCOUNT_PER_DAY = env_int("SMS_ACCOUNT_PER_DAY", 2000)
+# Notices to verified members (pick-up notices, announcements, reminders):
+# per person per day, never held back by the budgets above.
+SMS_NOTICE_PER_PERSON_DAY = env_int("SMS_NOTICE_PER_PERSON_DAY", 50)
+# Days the counts are kept for the superuser (admin: text-message counts).
+SMS_COUNTS_KEEP_DAYS = env_int("SMS_COUNTS_KEEP_DAYS", 90)
 SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleSmsBackend")
 # The HTTP gateway (SMS_BACKEND=notifications.sms.HttpSmsGateway) posts JSON
 # {"to", "body"} with this bearer token to this address, and gives up on an

@@ -3,15 +3,18 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from coordination.admin_site import OFF_SITE_MESSAGE
 from parents.policies import is_guardian
 from schools import policies
 from schools.models import StaffRole
@@ -87,7 +90,17 @@ def healthz(request):
 
 @require_POST
 def language_set(request):
-    """Switch language, and remember the choice on the account for the person's other devices."""
+    """Switch language, and remember the choice on the account for the person's other devices.
+
+    Django's set_language goes back to `next` only on this site (else the
+    page the person came from, else home); an address elsewhere is refused
+    here too, with a word, before Django's check.
+    """
+    target = request.POST.get("next", request.GET.get("next", ""))
+    if target and not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        messages.warning(request, OFF_SITE_MESSAGE)
     response = set_language(request)
     language = request.POST.get("language")
     user = request.user

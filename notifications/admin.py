@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notifications import services
-from notifications.models import ALWAYS_SENT, Delivery, Notice
+from notifications.models import ALWAYS_SENT, Delivery, Notice, SmsCount
 from schools.admin_base import SchoolScopedAdmin
 
 
@@ -88,3 +88,43 @@ class DeliveryAdmin(ReadOnlyScopedAdmin):
             % {"count": count},
             messages.SUCCESS if count else messages.WARNING,
         )
+
+
+class RefusedFilter(admin.SimpleListFilter):
+    title = _("refused")
+    parameter_name = "refused"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Some refused")), ("no", _("None refused"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(refused__gt=0)
+        if self.value() == "no":
+            return queryset.filter(refused=0)
+        return queryset
+
+
+@admin.register(SmsCount)
+class SmsCountAdmin(admin.ModelAdmin):
+    """Text messages sent and refused per budget (notifications.budgets): the superuser's view of SMS spending."""
+
+    list_display = ["period_start", "kind", "scope", "key", "sent", "refused"]
+    list_filter = [RefusedFilter, "kind", "scope"]
+    search_fields = ["key"]
+    date_hierarchy = "period_start"
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -31,8 +31,9 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from coordination.lib.mail import MailServerUnavailable, NotAcceptedAfterCommit, NotCommitted, Outgoing
+from notifications.budgets import Kind, SmsBudgetExceeded, sms_budget_take
 from notifications.email_events import message_metadata
-from notifications.models import Channel, Delivery, DigestRun, Notice
+from notifications.models import ALWAYS_SENT, Channel, Delivery, DigestRun, Notice
 from notifications.sms import SmsError, sms_gateway
 
 # Not a failure of the message: the task's time is up, and its caller gives
@@ -219,6 +220,10 @@ def digest_email(*, user, run: DigestRun, notices: Sequence[Notice]) -> EmailMul
 
 
 def sms_text(notice: Notice) -> str:
+    if notice.category in ALWAYS_SENT and notice.body:
+        # An account message's body is the whole text (a code, a warning);
+        # its title only says what it is about.
+        return notice.body
     link = notice.absolute_url
     room = SMS_MAX_CHARS - (len(link) + 1 if link else 0)
     text = notice.title if not notice.body else f"{notice.title}: {notice.body}"
@@ -423,9 +428,31 @@ def _email_then_commit(delivery: Delivery, *, connection, commit) -> Exception |
     return None if delivery.pk in commit([delivery], _nothing_to_end) else TakenOver("sent, then found taken over")
 
 
+def _sms_budget_refusal(delivery: Delivery) -> DeliveryError | None:
+    """A notice to a member takes from the person's daily SMS budget, once (not again on a retry).
+
+    Account messages took from theirs when they were asked for
+    (services.account_message_send).
+    """
+    if delivery.notice.category in ALWAYS_SENT or delivery.attempts > 1:
+        return None
+    try:
+        sms_budget_take(kind=Kind.NOTICE, person_id=delivery.notice.recipient_id)
+    except SmsBudgetExceeded as exc:
+        return DeliveryError(
+            f"the person has had as many text messages today as SMS_NOTICE_PER_PERSON_DAY allows "
+            f"({exc.budget.limit}); the notice is in the portal",
+            permanent=True,
+        )
+    return None
+
+
 def _sms_then_commit(delivery: Delivery, *, commit) -> Exception | None:
     """A text message: the gateway too tells only afterwards that it took it, as other e-mail backends above."""
     error = _no_address(delivery)
+    if error is not None:
+        return error
+    error = _sms_budget_refusal(delivery)
     if error is not None:
         return error
     try:

@@ -118,6 +118,11 @@ class Notice(models.Model):
             models.Index(fields=["recipient", "-created_at", "-id"], name="notice_recipient_newest"),
             # The bell counts unread notices on every page: a small partial index.
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notice_recipient_unread"),
+            # Account messages whose text (a sign-in code, a password link) is
+            # still kept: few, and erased once sent (services.deliveries_sweep).
+            models.Index(
+                fields=["created_at"], condition=Q(category="account") & ~Q(body=""), name="notice_account_text_kept"
+            ),
         ]
 
     def __str__(self):
@@ -299,3 +304,42 @@ class DigestRun(models.Model):
     @property
     def message_id(self) -> str:
         return f"<digest-{self.pk}@{mail_domain()}>"
+
+
+class SmsCount(models.Model):
+    """Text messages sent and refused in one budget's window: per number, address, person or all together.
+
+    Counted before sending (notifications.budgets) by one conditional upsert
+    per budget, so that several web and worker processes never let more
+    through than the limit. Kept for SMS_COUNTS_KEEP_DAYS for the superuser.
+    """
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", _("Sign-up and sign-in texts")
+        NOTICE = "notice", _("Notices to members")
+
+    class Scope(models.TextChoices):
+        NUMBER = "number", _("Per phone number, per day")
+        IP = "ip", _("Per IP address, per hour")
+        ALL = "all", _("All together, per day")
+        PERSON = "person", _("Per member, per day")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    scope = models.CharField(_("budget"), max_length=10, choices=Scope.choices)
+    # The phone number, the IP address or the person's id; empty for all together.
+    key = models.CharField(_("counted for"), max_length=64, blank=True)
+    period_start = models.DateTimeField(_("from"))
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+
+    class Meta:
+        verbose_name = _("text-message count")
+        verbose_name_plural = _("text-message counts")
+        ordering = ["-period_start", "kind", "scope", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "scope", "key", "period_start"], name="sms_count_one_per_window"),
+        ]
+        indexes = [models.Index(fields=["period_start"], name="sms_count_period")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.get_scope_display()} · {self.key or '*'}"

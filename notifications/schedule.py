@@ -25,6 +25,13 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },
+    # 03:30 every day: text-message counts past SMS_COUNTS_KEEP_DAYS go
+    # (notifications/budgets.py); the budgets only read today's.
+    "notify-sms-counts-purge": {
+        "task": "notifications.tasks.notify_sms_counts_purge",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
     # Reminders (notifications/reminders.py): what they say comes from the
     # sources other apps register; a job without one does nothing. Every
     # reminder carries a dedupe key, so a job run late, again or twice at once

@@ -31,9 +31,10 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from coordination.lib.mail import NotCommitted, Outgoing
-from notifications import channels, policies, tasks
+from notifications import budgets, channels, policies, tasks
 from notifications.channels import DeliveryError, user_language
 from notifications.models import (
+    ALWAYS_SENT,
     CHOOSABLE,
     Category,
     Channel,
@@ -189,6 +190,7 @@ def account_message_send(
     body: str = "",
     address: str = "",
     dedupe_key: str = "",
+    client_ip: str = "",
 ) -> Notice | None:
     """Send a message about the person's account (a sign-in code, a password link, a welcome) at once.
 
@@ -200,11 +202,22 @@ def account_message_send(
     shown in the admin like any other. Without a `dedupe_key` every call is a
     new message (each "send me a code" is); with one, a repeated call sends
     nothing and returns None.
+
+    `title` says what the message is about and is kept; `body` is what is
+    sent (the whole text message, or the e-mail's text) and may hold a
+    secret: it is erased once the delivery is sent or given up, and never
+    shown in the admin. A text message takes from the SMS budgets of its kind
+    first (per number, per `client_ip` and per day: notifications.budgets),
+    and raises SmsBudgetExceeded, making nothing, when one is spent.
     """
     if channel not in Channel.values:
         raise ValueError(f"unknown channel: {channel!r}")
     key = dedupe_key or f"account:{uuid.uuid4().hex}"
     _check(category=Category.ACCOUNT, url="", dedupe_key=key)
+    if dedupe_key and Notice.objects.filter(recipient=recipient, dedupe_key=key).exists():
+        return None
+    if channel == Channel.SMS:
+        budgets.sms_budget_take(kind=budgets.Kind.ACCOUNT, number=address or recipient.phone or "", ip=client_ip)
     now = timezone.now()
     with transaction.atomic():
         notice = _notice_create_once(
@@ -560,6 +573,9 @@ def _commit_then(action: Callable[[], None]) -> None:
 def _delivery_failed(delivery: Delivery, exc: DeliveryError) -> DeliveryOutcome:
     """Record a failed attempt: try again after a backoff, or give up after the last attempt or for good."""
     error = _error_text(exc)
+    if delivery.notice.category in ALWAYS_SENT and delivery.notice.body:
+        # A gateway may echo the message in its answer: its secret stays out of the admin and the logs.
+        error = error.replace(delivery.notice.body, "[…]")
     # A refusal at the very end of an e-mail comes after the delivery was
     # recorded as sent (see coordination.lib.mail): undo that.
     ours = _still_ours(delivery, state=State.SENT if exc.after_commit else State.SENDING)
@@ -625,7 +641,29 @@ def deliveries_send(*, delivery_ids: Iterable[int]) -> BatchOutcome:
         if connection is not None:
             with contextlib.suppress(Exception):
                 connection.close()
+    account = {d.pk for d in claimed if d.notice.category in ALWAYS_SENT}
+    over = (State.SENT, State.GIVEN_UP)
+    done = [pk for pk, outcome in result.outcomes.items() if pk in account and outcome.state in over]
+    if done:
+        account_texts_erase(delivery_ids=done)
     return result
+
+
+def account_texts_erase(*, delivery_ids: Iterable[int] | None = None) -> int:
+    """Erase the text of account messages whose delivery is over (sent or given up); returns how many.
+
+    A sign-in code or a password link is kept only until it is sent: the
+    notice and its delivery stay (for counting and for the admin) with their
+    title, and without the secret. With no ids, every such message (the sweep,
+    for a worker that died between sending and erasing).
+    """
+    over = {"category__in": ALWAYS_SENT, "deliveries__state__in": [State.SENT, State.GIVEN_UP]}
+    if delivery_ids is not None:
+        over["deliveries__pk__in"] = list(delivery_ids)
+        if not over["deliveries__pk__in"]:
+            return 0
+    # An account message has one delivery (account_message_send).
+    return Notice.objects.filter(**over).exclude(body="").update(body="")
 
 
 def delivery_send(*, delivery_id: int) -> DeliveryOutcome:
@@ -663,6 +701,7 @@ def deliveries_sweep(*, now: datetime.datetime | None = None) -> int:
         .values_list("pk", flat=True)[: settings.NOTIFY_SWEEP_LIMIT]
     )
     _enqueue(due)
+    account_texts_erase()
     return len(due)
 
 
@@ -672,6 +711,9 @@ def deliveries_retry(*, deliveries: QuerySet[Delivery], by) -> int:
     now = timezone.now()
     with transaction.atomic():
         retried = Delivery.objects.filter(pk__in=allowed, state__in=[State.FAILED, State.GIVEN_UP])
+        # An account message given up has lost its text (a code, a link, long
+        # expired by now): the person asks for a new one instead.
+        retried = retried.exclude(notice__category__in=ALWAYS_SENT, notice__body="")
         ids = list(retried.filter(digest=False).values_list("pk", flat=True))
         count = retried.update(state=State.QUEUED, attempts=0, not_before=now, claimed_at=None)
         _enqueue_on_commit(ids)

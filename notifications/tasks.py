@@ -94,6 +94,14 @@ def notify_sweep(self) -> int:
     return services.deliveries_sweep()
 
 
+@shared_task(**COMMON, max_retries=0, soft_time_limit=300, time_limit=360)
+def notify_sms_counts_purge(self) -> int:
+    """Delete text-message counts older than SMS_COUNTS_KEEP_DAYS (run daily by beat)."""
+    from notifications.budgets import sms_counts_purge
+
+    return sms_counts_purge()
+
+
 @shared_task(**COMMON, max_retries=0, soft_time_limit=600, time_limit=660)
 def notify_digests_send(self) -> int:
     """Send the daily and weekly digests that are due (run every 15 minutes by beat)."""

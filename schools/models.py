@@ -1,10 +1,13 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from coordination.lib.phone import normalize_phone
 
 
 class Authority(models.Model):
@@ -275,6 +278,16 @@ class PickupPerson(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.relationship})"
+
+    def clean(self):
+        # The number is checked and stored the same way wherever it is typed
+        # (the family's form, the admin): a Vietnamese mobile number by default.
+        super().clean()
+        if self.phone:
+            try:
+                self.phone = normalize_phone(self.phone)
+            except ValidationError as exc:
+                raise ValidationError({"phone": exc.error_list}) from exc
 
 
 def school_today() -> datetime.date:

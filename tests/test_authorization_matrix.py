@@ -198,6 +198,7 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     "accounts/password/change/": Entry("/accounts/password/change/", SIGNED_IN_200),
     "accounts/password/set/": Entry("/accounts/password/set/", expect(others="redirect")),
     "accounts/password/reset/": Entry("/accounts/password/reset/", EVERYONE_200),
+    "accounts/login/code/": Entry("/accounts/login/code/", ANON_200_ELSE_REDIRECT),
     "accounts/login/code/confirm/": Entry("/accounts/login/code/confirm/", LOGIN_ELSE_REDIRECT),
     "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": Entry("/accounts/confirm-email/not-a-key/", EVERYONE_200),
     "accounts/phone/verify/": Entry("/accounts/phone/verify/", LOGIN_ELSE_REDIRECT),
@@ -263,6 +264,7 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
     "parents/consentrecord": (READ_ONLY, lambda w: f.ConsentFactory(child=w.child, guardian=w.parent)),
     "notifications/notice": (READ_ONLY, _parent_notice),
     "notifications/delivery": (READ_ONLY, _parent_delivery),
+    "notifications/smscount": (SUPERUSER_ONLY, lambda w: _sms_count()),
 }
 
 
@@ -279,6 +281,14 @@ for _module_name in APP_TABLES:
     assert not _clash, f"{_module_name} declares entries twice: {_clash}"
     MATRIX.update(_module.MATRIX)
     ADMIN_MODELS.update(getattr(_module, "ADMIN_MODELS", {}))
+
+
+def _sms_count():
+    from django.utils import timezone
+
+    from notifications.models import SmsCount
+
+    return SmsCount.objects.create(kind="account", scope="all", period_start=timezone.now(), sent=3, refused=1)
 
 
 def _group():

@@ -95,22 +95,16 @@ def test_parent_signs_up_with_a_code_and_sees_the_child(page: Page, live_server,
     page.locator("#id_password2").fill(NEW_PARENT_PASSWORD)
     submit(page)
 
-    # Signed in and back on the join page, which asks to verify the address first.
-    expect(page).to_have_url(path_is(join_path))
-    expect(page.locator("header form[action*='logout']")).to_be_visible()
-    expect(page.locator("main [role=alert]")).to_be_visible()
+    # Nobody is signed in before the address is verified: the page says a link was sent.
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    expect(page.locator("header form[action*='logout']")).to_have_count(0)
+    expect(page.locator("main .messages")).to_contain_text(NEW_PARENT_EMAIL)
     user = User.objects.get(email=NEW_PARENT_EMAIL)
     assert user.full_name == NEW_PARENT_NAME
-
-    # Even with the right code, nothing is linked before the address is verified.
-    page.locator("#id_relationship").select_option("father")
-    submit(page, "main form.card")
-    expect(page.locator("main")).to_contain_text(
-        vi("Verify your e-mail address or phone number first, then enter the code.")
-    )
     assert not Guardianship.objects.filter(guardian=user).exists()
 
-    # The verification e-mail's link confirms the address.
+    # The verification e-mail's link confirms the address and signs the person in,
+    # back on the letter's link with the code filled in.
     assert mailoutbox, "no verification e-mail was sent"
     assert NEW_PARENT_EMAIL in mailoutbox[-1].to
     match = CONFIRM_LINK.search(mailoutbox[-1].body)
@@ -118,11 +112,9 @@ def test_parent_signs_up_with_a_code_and_sees_the_child(page: Page, live_server,
     page.goto(urlsplit(match.group(0)).path)
     expect(page.locator("main")).to_contain_text(NEW_PARENT_EMAIL)
     submit(page)
-    expect(page).not_to_have_url(re.compile(r"/accounts/confirm-email/"))
+    expect(page).to_have_url(path_is(join_path))
+    expect(page.locator("header form[action*='logout']")).to_be_visible()
     assert user.emailaddress_set.get(email=NEW_PARENT_EMAIL).verified
-
-    # Back to the letter's link: the code is filled in and the warning is gone.
-    page.goto(join_path)
     expect(page.locator("#id_code")).to_have_value(invitation.code)
     expect(page.locator("main [role=alert]")).to_have_count(0)
 

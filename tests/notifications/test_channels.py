@@ -97,11 +97,22 @@ def test_sms_through_the_in_memory_gateway(immediate_parent, run_on_commit, sms_
     assert notice.deliveries.get(channel="sms").state == State.SENT
 
 
-def test_sms_through_the_console(immediate_parent, run_on_commit, settings, capsys):
+def test_sms_through_the_console_in_the_embedded_default(immediate_parent, run_on_commit, settings, capsys):
     settings.SMS_BACKEND = "notifications.sms.ConsoleSmsGateway"
+    settings.DEBUG = True  # `make run`
     with_phone(immediate_parent)
     tell(immediate_parent, run_on_commit, category="pickup", title="Bà ngoại đón bé", body="")
     assert "SMS to +84912345678: Bà ngoại đón bé" in capsys.readouterr().out
+
+
+def test_the_console_prints_no_text_without_debug(immediate_parent, run_on_commit, settings, capsys, caplog):
+    settings.SMS_BACKEND = "notifications.sms.ConsoleSmsGateway"
+    settings.DEBUG = False
+    with_phone(immediate_parent)
+    tell(immediate_parent, run_on_commit, category="pickup", title="Bà ngoại đón bé", body="")
+    out = capsys.readouterr()
+    assert "SMS to +84912345678" in out.out
+    assert "Bà ngoại" not in out.out + out.err + caplog.text
 
 
 def test_no_sms_by_default_except_pickup_and_urgent_announcements(immediate_parent, run_on_commit, sms_outbox):
