@@ -105,6 +105,12 @@ READ_ONLY = {
     "delete": admin_answers(403, 403, superuser=403),
 }
 SUPERUSER_ONLY = {view: admin_answers(403, 403) for view in SCOPED}
+# Counters and logs the portal keeps: a superuser reads them, nobody edits them.
+SUPERUSER_READS = {
+    **SUPERUSER_ONLY,
+    "add": admin_answers(403, 403, superuser=403),
+    "delete": admin_answers(403, 403, superuser=403),
+}
 
 
 ADMIN_VIEW_SUFFIXES = {
