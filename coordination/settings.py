@@ -11,12 +11,16 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from coordination.lib.deploy import DEVELOPMENT_SECRET_KEY
 from coordination.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "django-insecure-embedded-default-only-for-local-use")
+# The development key signs only with DEBUG=1. With DEBUG=0 and no key, Django
+# refuses anything that signs, and the web application, the worker and beat
+# refuse to start (coordination/lib/deploy.py), as they do with a published key.
+SECRET_KEY = env_str("SECRET_KEY") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -81,9 +85,11 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite unless DATABASE_URL names PostgreSQL.
+# Kept as given: with DEBUG=0 a missing one stops the start (coordination/lib/deploy.py).
+DATABASE_URL = env_str("DATABASE_URL")
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
