@@ -24,6 +24,10 @@ def pytest_configure(config):
     # defaults in a fresh process.
     if not os.environ.get("SECRET_KEY"):
         settings.SECRET_KEY = "tests-only-" + secrets.token_urlsafe(32)
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)
