@@ -248,6 +248,11 @@ ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.it
 # send the header and make a plain-HTTP request look secure.
 TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
+# Behind proxies every request comes from the nearest one: allauth's limits per
+# IP address (sign-in failures, sign-ups, codes) take the client's address from
+# X-Forwarded-For instead, as many entries from its end as there are proxies of
+# ours (docker-compose.yml: 1, its nginx). 0: the address of the connection.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Off behind a proxy that already redirects HTTP to HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Health checks of a load balancer or the compose file ask over plain HTTP.
@@ -256,7 +261,11 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# Asking for the browsers' preload list binds the whole domain for months and is
+# the domain owner's decision: off unless SECURE_HSTS_PRELOAD=1, and check
+# --deploy is not told to warn about it (security.W021).
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS += ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

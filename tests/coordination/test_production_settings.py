@@ -29,8 +29,7 @@ NAMES = [
 def settings_read(**env: str) -> dict:
     """The settings module as a process with exactly this environment reads it."""
     code = (
-        "import json, coordination.settings as s; "
-        f"print(json.dumps({{name: getattr(s, name) for name in {NAMES!r}}}))"
+        f"import json, coordination.settings as s; print(json.dumps({{name: getattr(s, name) for name in {NAMES!r}}}))"
     )
     result = run_python(code, clean_env(**env))
     assert result.returncode == 0, result.stderr
@@ -124,3 +123,20 @@ def test_a_trusted_proxy_forwarded_proto_is_https(production_http, settings):
 
     assert response.status_code == 200
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_client_address_comes_from_the_trusted_proxy_only(rf, settings):
+    """allauth's limits per IP address count the client's, not nginx's; a client's own X-Forwarded-For is ignored."""
+    from allauth.account.adapter import get_adapter
+
+    request = rf.get("/", REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+
+    assert get_adapter().get_client_ip(request) == "172.18.0.5"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert get_adapter().get_client_ip(request) == "203.0.113.7"
+
+
+def test_proxy_count_is_read_from_the_environment():
+    code = "import coordination.settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    assert run_python(code, clean_env(DEBUG="0", TRUSTED_PROXY_COUNT="1")).stdout.strip() == "1"
+    assert run_python(code, clean_env(DEBUG="0")).stdout.strip() == "0"
