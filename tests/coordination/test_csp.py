@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.contrib import admin
+from django.test import Client
 
 from notifications.models import Notice
 from tests import factories as f
@@ -156,3 +157,17 @@ def test_templates_and_scripts_have_no_inline_script_or_style():
 
     assert web_sources(), "no template found"
     assert found == []
+
+
+@pytest.mark.django_db
+def test_a_refused_form_gets_a_page_that_keeps_to_the_policy():
+    """Django's own CSRF failure page has an inline style block; the portal's has none."""
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/accounts/login/", {"login": "someone@example.test", "password": "x"})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<style" not in html
+    assert "css/site.css" in html
+    assert_portal_policy(response)
