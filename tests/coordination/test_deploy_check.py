@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import SystemCheckError
+from django.core.checks import run_checks
 
 from tests.coordination.processes import production_env, real_secret, run
 
@@ -29,12 +28,9 @@ def production(settings, monkeypatch):
 
 
 def deploy_errors() -> str:
-    """The messages of `check --deploy` at error level, or "" when it passes."""
-    try:
-        call_command("check", deploy=True, fail_level="ERROR", stdout=None)
-    except SystemCheckError as error:
-        return str(error)
-    return ""
+    """The portal's own errors among the checks of `check --deploy`, or "" when there are none."""
+    found = run_checks(include_deployment_checks=True)
+    return "\n".join(f"({m.id}) {m.msg}" for m in found if m.id.startswith("coordination.E"))
 
 
 def test_real_secrets_pass(production):
@@ -90,6 +86,16 @@ def test_development_is_not_checked(production):
     production.SECRET_KEY = "django-insecure-embedded-default-only-for-local-use"
 
     assert "coordination.E00" not in deploy_errors()
+
+
+def test_manage_py_check_deploy_fails_on_a_published_secret(tmp_path):
+    env = production_env(tmp_path, SECRET_KEY="change-me-this-default-is-public-and-only-for-a-local-trial")
+
+    result = run([sys.executable, "manage.py", "check", "--deploy"], env)
+
+    assert result.returncode != 0
+    assert "(coordination.E001) SECRET_KEY is a published placeholder." in result.stderr
+    assert "Generate one with: python3 -c" in result.stderr
 
 
 def test_build_steps_need_no_secret(tmp_path):
