@@ -9,6 +9,7 @@ on the same connection.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,25 @@ def csp_violations():
     return CspViolations()
 
 
+FUNCTION = re.compile(r"^\s*(async\s+)?(function\b|\([^)]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)")
+
+
+def functions_only(wait_for_function):
+    """page.wait_for_function, with an expression turned into a function.
+
+    Playwright polls an expression with eval(), which the portal's policy
+    refuses (script-src 'self' has no 'unsafe-eval'); a function it calls
+    directly. The test then waits as written instead of failing on the policy.
+    """
+
+    def wait(expression: str, **kwargs):
+        if not FUNCTION.match(expression):
+            expression = f"() => ({expression})"
+        return wait_for_function(expression, **kwargs)
+
+    return wait
+
+
 @pytest.fixture
 def page(browser, live_server, request, tmp_path, csp_violations):
     """A fresh browser context (no cookies) per test, on a phone-sized screen.
@@ -109,6 +129,7 @@ def page(browser, live_server, request, tmp_path, csp_violations):
     context.set_default_timeout(TIMEOUT_MS)
     context.on("console", csp_violations.listen)  # every page of the context, popups included
     page = context.new_page()
+    page.wait_for_function = functions_only(page.wait_for_function)
     yield page
     if getattr(request.node, "browser_call_failed", False):
         shot = tmp_path / "failure.png"

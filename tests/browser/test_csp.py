@@ -115,3 +115,13 @@ def test_admin_pages_keep_to_the_policy(page: Page, live_server, world):
             assert response.status in (200, 403), f"{url}: {response.status}"
             visited += 1
     assert visited >= 2 * len(admin.site._registry)
+
+
+def test_waiting_on_an_expression_works_under_the_policy(page: Page, csp_violations):
+    """Playwright would poll this expression with eval(), which the policy refuses; conftest hands it a function."""
+    page.goto("/accounts/login/")
+    page.evaluate("() => { setTimeout(() => { window.later = true; }, 300); }")
+
+    page.wait_for_function("window.later === true")
+
+    assert csp_violations.take() == []

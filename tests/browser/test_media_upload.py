@@ -50,8 +50,7 @@ def test_a_photo_goes_up_in_chunks_survives_a_dropped_connection_and_the_form_wa
         }""",
         widget,
     )
-    # A function, not an expression: Playwright polls an expression with eval(), which the CSP refuses.
-    page.wait_for_function("() => window.mediaUploadReady === true")
+    page.wait_for_function("window.mediaUploadReady === true")
 
     patches = []
 
