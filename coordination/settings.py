@@ -156,9 +156,6 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
-# allauth warns when no login method is a required sign-up field; our sign-up
-# form requires one of the two (accounts.forms.SignupExtraForm).
-SILENCED_SYSTEM_CHECKS = ["account.W001"]
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # A duplicate e-mail or phone gets a clear message at sign-up (families asked
@@ -262,10 +259,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # Asking for the browsers' preload list binds the whole domain for months and is
-# the domain owner's decision: off unless SECURE_HSTS_PRELOAD=1, and check
-# --deploy is not told to warn about it (security.W021).
+# the domain owner's decision: off unless SECURE_HSTS_PRELOAD=1.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-SILENCED_SYSTEM_CHECKS += ["security.W021"]
+SILENCED_SYSTEM_CHECKS = [
+    # check --deploy is not to warn that preload is off (see above).
+    "security.W021",
+    # allauth warns when no login method is a required sign-up field; our sign-up
+    # form requires one of the two (accounts.forms.SignupExtraForm).
+    "account.W001",
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
