@@ -1,6 +1,8 @@
-# The production image: gunicorn serves the portal; the same image runs the
-# Celery worker and beat (see docker-compose.yml).
-FROM python:3.11-slim
+# Two images (see docker-compose.yml):
+#  - `app` (the default): gunicorn serves the portal; the same image runs the
+#    Celery worker and beat;
+#  - `proxy`: nginx in front of it, with the static files collected by `app`.
+FROM python:3.11-slim AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -24,10 +26,10 @@ RUN pip install -c requirements.lock . && rm -rf build ./*.egg-info
 
 COPY . .
 
-# Translations and static files are built into the image. The key only exists
-# for this step; the running containers get theirs from the environment.
+# Translations and static files are built into the image, with no secret: the
+# running containers get theirs from the environment, and refuse to start without.
 RUN python manage.py compilemessages \
-    && SECRET_KEY=build-time-only-not-a-secret DEBUG=0 python manage.py collectstatic --noinput
+    && DEBUG=0 python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home app \
     && mkdir -p /data/media /data/beat \
@@ -39,3 +41,12 @@ EXPOSE 8000
 # WEB_CONCURRENCY and GUNICORN_CMD_ARGS tune it without rebuilding.
 CMD ["gunicorn", "coordination.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4", \
      "--timeout", "120", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+
+# nginx with the portal's static files and its configuration (deploy/nginx/).
+FROM nginx:1.27-alpine AS proxy
+RUN rm /etc/nginx/conf.d/default.conf
+COPY deploy/nginx/portal.conf.template /etc/nginx/templates/portal.conf.template
+COPY --from=app /app/staticfiles /srv/static
+
+# `docker build .` without a target makes the portal's image.
+FROM app

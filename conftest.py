@@ -1,5 +1,8 @@
 """Test-wide settings that differ from the running app, set before anything uses them."""
 
+import os
+import secrets
+
 import pytest
 
 
@@ -15,6 +18,16 @@ def pytest_configure(config):
     settings.SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
     settings.MFA_REQUIRED_ROLES = []
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # The suite runs without DEBUG, so it gets production's defaults; it talks
+    # plain HTTP to the test client and the live server, and signs with a key
+    # of its own. tests/coordination/test_production_settings.py reads the real
+    # defaults in a fresh process.
+    if not os.environ.get("SECRET_KEY"):
+        settings.SECRET_KEY = "tests-only-" + secrets.token_urlsafe(32)
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.production_env import database_url_with_password, secret_key
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
@@ -46,9 +48,11 @@ def worker_env(*, database_url: str, broker_url: str, smtp_port: int, **extra: s
     """This process's environment with the worker's database, broker and SMTP server."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("CELERY_")}
     env.pop("EMAIL_BACKEND", None)
+    env.setdefault("SECRET_KEY", secret_key())
     env.update(
         DJANGO_SETTINGS_MODULE="coordination.settings",
-        DATABASE_URL=database_url,
+        # A worker with DEBUG=0 starts only with a database password (coordination/lib/deploy.py).
+        DATABASE_URL=database_url_with_password(database_url),
         REDIS_URL=broker_url,
         CELERY_BROKER_URL=broker_url,
         CELERY_TASK_ALWAYS_EAGER="0",

@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:
 
 from bench import scale  # noqa: E402
 from bench.loadgen import LOOPBACK, LoadResult, combine, run_load  # noqa: E402
+from bench.production_env import database_url_with_password  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
 # Only for the benchmark's own processes: the sessions made here must be valid in gunicorn.
@@ -105,7 +106,9 @@ def environment(database_url: str, scratch: str) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="coordination.settings",
         DEBUG="0",
-        DATABASE_URL=database_url,
+        # Plain HTTP on the loopback: no redirect to HTTPS (on by default with DEBUG=0).
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=database_url_with_password(database_url),
         SECRET_KEY=BENCH_SECRET_KEY,
         ALLOWED_HOSTS="127.0.0.1",
         MFA_REQUIRED_ROLES="",

@@ -26,3 +26,22 @@ def database_connections_tidy(sender=None, **kwargs) -> None:
 
 signals.task_prerun.connect(database_connections_tidy)
 signals.task_postrun.connect(database_connections_tidy)
+
+
+def production_secrets_refuse(process: str) -> None:
+    """Stop a worker or beat, before it takes any task, when DEBUG=0 and a secret is missing or published."""
+    from django.conf import settings
+
+    from coordination.lib.deploy import UnsafeProduction, refuse_unsafe_start
+
+    try:
+        refuse_unsafe_start(settings, process=process)
+    except UnsafeProduction as exc:
+        # Celery logs and forgets exceptions raised by signal handlers; an exit is not one of them.
+        raise SystemExit(str(exc)) from None
+
+
+# Only the programs that run tasks: `celery inspect`, the web process and
+# manage.py import this module too, and are not stopped here.
+signals.celeryd_init.connect(lambda **kwargs: production_secrets_refuse("Celery worker"), weak=False)
+signals.beat_init.connect(lambda **kwargs: production_secrets_refuse("Celery beat"), weak=False)

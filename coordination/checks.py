@@ -1,4 +1,7 @@
-from django.core.checks import Warning, register
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+from coordination.lib.deploy import unsafe_secrets
 
 
 @register()
@@ -10,3 +13,21 @@ def pdf_font_check(app_configs, **kwargs):
     except FontMissing as exc:
         return [Warning(str(exc), id="coordination.W001")]
     return []
+
+
+# The ids name the variable, so that a deployment can look it up.
+UNSAFE_SECRET_IDS = {
+    "SECRET_KEY": "coordination.E001",
+    "DATABASE_URL": "coordination.E002",
+    "S3_ACCESS_KEY": "coordination.E003",
+    "S3_SECRET_KEY": "coordination.E004",
+}
+
+
+@register(Tags.security, deploy=True)
+def production_secrets_check(app_configs, **kwargs):
+    """What makes the web application and the worker refuse to start, as errors of `check --deploy`."""
+    return [
+        Error(f"{problem.variable} {problem.problem}.", hint=problem.hint, id=UNSAFE_SECRET_IDS[problem.variable])
+        for problem in unsafe_secrets(settings)
+    ]

@@ -7,16 +7,21 @@ variable is documented in `.env.example`.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from coordination.lib.deploy import DEVELOPMENT_SECRET_KEY
 from coordination.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "django-insecure-embedded-default-only-for-local-use")
+# The development key signs only with DEBUG=1. With DEBUG=0 and no key, Django
+# refuses anything that signs, and the web application, the worker and beat
+# refuse to start (coordination/lib/deploy.py), as they do with a published key.
+SECRET_KEY = env_str("SECRET_KEY") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -33,6 +38,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "anymail",
+    "csp",
     "coordination",
     "accounts",
     "schools",
@@ -47,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "coordination.middleware.VietnameseFirstLocaleMiddleware",
@@ -82,9 +89,11 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite unless DATABASE_URL names PostgreSQL.
+# Kept as given: with DEBUG=0 a missing one stops the start (coordination/lib/deploy.py).
+DATABASE_URL = env_str("DATABASE_URL")
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -174,9 +183,6 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
-# Proxies that add the visitor's address to X-Forwarded-For (nginx in front: 1):
-# allauth's rate limits and the SMS budgets per IP address count by it.
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -255,19 +261,75 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # and its bounce reports are recorded on the deliveries (notifications/email_events.py).
 ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
 
-# --- Security. Production sets these through the environment (see .env.example).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# --- Security. On by default with DEBUG=0; each one can be turned off (see .env.example).
+# The proxy's word that a request came over HTTPS is taken only when a proxy of
+# ours sets it (and overwrites whatever the client sent): otherwise anyone could
+# send the header and make a plain-HTTP request look secure.
+TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
+# Behind proxies every request comes from the nearest one: allauth's limits per
+# IP address (sign-in failures, sign-ups, codes, the SMS budgets) take the client's address from
+# X-Forwarded-For instead, as many entries from its end as there are proxies of
+# ours (docker-compose.yml: 1, its nginx). 0: the address of the connection.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Off behind a proxy that already redirects HTTP to HTTPS.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Health checks of a load balancer or the compose file ask over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# Asking for the browsers' preload list binds the whole domain for months and is
+# the domain owner's decision: off unless SECURE_HSTS_PRELOAD=1.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    # check --deploy is not to warn that preload is off (see above).
+    "security.W021",
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+
+def _storage_sources() -> list[str]:
+    """Where browsers fetch photos and videos from when they are in object storage (signed links)."""
+    if not AWS_STORAGE_BUCKET_NAME:
+        return []
+    endpoint = env_str("S3_PUBLIC_ENDPOINT_URL") or env_str("S3_ENDPOINT_URL")
+    if endpoint:
+        parts = urlsplit(endpoint)
+        return [f"{parts.scheme}://{parts.netloc}"]
+    bucket, region = AWS_STORAGE_BUCKET_NAME, AWS_S3_REGION_NAME
+    return [f"https://{bucket}.s3.amazonaws.com", f"https://{bucket}.s3.{region}.amazonaws.com"]
+
+
+# Content-Security-Policy on every response (django-csp): scripts and styles
+# from this site's own files only, never inline; photos and videos also from
+# blob: (the upload preview), data: (the authenticator's QR code) and the
+# object storage. CSP_REPORT_ONLY=1 reports violations without blocking, to try
+# a change; CSP_REPORT_URI is where browsers send those reports.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "blob:", "data:", *_storage_sources()],
+    "media-src": ["'self'", "blob:", "data:", *_storage_sources()],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env_str("CSP_REPORT_URI"):
+    _CSP_DIRECTIVES["report-uri"] = [env_str("CSP_REPORT_URI")]
+# (Not settings named CSP_*: django-csp takes those for its old format and stops.)
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 
 # --- Portal.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 60)

@@ -20,6 +20,7 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.db import connection
 
+from bench.production_env import database_url_with_password, secret_key
 from coordination.celery import app as celery_app
 from schools.models import StaffMembership, StaffRole
 from schools.services import staff_member_create
@@ -66,9 +67,11 @@ def _celery_command() -> list[str]:
 
 def _worker_env(broker_url: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("CELERY_")}
+    env.setdefault("SECRET_KEY", secret_key())
     env.update(
         DJANGO_SETTINGS_MODULE="coordination.settings",
-        DATABASE_URL=_test_database_url(),
+        # A worker with DEBUG=0 starts only with real secrets (coordination/lib/deploy.py).
+        DATABASE_URL=database_url_with_password(_test_database_url()),
         DB_CONN_MAX_AGE="0",
         REDIS_URL=broker_url,
         CELERY_BROKER_URL=broker_url,
