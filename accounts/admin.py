@@ -21,6 +21,17 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "phone", "full_name", "password1", "password2"]})]
 
+    def get_queryset(self, request):
+        # Superusers only come here; should anyone else reach it (a search behind a form), they get
+        # no more than the accounts linked to the schools they lead.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        from schools.linked_accounts import linked_accounts
+        from schools.policies import leader_school_ids
+
+        return queryset.filter(pk__in=linked_accounts(school_ids=leader_school_ids(request.user)).values("pk"))
+
     def has_module_permission(self, request):
         return request.user.is_superuser
 

@@ -27,6 +27,12 @@ class PortalAdminSite(admin.AdminSite):
 
         return can_use_admin(request.user)
 
+    def autocomplete_view(self, request):
+        # A leader's searches answer only what their own forms accept (see schools/admin_base.py).
+        from schools.admin_base import SchoolScopedAutocompleteJsonView
+
+        return SchoolScopedAutocompleteJsonView.as_view(admin_site=self)(request)
+
     def login(self, request, extra_context=None):
         # Signing in to the admin goes through allauth so that its rate limits
         # and MFA apply; the admin has no password form of its own.

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from notifications import services
 from notifications.models import ALWAYS_SENT, Delivery, Notice, SmsCount
-from schools.admin_base import SchoolScopedAdmin
+from schools.admin_base import SchoolScopedAdmin, SchoolScopedInline
 
 
 class ReadOnlyScopedAdmin(SchoolScopedAdmin):
@@ -23,9 +23,8 @@ class ReadOnlyScopedAdmin(SchoolScopedAdmin):
         return False
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(SchoolScopedInline):
     model = Delivery
-    extra = 0
     can_delete = False
     fields = ["channel", "address", "state", "attempts", "not_before", "sent_at", "last_error"]
     readonly_fields = fields

@@ -9,8 +9,12 @@ class GuardianshipAdmin(SchoolScopedAdmin):
     list_display = ["guardian", "child", "relationship", "is_primary", "created_at"]
     list_filter = ["relationship", "is_primary"]
     search_fields = ["guardian__full_name", "guardian__email", "guardian__phone", "child__full_name"]
-    raw_id_fields = ["child", "guardian"]
     list_select_related = ["guardian", "child"]
+    # Guardians are made by claiming an invitation code, never typed in: who is whose guardian is not edited here.
+    readonly_fields = ["school", "child", "guardian"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(InvitationCode)
@@ -18,7 +22,7 @@ class InvitationCodeAdmin(SchoolScopedAdmin):
     list_display = ["code", "child", "created_at", "expires_at", "revoked_at", "claimed_at"]
     search_fields = ["code", "child__full_name"]
     readonly_fields = ["code", "claimed_by", "claimed_at", "created_by"]
-    raw_id_fields = ["child"]
+    autocomplete_fields = ["child"]
     list_select_related = ["child"]
 
     def has_add_permission(self, request, obj=None):

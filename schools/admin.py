@@ -50,17 +50,6 @@ class SchoolAdmin(SchoolScopedAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
-        ids = self.school_ids(request)
-        return queryset if ids is None else queryset.filter(pk__in=ids)
-
-    def _allowed(self, request, obj=None):
-        ids = self.school_ids(request)
-        if ids is None:
-            return True
-        return bool(ids) and (obj is None or obj.pk in ids)
-
     def has_add_permission(self, request, obj=None):
         return request.user.is_superuser
 
@@ -94,7 +83,11 @@ class StaffMembershipAdmin(SchoolScopedAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["user__full_name", "user__email", "user__phone"]
     filter_horizontal = ["classrooms"]
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A membership stays the same person's: someone else gets a membership of their own.
+        return ["user"] if obj else []
 
 
 class EnrolmentInline(SchoolScopedInline):
@@ -137,6 +130,7 @@ class EnrolmentAdmin(SchoolScopedAdmin):
     search_fields = ["child__full_name"]
     list_select_related = ["child", "classroom"]
     fields = ["child", "classroom", "starts_on", "ends_on"]
+    autocomplete_fields = ["child"]
 
     def get_readonly_fields(self, request, obj=None):
         # History is not rewritten: a wrong move is corrected by a new one.
@@ -175,4 +169,10 @@ class EnrolmentAdmin(SchoolScopedAdmin):
 class PickupPersonAdmin(SchoolScopedAdmin):
     list_display = ["full_name", "relationship", "child", "can_pick_up", "is_emergency_contact"]
     search_fields = ["full_name", "child__full_name"]
-    raw_id_fields = ["child", "added_by"]
+    autocomplete_fields = ["child"]
+    readonly_fields = ["added_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)

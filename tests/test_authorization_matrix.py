@@ -233,7 +233,19 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     ),
     "admin/password_change/": Entry("/admin/password_change/", admin_answers(200, 200)),
     "admin/password_change/done/": Entry("/admin/password_change/done/", admin_answers(200, 200)),
-    "admin/autocomplete/": Entry("/admin/autocomplete/", admin_answers(403, 403, superuser=403)),
+    # The search behind autocomplete fields: only a field a form of the person's offers (what it lists:
+    # tests/schools/test_admin_autocomplete.py); a malformed search is refused to everyone.
+    "admin/autocomplete/": [
+        Entry("/admin/autocomplete/", admin_answers(403, 403, superuser=403)),
+        Entry(
+            "/admin/autocomplete/?app_label=schools&model_name=pickupperson&field_name=child&term=",
+            admin_answers(200, 200),
+        ),
+        Entry(
+            "/admin/autocomplete/?app_label=schools&model_name=authorityofficer&field_name=user&term=",
+            admin_answers(403, 403),
+        ),
+    ],
     "admin/jsi18n/": Entry("/admin/jsi18n/", admin_answers(200, 200)),
     "admin/r/<path:content_type_id>/<path:object_id>/": Entry("/admin/r/1/1/", admin_answers(404, 404, 404)),
     # The admin's app index lists every app with a registered model.
@@ -245,7 +257,9 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
     "auth/group": (SUPERUSER_ONLY, lambda w: _group()),
     "account/emailaddress": (SUPERUSER_ONLY, lambda w: w.parent.emailaddress_set.get()),
     "mfa/authenticator": (SUPERUSER_ONLY, lambda w: _authenticator(w)),
-    "accounts/user": (SUPERUSER_ONLY, lambda w: w.parent),
+    # Accounts are for superusers; a leader's admin knows only the accounts linked to their school, so
+    # another school's principal is told the parent's account does not exist.
+    "accounts/user": ({**SUPERUSER_ONLY, "history": admin_answers(403, "redirect")}, lambda w: w.parent),
     "schools/authority": (SUPERUSER_ONLY, lambda w: w.school.authority),
     "schools/school": (
         {**SCOPED_NO_ADD, "add": SUPERUSER_ONLY["add"], "delete": SUPERUSER_ONLY["delete"]},
@@ -260,7 +274,8 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
         lambda w: w.child.enrolments.get(),
     ),
     "schools/pickupperson": (SCOPED, lambda w: f.PickupPersonFactory(child=w.child)),
-    "parents/guardianship": (SCOPED, lambda w: w.child.guardianships.first()),
+    # Guardians are made by claiming a code, never added in the admin.
+    "parents/guardianship": (SCOPED_NO_ADD, lambda w: w.child.guardianships.first()),
     "parents/invitationcode": (SCOPED_NO_ADD, lambda w: w.invitation),
     "parents/consentrecord": (READ_ONLY, lambda w: f.ConsentFactory(child=w.child, guardian=w.parent)),
     "notifications/notice": (READ_ONLY, _parent_notice),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from schools.models import Child
+from schools.models import Child, PickupPerson, StaffMembership
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,153 @@ def test_a_child_cannot_be_moved_into_another_schools_class(world, client):
     assert response.status_code == 200
     world.child.refresh_from_db()
     assert world.child.classroom == world.classroom
+
+
+# --- Choices: another school's objects are neither offered, nor accepted, nor named
+
+
+def _english(client):
+    client.cookies["django_language"] = "en"
+
+
+def test_another_schools_child_posted_by_id_is_neither_named_nor_saved(world, client):
+    """The raw-id attack: a child's id typed into the form used to come back with the child's name."""
+    _english(client)
+    client.force_login(world.principal)
+    response = client.post(
+        "/admin/schools/pickupperson/add/",
+        {
+            "school": world.school.pk,
+            "child": world.other_school_child.pk,
+            "full_name": "Trần Văn Lạ",
+            "relationship": "Chú",
+            "phone": "+84912345678",
+            "can_pick_up": "on",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice. That choice is not one of the available choices." in page
+    assert "Ngô Bảo Ngọc" not in page
+    assert not PickupPerson.objects.filter(full_name="Trần Văn Lạ").exists()
+
+
+def test_children_are_chosen_by_a_scoped_search_not_a_raw_id(world, client):
+    person = f.PickupPersonFactory(child=world.child)
+    client.force_login(world.principal)
+    page = client.get(f"/admin/schools/pickupperson/{person.pk}/change/").content.decode()
+    assert "vForeignKeyRawIdAdminField" not in page
+    assert 'data-field-name="child"' in page and "admin-autocomplete" in page
+    assert "Nguyễn Minh Khôi" in page  # the chosen child, of the school
+
+
+def test_a_pickup_person_added_in_the_admin_records_who_added_them(world, client):
+    client.force_login(world.principal)
+    response = client.post(
+        "/admin/schools/pickupperson/add/",
+        {
+            "school": world.school.pk,
+            "child": world.child.pk,
+            "full_name": "Trần Văn Ông",
+            "relationship": "Ông nội",
+            "phone": "+84912345678",
+            "can_pick_up": "on",
+            "added_by": world.foreign_parent.pk,  # read-only: ignored
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert PickupPerson.objects.get(full_name="Trần Văn Ông").added_by == world.principal
+
+
+def _staff_post(client, world, user) -> object:
+    return client.post(
+        "/admin/schools/staffmembership/add/",
+        {"school": world.school.pk, "user": user.pk, "role": "teacher", "is_active": "on"},
+    )
+
+
+@pytest.mark.parametrize("outsider", ["foreign_parent", "foreign_teacher", "former_parent", "stranger", "officer"])
+def test_a_user_field_refuses_an_account_not_linked_to_the_school(outsider, world, client):
+    person = f.UserFactory(full_name="Người Lạ Không Quen") if outsider == "stranger" else getattr(world, outsider)
+    _english(client)
+    client.force_login(world.vice_principal)
+    response = _staff_post(client, world, person)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors.as_data()["user"][0].code == "invalid_choice"
+    assert "Select a valid choice." in page
+    assert str(person) not in page
+    assert not StaffMembership.objects.filter(user=person, school=world.school).exists()
+
+
+def test_a_user_field_accepts_an_account_linked_to_the_school(world, client):
+    """A guardian of the school may be made a member of its staff."""
+    client.force_login(world.vice_principal)
+    response = _staff_post(client, world, world.other_parent)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert StaffMembership.objects.get(user=world.other_parent).school == world.school
+
+
+def test_a_staff_members_account_is_not_changed_in_the_admin(world, client):
+    membership = world.teacher.staff_memberships.get()
+    client.force_login(world.principal)
+    response = client.post(
+        f"/admin/schools/staffmembership/{membership.pk}/change/",
+        {"school": world.school.pk, "user": world.parent.pk, "role": "nurse", "is_active": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    membership.refresh_from_db()
+    assert (membership.user, membership.role) == (world.teacher, "nurse")
+
+
+def test_guardians_are_never_typed_in(world, client):
+    guardianship = world.child.guardianships.get()
+    client.force_login(world.principal)
+    assert client.get("/admin/parents/guardianship/add/").status_code == 403
+    page = client.get(f"/admin/parents/guardianship/{guardianship.pk}/change/").content.decode()
+    assert 'name="guardian"' not in page and 'name="child"' not in page
+    response = client.post(
+        f"/admin/parents/guardianship/{guardianship.pk}/change/",
+        {
+            "guardian": world.principal.pk,
+            "child": world.other_class_child.pk,
+            "school": world.school.pk,
+            "relationship": "father",
+        },
+    )
+    assert response.status_code == 302
+    guardianship.refresh_from_db()
+    assert (guardianship.guardian, guardianship.child, guardianship.relationship) == (
+        world.parent,
+        world.child,
+        "father",
+    )
+
+
+def test_superusers_keep_every_choice(world, client):
+    client.force_login(world.superuser)
+    page = client.get("/admin/schools/classroom/add/").content.decode()
+    assert "Sao Mai" in page and "Hoa Sen" in page
+    response = client.post(
+        "/admin/schools/pickupperson/add/",
+        {
+            "school": world.other_school.pk,
+            "child": world.other_school_child.pk,
+            "full_name": "Ngô Văn Bác",
+            "relationship": "Bác",
+            "phone": "+84912345679",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert PickupPerson.objects.get(full_name="Ngô Văn Bác").child == world.other_school_child
+
+
+def test_a_list_filter_on_a_relation_lists_only_the_schools_objects(world, client, monkeypatch):
+    """A filter on a relation, added by whoever, does not list the other schools' classes."""
+    from django.contrib import admin
+
+    monkeypatch.setattr(admin.site._registry[Child], "list_filter", ["classroom"])
+    client.force_login(world.principal)
+    page = client.get("/admin/schools/child/").content.decode()
+    assert f"classroom__id__exact={world.classroom.pk}" in page
+    assert "Chồi A" not in page
