@@ -1,4 +1,7 @@
-"""Notices and deliveries, read-only, for superusers and the leaders of the school they came from."""
+"""Notices and deliveries, read-only, for superusers and the leaders of the school they came from.
+
+Made by the portal, never edited by hand: a changed notice would no longer be what was sent.
+"""
 
 from django.contrib import admin, messages
 from django.utils.text import Truncator
@@ -7,20 +10,7 @@ from django.utils.translation import ngettext
 
 from notifications import services
 from notifications.models import ALWAYS_SENT, Delivery, Notice, SmsCount
-from schools.admin_base import SchoolScopedAdmin, SchoolScopedInline
-
-
-class ReadOnlyScopedAdmin(SchoolScopedAdmin):
-    """Made by the portal, never edited by hand: a changed notice would no longer be what was sent."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from schools.admin_base import ReadOnlyScopedAdmin, SchoolScopedInline
 
 
 class DeliveryInline(SchoolScopedInline):
