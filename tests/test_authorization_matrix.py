@@ -103,6 +103,12 @@ def _parent_notice_read(w: World) -> list:
     return list(Notice.objects.filter(recipient=w.parent, dedupe_key="matrix").values_list("read_at", flat=True))
 
 
+def _languages(w: World) -> list:
+    from accounts.models import User
+
+    return list(User.objects.order_by("pk").values_list("pk", "language"))
+
+
 def _parent_delivery(w: World):
     from notifications.models import Delivery
 
@@ -123,7 +129,14 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     # --- the portal's own pages
     "": Entry("/", REDIRECTED),
     "healthz": Entry("/healthz", EVERYONE_200),
-    "i18n/setlang/": Entry("/i18n/setlang/", ALL_REDIRECT, method="post", data=lambda w: {"language": "en"}),
+    "i18n/setlang/": Entry(
+        "/i18n/setlang/",
+        ALL_REDIRECT,
+        method="post",
+        data=lambda w: {"language": "en"},
+        effect=_languages,
+        changes_for=frozenset(PERSONAS) - {"anonymous"},  # the choice is kept on the account too
+    ),
     "family/": Entry("/family/", SIGNED_IN_200, shows={"parent": child_name, "other_parent": "Phạm Khánh Linh"}),
     "join/": Entry("/join/", SIGNED_IN_200),
     "children/<int:child_id>/consents/": Entry(child_url("consents/"), GUARDIAN_ONLY, shows=child_name),
@@ -477,6 +490,20 @@ def test_the_matrix_catches_a_leak(world, client, monkeypatch):
 def test_the_matrix_catches_a_post_that_changes_nothing(world, client):
     entry = Entry(pickup_remove, expect(parent="redirect"), method="post", effect=lambda w: "always the same")
     assert "parent: did not change anything" in check(client, world, entry)
+
+
+CHANGES = {"post", "patch", "put", "delete"}
+
+
+def test_every_request_that_changes_something_says_what_it_changes():
+    """A POST or PATCH row without `effect` would prove only a status code."""
+    missing = [
+        route
+        for route in MATRIX
+        for entry in _entries(route)
+        if entry.method in CHANGES and entry.effect is None
+    ]
+    assert not missing, f"declare the effect of these rows: {missing}"
 
 
 def test_nothing_leaks_into_the_pages_of_other_families(world, client):

@@ -71,6 +71,7 @@ def _feedback(w: World) -> list:
     return list(Answer.objects.order_by("pk").values_list("pk", "sticker", "feedback", "feedback_at"))
 
 
+TITLE = "Gấp thuyền giấy"  # tests/activities/makers.py
 # Its viewers: the families of its classes, their teachers and the school's leaders.
 ACTIVITY_VIEWERS = expect(parent=200, teacher=200, leaders=200)
 # Posting and following the school's activities: its teachers and leaders.
@@ -81,10 +82,12 @@ FAMILY_ACT = expect(parent="redirect")
 
 MATRIX: dict[str, Entry] = {
     # Families
-    "children/<int:child_id>/activities/": Entry(lambda w: f"/children/{w.child.pk}/activities/", GUARDIAN_ONLY),
-    "activities/<int:activity_id>/": Entry(lambda w: f"/activities/{_activity(w).pk}/", ACTIVITY_VIEWERS),
+    "children/<int:child_id>/activities/": Entry(
+        lambda w: _activity(w) and f"/children/{w.child.pk}/activities/", GUARDIAN_ONLY, shows=TITLE
+    ),
+    "activities/<int:activity_id>/": Entry(lambda w: f"/activities/{_activity(w).pk}/", ACTIVITY_VIEWERS, shows=TITLE),
     "activities/<int:activity_id>/children/<int:child_id>/answer/": Entry(
-        lambda w: f"/activities/{_activity(w).pk}/children/{w.child.pk}/answer/", GUARDIAN_ONLY
+        lambda w: f"/activities/{_activity(w).pk}/children/{w.child.pk}/answer/", GUARDIAN_ONLY, shows=TITLE
     ),
     "answers/<int:answer_id>/share/": Entry(
         lambda w: f"/answers/{_answer_with_consent(w).pk}/share/",
@@ -94,14 +97,23 @@ MATRIX: dict[str, Entry] = {
         effect=_answer_sharing,
     ),
     # Staff
-    "schools/<slug:slug>/activities/": Entry(lambda w: f"/schools/{w.school.slug}/activities/", SCHOOL_POSTERS),
-    "schools/<slug:slug>/activities/new/": Entry(lambda w: f"/schools/{w.school.slug}/activities/new/", SCHOOL_POSTERS),
+    "schools/<slug:slug>/activities/": Entry(
+        lambda w: _activity(w) and f"/schools/{w.school.slug}/activities/",
+        SCHOOL_POSTERS,
+        shows={"teacher": TITLE, "principal": TITLE, "vice_principal": TITLE},
+    ),
+    "schools/<slug:slug>/activities/new/": Entry(
+        lambda w: f"/schools/{w.school.slug}/activities/new/",
+        SCHOOL_POSTERS,
+        shows={"teacher": "Lá 1", "other_teacher": "Chồi 1", "principal": "Mầm 1"},
+    ),
     "schools/<slug:slug>/activities/participation/": Entry(
-        lambda w: f"/schools/{w.school.slug}/activities/participation/", SCHOOL_LEADERS
+        lambda w: f"/schools/{w.school.slug}/activities/participation/", SCHOOL_LEADERS, shows="Lá 1"
     ),
     "activities/<int:activity_id>/edit/": Entry(
         lambda w: f"/activities/{_activity(w, published=False).pk}/edit/",
         expect(teacher=200, leaders=200),
+        shows=TITLE,
     ),
     "activities/<int:activity_id>/publish/": Entry(
         lambda w: f"/activities/{_activity(w, published=False).pk}/publish/",
@@ -113,7 +125,7 @@ MATRIX: dict[str, Entry] = {
         lambda w: f"/activities/{_activity(w).pk}/card.pdf", ACTIVITY_VIEWERS
     ),
     "activities/<int:activity_id>/participation/": Entry(
-        lambda w: f"/activities/{_activity(w).pk}/participation/", CLASS_VIEWERS
+        lambda w: f"/activities/{_activity(w).pk}/participation/", CLASS_VIEWERS, shows=TITLE
     ),
     "activities/<int:activity_id>/classes/<int:classroom_id>/nudge/": Entry(
         lambda w: f"/activities/{_activity(w).pk}/classes/{w.classroom.pk}/nudge/",

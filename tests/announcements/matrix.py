@@ -75,9 +75,15 @@ MATRIX: dict[str, Entry] = {
     "announcements/<int:announcement_id>/receipts/": Entry(
         lambda w: f"/announcements/{_announcement(w).pk}/receipts/", CLASS_VIEWERS, shows=TITLE
     ),
-    "schools/<slug:slug>/announcements/": Entry(lambda w: f"/schools/{w.school.slug}/announcements/", SCHOOL_POSTERS),
+    "schools/<slug:slug>/announcements/": Entry(
+        lambda w: _announcement(w) and f"/schools/{w.school.slug}/announcements/",
+        SCHOOL_POSTERS,
+        shows={"teacher": TITLE, "principal": TITLE, "vice_principal": TITLE},
+    ),
     "schools/<slug:slug>/announcements/new/": Entry(
-        lambda w: f"/schools/{w.school.slug}/announcements/new/", SCHOOL_POSTERS
+        lambda w: f"/schools/{w.school.slug}/announcements/new/",
+        SCHOOL_POSTERS,
+        shows={"teacher": "Lá 1", "other_teacher": "Chồi 1", "principal": "Mầm 1"},
     ),
     # Pick-up notices: a guardian for their own child; the class teachers and leaders read them
     "children/<int:child_id>/pickup-notices/": Entry(
@@ -93,7 +99,9 @@ MATRIX: dict[str, Entry] = {
         "/pickup-notices/today/", expect(others=403, teachers=200, leaders=200, other_principal=200)
     ),
     "classes/<int:classroom_id>/pickup-notices/": Entry(
-        lambda w: f"/classes/{w.classroom.pk}/pickup-notices/", CLASS_VIEWERS
+        lambda w: _pickup_notice(w) and f"/classes/{w.classroom.pk}/pickup-notices/",
+        CLASS_VIEWERS,
+        shows=lambda w: w.child.full_name,
     ),
 }
 

@@ -29,6 +29,12 @@ def _received(w: World) -> list:
     return list(MediaFile.objects.filter(uploaded_by=w.parent).values_list("received", flat=True))
 
 
+def _uploads(w: World) -> int:
+    from mediafiles.models import MediaFile
+
+    return MediaFile.objects.count()
+
+
 def _teacher_photo(w: World):
     """A ready photo uploaded by the teacher, used by nothing."""
     from mediafiles import services
@@ -69,6 +75,7 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         expect(others=403, parent=201, other_parent=201, school_teachers=201, leaders=201, nurse=201, accountant=201),
         method="post",
         data=_start_data,
+        effect=_uploads,
     ),
     "media/uploads/<uuid:media_id>/": [
         Entry(lambda w: f"/media/uploads/{_parent_upload(w).pk}/", UPLOADER_ONLY),
