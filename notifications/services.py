@@ -34,6 +34,7 @@ from coordination.lib.mail import NotCommitted, Outgoing
 from notifications import channels, policies, tasks
 from notifications.channels import DeliveryError, user_language
 from notifications.models import (
+    ALWAYS_SENT,
     CHOOSABLE,
     Category,
     Channel,
@@ -86,8 +87,20 @@ def _check(*, category: str, url: str, dedupe_key: str) -> None:
 # --- Creating notices ------------------------------------------------------------------------------
 
 
+def _always_sent_plan(*, notice: Notice, user, now: datetime.datetime) -> list[Delivery]:
+    """Like an account message: at once, on the person's e-mail, or by SMS to a verified number
+    when they have no e-mail; never held for a digest or the quiet hours."""
+    if user.email:
+        return [Delivery(notice=notice, channel=Channel.EMAIL, not_before=now, created_at=now)]
+    if user.phone and user.phone_verified:
+        return [Delivery(notice=notice, channel=Channel.SMS, not_before=now, created_at=now)]
+    return []
+
+
 def _deliveries_plan(*, notice: Notice, user, preference: Preference, now: datetime.datetime) -> list[Delivery]:
     """The deliveries the person's choices ask for; none for a channel they have no address for."""
+    if notice.category in ALWAYS_SENT:
+        return _always_sent_plan(notice=notice, user=user, now=now)
     plan = []
     for channel in preference.channels_for(notice.category, urgent=notice.urgent):
         if channel == Channel.EMAIL and not user.email:
