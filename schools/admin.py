@@ -122,9 +122,6 @@ class ChildAdmin(SchoolScopedAdmin):
     inlines = [EnrolmentInline]
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is PickupPerson:
-            _pickup_persons_save(request, formset, child=form.instance)
-            return
         for instance in formset.save(commit=False):
             instance.school_id = form.instance.school_id
             instance.save()
@@ -177,18 +174,6 @@ class EnrolmentAdmin(SchoolScopedAdmin):
 PICKUP_FIELDS = ["full_name", "relationship", "phone", "id_number", "can_pick_up", "is_emergency_contact"]
 
 
-def _pickup_persons_save(request, formset, *, child) -> None:
-    """An inline's pick-up persons go through the services, so that the family is told."""
-    for instance in formset.save(commit=False):
-        fields = {name: getattr(instance, name) for name in PICKUP_FIELDS}
-        if instance.pk is None:
-            services.pickup_person_add(child=child, by=request.user, **fields)
-        else:
-            services.pickup_person_update(person=instance, by=request.user, **fields)
-    for instance in formset.deleted_objects:
-        services.pickup_person_remove(person=instance, by=request.user)
-
-
 @admin.register(PickupPerson)
 class PickupPersonAdmin(SchoolScopedAdmin):
     """A leader adds, changes or removes a pick-up person (for a family without the portal); the
@@ -197,11 +182,12 @@ class PickupPersonAdmin(SchoolScopedAdmin):
     list_display = ["full_name", "relationship", "child", "can_pick_up", "is_emergency_contact"]
     search_fields = ["full_name", "child__full_name"]
     raw_id_fields = ["child"]
-    readonly_fields = ["added_by"]
+    readonly_fields = ["school", "added_by"]
 
     def get_readonly_fields(self, request, obj=None):
-        # Moving a pick-up person to another child would be adding them there unannounced.
-        return ["child", "added_by"] if obj else ["added_by"]
+        # The school is the child's. Moving a pick-up person to another child would be adding
+        # them there unannounced.
+        return ["school", "child", "added_by"] if obj else ["school", "added_by"]
 
     def save_model(self, request, obj, form, change):
         fields = {name: getattr(obj, name) for name in PICKUP_FIELDS}
