@@ -20,6 +20,7 @@ class GuardianshipAdmin(SchoolScopedAdmin):
     list_select_related = ["guardian", "child"]
     # Who and which child are never changed here (that would be a new guardian, made without a code).
     readonly_fields = [
+        "school",
         "child",
         "guardian",
         "status",

@@ -199,3 +199,22 @@ def test_a_parent_who_is_not_staff_becomes_a_guardian_at_once(world):
     assert invitation_claim(code=gone.code, user=world.deactivated_staff, relationship="mother").status == (
         Status.ACTIVE
     )
+
+
+def test_the_admin_makes_no_guardian_and_moves_none(world, client):
+    """Guardians are made with codes: the admin has no add form, and a guardianship's person and
+    child cannot be changed there."""
+    client.force_login(world.principal)
+    response = client.post(
+        "/admin/parents/guardianship/add/",
+        {"child": world.child.pk, "guardian": world.principal.pk, "relationship": "mother", "status": "active"},
+    )
+    assert response.status_code == 403
+    assert not Guardianship.objects.filter(guardian=world.principal).exists()
+    own = world.child.guardianships.get()
+    client.post(
+        f"/admin/parents/guardianship/{own.pk}/change/",
+        {"child": world.sibling.pk, "guardian": world.principal.pk, "relationship": "father"},
+    )
+    own.refresh_from_db()
+    assert (own.child, own.guardian, own.relationship) == (world.child, world.parent, "father")
