@@ -307,7 +307,8 @@ def _context(guardianship: Guardianship, by=None) -> dict:
     return {
         "child": guardianship.child.given_name,
         "person": _name(guardianship.guardian),
-        "relationship": guardianship.get_relationship_display(),
+        # The lazy label, so that each recipient reads it in their own language.
+        "relationship": Relationship(guardianship.relationship).label,
         "by": _name(by),
     }
 

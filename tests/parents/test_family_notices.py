@@ -1,6 +1,7 @@
 """What the family is told about who looks after a child goes like an account message."""
 
 import pytest
+from django.utils import translation
 
 from notifications.models import Notice
 from parents.services import invitation_claim
@@ -36,3 +37,14 @@ def test_family_changes_are_not_a_choice_on_the_preferences_page(world, client):
     page = client.get("/notifications/preferences/").content.decode()
     assert "email_family" not in page and "sms_family" not in page
     assert "changes to who looks after your child" in page
+
+
+def test_each_recipient_reads_the_message_in_their_own_language(world):
+    world.parent.language = "en"
+    world.parent.save(update_fields=["language"])
+    invitation = f.InvitationFactory(child=world.child, code="LANG2345")
+    with translation.override("vi"):  # the person who joins uses the portal in Vietnamese
+        invitation_claim(code=invitation.code, user=f.UserFactory(full_name="Đoàn Văn Lạ"), relationship="father")
+    notice = Notice.objects.get(recipient=world.parent)
+    assert notice.title == "Khôi has a new guardian: Đoàn Văn Lạ"
+    assert notice.body.startswith("Đoàn Văn Lạ (Father) is now a guardian of Khôi")
