@@ -176,6 +176,10 @@ def test_a_refused_claim_gives_nothing_and_is_recorded(world, client):
     invitation = invitation_create(child=world.child, by=world.principal)
     claim = invitation_claim(code=invitation.code, user=world.teacher, relationship="father")
     client.force_login(world.vice_principal)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/children/{world.child.pk}/").content.decode()
+    assert "Not counted as guardians" in page and "Awaiting confirmation" in page
+    assert 'href="/schools/sao-mai/manage/guardians/"' in page
     client.post(f"/guardianships/{claim.pk}/decide/", {"decision": "refuse"})
     claim.refresh_from_db()
     assert claim.status == Status.ENDED and claim.decided_by == world.vice_principal and claim.decided_at
