@@ -1,4 +1,4 @@
-"""Reads for families: consent and invitations."""
+"""Reads for families: consent, invitations, and guardianships waiting for a decision."""
 
 from __future__ import annotations
 
