@@ -272,7 +272,9 @@ class _Files:
 def _families(classrooms) -> list[tuple[Child, object]]:
     """Each child of the classes with the guardian who answers for them (the first to sign up)."""
     children = Child.objects.filter(classroom__in=classrooms, left_on__isnull=True).prefetch_related(
-        Prefetch("guardianships", queryset=Guardianship.objects.select_related("guardian").order_by("created_at"))
+        Prefetch(
+            "guardianships", queryset=Guardianship.objects.active().select_related("guardian").order_by("created_at")
+        )
     )
     rows = []
     for child in children.order_by("pk"):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from activities import policies
 from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer
-from parents.models import ConsentPurpose, ConsentRecord, Guardianship
+from parents.models import ConsentPurpose, ConsentRecord, Guardianship, GuardianshipStatus
 from parents.policies import remember_guardianships
 from schools.models import Child, Classroom, School
 from schools.policies import access_for, is_leader_of
@@ -136,9 +136,10 @@ def _family_children(user) -> list[Child]:
         "SELECT c.id, c.full_name, c.nickname, c.left_on, c.school_id, c.classroom_id, "  # noqa: S608 (table names)
         f"r.name AS classroom_name, s.name AS school_name FROM {child} c "
         f"JOIN {link} g ON g.child_id = c.id JOIN {school} s ON s.id = c.school_id "
-        f"LEFT JOIN {classroom} r ON r.id = c.classroom_id WHERE g.guardian_id = %s"
+        f"LEFT JOIN {classroom} r ON r.id = c.classroom_id WHERE g.guardian_id = %s AND g.status = %s"
     )
-    return list(Child.objects.raw(sql, [user.pk]))
+    # Only an active guardianship counts (a pending or suspended one gives no access).
+    return list(Child.objects.raw(sql, [user.pk, GuardianshipStatus.ACTIVE]))
 
 
 def feed_child_get(*, user, child_id: int) -> Child:
@@ -323,7 +324,7 @@ def activity_participation(*, user, activity: Activity) -> list[ClassParticipati
         .prefetch_related(
             Prefetch(
                 "guardianships",
-                queryset=Guardianship.objects.select_related("guardian").order_by("-is_primary", "created_at"),
+                queryset=Guardianship.objects.active().select_related("guardian").order_by("-is_primary", "created_at"),
             )
         )
         .order_by("full_name")
@@ -355,7 +356,8 @@ def nudge_recipient_ids(*, activity: Activity, classroom: Classroom) -> list[int
     """The guardians of the class's children who have no answer yet, each once."""
     answered = Answer.objects.filter(activity=activity).values("child_id")
     return list(
-        Guardianship.objects.filter(child__classroom=classroom, child__left_on__isnull=True)
+        Guardianship.objects.active()
+        .filter(child__classroom=classroom, child__left_on__isnull=True)
         .exclude(child_id__in=answered)
         .values_list("guardian_id", flat=True)
         .distinct()
@@ -366,7 +368,8 @@ def nudge_recipient_ids(*, activity: Activity, classroom: Classroom) -> list[int
 def activity_guardian_ids(*, activity: Activity) -> list[int]:
     """Every guardian of a child now in one of the activity's classes, each once."""
     return list(
-        Guardianship.objects.filter(child__classroom__activity_links__activity=activity, child__left_on__isnull=True)
+        Guardianship.objects.active()
+        .filter(child__classroom__activity_links__activity=activity, child__left_on__isnull=True)
         .values_list("guardian_id", flat=True)
         .distinct()
         .order_by("guardian_id")

@@ -595,7 +595,7 @@ def answer_feedback(*, answer: Answer, by, comment: str = "", sticker: str = "")
         def body() -> str:
             return " ".join(str(part) for part in parts)
 
-        for guardianship in Guardianship.objects.filter(child_id=answer.child_id).select_related("guardian"):
+        for guardianship in Guardianship.objects.active().filter(child_id=answer.child_id).select_related("guardian"):
             notice_send(
                 recipient=guardianship.guardian,
                 category=Category.FEEDBACK,

@@ -37,7 +37,11 @@ def _announcement(ctx, school: School) -> None:
     # Some families have already opened it, most of those confirmed; the demo parent has not yet.
     guardians = (
         get_user_model()
-        .objects.filter(guardianships__school=school, guardianships__child__left_on__isnull=True)
+        .objects.filter(
+            guardianships__school=school,
+            guardianships__child__left_on__isnull=True,
+            guardianships__status=Guardianship.Status.ACTIVE,
+        )
         .exclude(email="parent@saomai.test")
         .distinct()
         .order_by("pk")
@@ -67,7 +71,8 @@ def _pickup_notices_la1(school: School) -> None:
             pickup_person=grandfather,
         )
     other = (
-        Guardianship.objects.filter(child__classroom=la1)
+        Guardianship.objects.active()
+        .filter(child__classroom=la1)
         .exclude(guardian=parent)
         .exclude(child=khoi)
         .select_related("guardian", "child")

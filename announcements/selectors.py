@@ -27,7 +27,8 @@ def _audience_children(announcement: Announcement) -> QuerySet[Child]:
 def announcement_guardian_ids(*, announcement: Announcement) -> list[int]:
     """Every guardian of a child the announcement is for, each once (siblings in two classes too)."""
     return list(
-        Guardianship.objects.filter(child__in=_audience_children(announcement))
+        Guardianship.objects.active()
+        .filter(child__in=_audience_children(announcement))
         .values_list("guardian_id", flat=True)
         .distinct()
         .order_by("guardian_id")
@@ -139,7 +140,8 @@ def announcement_receipts(*, user, announcement: Announcement) -> ReceiptReport:
     if scope is not None:
         children = children.filter(classroom_id__in=scope)
     guardianships = (
-        Guardianship.objects.filter(child__in=children)
+        Guardianship.objects.active()
+        .filter(child__in=children)
         .select_related("guardian", "child__classroom")
         .order_by("guardian__full_name", "guardian_id", "child__full_name")
     )

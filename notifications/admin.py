@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notifications import services
-from notifications.models import ALWAYS_SENT, Delivery, Notice, SmsCount
+from notifications.models import ACCOUNT_TEXTS, Delivery, Notice, SmsCount
 from schools.admin_base import ReadOnlyScopedAdmin, SchoolScopedInline
 
 
@@ -43,7 +43,7 @@ class NoticeAdmin(ReadOnlyScopedAdmin):
     @admin.display(description=_("text"))
     def text(self, obj):
         # A sign-in code or password link is the person's alone, even to a superuser.
-        if obj.category in ALWAYS_SENT:
+        if obj.category in ACCOUNT_TEXTS:
             return _("(hidden: it may hold a sign-in code or a password link)")
         return obj.body
 

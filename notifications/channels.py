@@ -33,7 +33,7 @@ from django.utils.text import Truncator
 from coordination.lib.mail import MailServerUnavailable, NotAcceptedAfterCommit, NotCommitted, Outgoing
 from notifications.budgets import Kind, SmsBudgetExceeded, sms_budget_take
 from notifications.email_events import message_metadata
-from notifications.models import ALWAYS_SENT, Channel, Delivery, DigestRun, Notice
+from notifications.models import ACCOUNT_TEXTS, Channel, Delivery, DigestRun, Notice
 from notifications.sms import SmsError, sms_gateway
 
 # Not a failure of the message: the task's time is up, and its caller gives
@@ -220,7 +220,7 @@ def digest_email(*, user, run: DigestRun, notices: Sequence[Notice]) -> EmailMul
 
 
 def sms_text(notice: Notice) -> str:
-    if notice.category in ALWAYS_SENT and notice.body:
+    if notice.category in ACCOUNT_TEXTS and notice.body:
         # An account message's body is the whole text (a code, a warning);
         # its title only says what it is about.
         return notice.body
@@ -434,7 +434,7 @@ def _sms_budget_refusal(delivery: Delivery) -> DeliveryError | None:
     Account messages took from theirs when they were asked for
     (services.account_message_send).
     """
-    if delivery.notice.category in ALWAYS_SENT or delivery.attempts > 1:
+    if delivery.notice.category in ACCOUNT_TEXTS or delivery.attempts > 1:
         return None
     try:
         sms_budget_take(kind=Kind.NOTICE, person_id=delivery.notice.recipient_id)

@@ -30,12 +30,19 @@ class Category(models.TextChoices):
     HEALTH = "health", _("Health and growth")
     HONOUR_ROLL = "honour_roll", _("Honour roll and thanks")
     ACCOUNT = "account", _("Your account")
+    FAMILY = "family", _("Who looks after your child")
 
 
 # Sign-in codes, password links, a new staff member's welcome: the person asked
 # for them (or cannot use the portal without them), so they go at once on the
-# channel they are for, whatever the preferences and the hour.
-ALWAYS_SENT = frozenset({Category.ACCOUNT})
+# channel they are for, whatever the preferences and the hour. A new guardian of
+# a child, or a pick-up person added or removed, goes the same way to the
+# child's other guardians and teachers: one of them may have to say at once
+# that they do not know this person.
+ALWAYS_SENT = frozenset({Category.ACCOUNT, Category.FAMILY})
+# Account messages may hold a secret (a sign-in code, a password link): their text is erased once
+# sent, hidden in the admin, and their SMS count against the sign-up budgets, not a member's.
+ACCOUNT_TEXTS = frozenset({Category.ACCOUNT})
 # The categories a person chooses channels for.
 CHOOSABLE = [category for category in Category if category not in ALWAYS_SENT]
 

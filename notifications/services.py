@@ -34,6 +34,7 @@ from coordination.lib.mail import NotCommitted, Outgoing
 from notifications import budgets, channels, policies, tasks
 from notifications.channels import DeliveryError, user_language
 from notifications.models import (
+    ACCOUNT_TEXTS,
     ALWAYS_SENT,
     CHOOSABLE,
     Category,
@@ -87,8 +88,20 @@ def _check(*, category: str, url: str, dedupe_key: str) -> None:
 # --- Creating notices ------------------------------------------------------------------------------
 
 
+def _always_sent_plan(*, notice: Notice, user, now: datetime.datetime) -> list[Delivery]:
+    """Like an account message: at once, on the person's e-mail, or by SMS to a verified number
+    when they have no e-mail; never held for a digest or the quiet hours."""
+    if user.email:
+        return [Delivery(notice=notice, channel=Channel.EMAIL, not_before=now, created_at=now)]
+    if user.phone and user.phone_verified:
+        return [Delivery(notice=notice, channel=Channel.SMS, not_before=now, created_at=now)]
+    return []
+
+
 def _deliveries_plan(*, notice: Notice, user, preference: Preference, now: datetime.datetime) -> list[Delivery]:
     """The deliveries the person's choices ask for; none for a channel they have no address for."""
+    if notice.category in ALWAYS_SENT:
+        return _always_sent_plan(notice=notice, user=user, now=now)
     plan = []
     for channel in preference.channels_for(notice.category, urgent=notice.urgent):
         if channel == Channel.EMAIL and not user.email:
@@ -573,7 +586,7 @@ def _commit_then(action: Callable[[], None]) -> None:
 def _delivery_failed(delivery: Delivery, exc: DeliveryError) -> DeliveryOutcome:
     """Record a failed attempt: try again after a backoff, or give up after the last attempt or for good."""
     error = _error_text(exc)
-    if delivery.notice.category in ALWAYS_SENT and delivery.notice.body:
+    if delivery.notice.category in ACCOUNT_TEXTS and delivery.notice.body:
         # A gateway may echo the message in its answer: its secret stays out of the admin and the logs.
         error = error.replace(delivery.notice.body, "[…]")
     # A refusal at the very end of an e-mail comes after the delivery was
@@ -641,7 +654,7 @@ def deliveries_send(*, delivery_ids: Iterable[int]) -> BatchOutcome:
         if connection is not None:
             with contextlib.suppress(Exception):
                 connection.close()
-    account = {d.pk for d in claimed if d.notice.category in ALWAYS_SENT}
+    account = {d.pk for d in claimed if d.notice.category in ACCOUNT_TEXTS}
     over = (State.SENT, State.GIVEN_UP)
     done = [pk for pk, outcome in result.outcomes.items() if pk in account and outcome.state in over]
     if done:
@@ -657,7 +670,7 @@ def account_texts_erase(*, delivery_ids: Iterable[int] | None = None) -> int:
     title, and without the secret. With no ids, every such message (the sweep,
     for a worker that died between sending and erasing).
     """
-    over = {"category__in": ALWAYS_SENT, "deliveries__state__in": [State.SENT, State.GIVEN_UP]}
+    over = {"category__in": ACCOUNT_TEXTS, "deliveries__state__in": [State.SENT, State.GIVEN_UP]}
     if delivery_ids is not None:
         over["deliveries__pk__in"] = list(delivery_ids)
         if not over["deliveries__pk__in"]:
@@ -713,7 +726,7 @@ def deliveries_retry(*, deliveries: QuerySet[Delivery], by) -> int:
         retried = Delivery.objects.filter(pk__in=allowed, state__in=[State.FAILED, State.GIVEN_UP])
         # An account message given up has lost its text (a code, a link, long
         # expired by now): the person asks for a new one instead.
-        retried = retried.exclude(notice__category__in=ALWAYS_SENT, notice__body="")
+        retried = retried.exclude(notice__category__in=ACCOUNT_TEXTS, notice__body="")
         ids = list(retried.filter(digest=False).values_list("pk", flat=True))
         count = retried.update(state=State.QUEUED, attempts=0, not_before=now, claimed_at=None)
         _enqueue_on_commit(ids)

@@ -1,20 +1,78 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from parents import services
 from parents.models import ConsentRecord, Guardianship, InvitationCode
 from schools.admin_base import SchoolScopedAdmin
 
 
 @admin.register(Guardianship)
 class GuardianshipAdmin(SchoolScopedAdmin):
-    list_display = ["guardian", "child", "relationship", "is_primary", "created_at"]
-    list_filter = ["relationship", "is_primary"]
+    """Guardians are made with invitation codes, never typed in here. A leader confirms or refuses a
+    staff member's claim and restores or ends a suspended guardian with the actions, through the
+    same service as the portal's page (parents.services.guardianship_decide)."""
+
+    list_display = ["guardian", "child", "relationship", "status", "is_primary", "created_at"]
+    list_filter = ["status", "relationship", "is_primary"]
     search_fields = ["guardian__full_name", "guardian__email", "guardian__phone", "child__full_name"]
     list_select_related = ["guardian", "child"]
-    # Guardians are made by claiming an invitation code, never typed in: who is whose guardian is not edited here.
-    readonly_fields = ["school", "child", "guardian"]
+    # Who and which child are never changed here (that would be a new guardian, made without a code).
+    readonly_fields = [
+        "school",
+        "child",
+        "guardian",
+        "status",
+        "confirmed_by",
+        "confirmed_at",
+        "disputed_by",
+        "disputed_at",
+        "decided_by",
+        "decided_at",
+    ]
+    actions = ["confirm", "refuse", "restore", "end"]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The record of who was a guardian, and of the decisions, is kept: end a link instead.
+        return request.user.is_superuser
+
+    def _decide(self, request, queryset, decision: str, done) -> None:
+        changed = 0
+        for guardianship in queryset.select_related("child", "guardian"):
+            try:
+                services.guardianship_decide(guardianship=guardianship, by=request.user, decision=decision)
+            except services.GuardianshipError as exc:
+                self.message_user(request, f"{guardianship}: {exc}", messages.ERROR)
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    _("%(guardianship)s: you may not decide about this guardian.") % {"guardianship": guardianship},
+                    messages.ERROR,
+                )
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, done % {"n": changed}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Confirm the selected requests"))
+    def confirm(self, request, queryset):
+        self._decide(request, queryset, "confirm", _("%(n)d confirmed; the families and teachers were told."))
+
+    @admin.action(description=gettext_lazy("Refuse the selected requests"))
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, "refuse", _("%(n)d refused."))
+
+    @admin.action(description=gettext_lazy("Restore the selected suspended guardians"))
+    def restore(self, request, queryset):
+        self._decide(request, queryset, "restore", _("%(n)d restored."))
+
+    @admin.action(description=gettext_lazy("End the links of the selected suspended guardians"))
+    def end(self, request, queryset):
+        self._decide(request, queryset, "end", _("%(n)d ended."))
 
 
 @admin.register(InvitationCode)

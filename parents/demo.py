@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.demo import demo_user
 from parents.consent_texts import CONSENT_TEXTS
 from parents.models import ConsentPurpose, ConsentRecord, Guardianship, InvitationCode, Relationship
-from parents.services import CODE_ALPHABET, CODE_LENGTH
+from parents.services import CODE_ALPHABET, CODE_LENGTH, invitation_claim
 from schools import demo as names
 from schools.models import Child, Classroom, Enrolment, PickupPerson, School, SchoolYear, StaffMembership, StaffRole
 
@@ -128,6 +128,13 @@ def _sao_mai(ctx) -> None:
     families.consent(linh, parent2, list(ConsentPurpose.values))
 
     families.invitation(families.child(la1, "Đặng Gia Bảo", "m"), code=DEMO_CODE)
+
+    # A teacher whose own son is in Mầm 1 used the code the school gave her: she works at the
+    # school, so her claim waits for the principal's confirmation ("Guardians to confirm").
+    teacher2 = StaffMembership.objects.get(school=school, user__email="teacher2@saomai.test").user
+    son = families.child(mam1, "Lý Gia Hưng", "m")
+    families.invitation(son, code="HUNG2026")
+    invitation_claim(code="HUNG2026", user=teacher2, relationship=Relationship.MOTHER)
 
     # A former family: the child finished Lá 1 last school year and has left the school.
     former = demo_user(ctx, "formerparent@saomai.test", "Vương Thị Liên", phone="+84987000021")

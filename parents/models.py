@@ -15,8 +15,31 @@ class Relationship(models.TextChoices):
     GUARDIAN = "guardian", _("Legal guardian")
 
 
+class GuardianshipStatus(models.TextChoices):
+    # A claim by a member of the school's staff: it counts for nothing until someone else confirms it.
+    PENDING = "pending", _("Awaiting confirmation")
+    ACTIVE = "active", _("Active")
+    # Another guardian said they do not know this person: nothing counts until the school decides.
+    SUSPENDED = "suspended", _("Suspended")
+    # Refused, or ended by the school's decision; kept as a record.
+    ENDED = "ended", _("Ended")
+
+
+class GuardianshipQuerySet(models.QuerySet):
+    def active(self):
+        """The guardianships that count: only these give access to a child."""
+        return self.filter(status=GuardianshipStatus.ACTIVE)
+
+
 class Guardianship(models.Model):
-    """A signed-up adult who looks after a child and sees everything about them."""
+    """A signed-up adult who looks after a child and sees everything about them, once active.
+
+    Only an active guardianship counts (parents.policies.guardian_child_ids and every selector
+    that joins this table filter on it). A pending or suspended one gives nothing: no access
+    to the child, no consent, no pick-up persons, and it is not shown to the family.
+    """
+
+    Status = GuardianshipStatus
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardianships")
@@ -24,14 +47,62 @@ class Guardianship(models.Model):
     relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
     is_primary = models.BooleanField(_("primary contact"), default=False)
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    # Rows made by the claim service get their status from it; active is the default for the
+    # data that predates statuses and for seeded data.
+    status = models.CharField(
+        _("status"), max_length=10, choices=GuardianshipStatus.choices, default=GuardianshipStatus.ACTIVE
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    disputed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("questioned by"),
+        help_text=_("The guardian who said they do not know this person."),
+    )
+    disputed_at = models.DateTimeField(_("questioned"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+        help_text=_("Who refused the request, or restored or ended the suspended guardian."),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = GuardianshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("guardianship")
         verbose_name_plural = _("guardianships")
-        constraints = [models.UniqueConstraint(fields=["child", "guardian"], name="unique_guardianship")]
+        constraints = [
+            # An ended guardianship stays as a record; the person may be invited again later.
+            models.UniqueConstraint(
+                fields=["child", "guardian"],
+                condition=~models.Q(status=GuardianshipStatus.ENDED),
+                name="unique_guardianship",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "status"], name="guardianship_school_status")]
 
     def __str__(self):
         return f"{self.guardian} – {self.child}"
+
+    @property
+    def counts(self) -> bool:
+        return self.status == GuardianshipStatus.ACTIVE
 
 
 class InvitationCode(models.Model):

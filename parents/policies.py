@@ -1,8 +1,14 @@
-"""What a family may see and do. The school side of the same questions is schools.policies."""
+"""What a family may see and do. The school side of the same questions is schools.policies.
+
+Only an active guardianship counts: a pending claim (made by a member of the school's staff) or
+a suspended one (another guardian did not recognise the person) gives nothing.
+"""
 
 from __future__ import annotations
 
-from parents.models import Guardianship
+from parents.models import Guardianship, GuardianshipStatus
+from schools import policies as school_policies
+from schools.models import LEADER_ROLES, StaffMembership
 
 
 def guardian_child_ids(user) -> frozenset[int]:
@@ -10,13 +16,14 @@ def guardian_child_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_guardian_child_ids", None)
     if cached is None:
-        cached = frozenset(Guardianship.objects.filter(guardian=user).values_list("child_id", flat=True))
+        cached = frozenset(Guardianship.objects.active().filter(guardian=user).values_list("child_id", flat=True))
         user._guardian_child_ids = cached
     return cached
 
 
 def forget_guardianships(user) -> None:
     user.__dict__.pop("_guardian_child_ids", None)
+    user.__dict__.pop("_guardian_children", None)
 
 
 def remember_guardianships(user, child_ids) -> None:
@@ -33,13 +40,65 @@ def is_guardian(user) -> bool:
 
 
 def can_manage_pickup_persons(user, child) -> bool:
-    """Only the child's guardians decide who may collect the child."""
+    """On the portal, only the child's (active) guardians decide who may collect the child."""
     return is_guardian_of(user, child)
+
+
+def can_change_pickup_persons(user, child) -> bool:
+    """Who may add or remove a pick-up person at all: an active guardian, or a leader of the
+    school (or a superuser) in the admin, for a family without the portal. Either way the
+    guardians are told."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return is_guardian_of(user, child) or school_policies.is_leader_of(user, child.school_id)
 
 
 def can_record_consent(user, child) -> bool:
-    """Consent is each guardian's own decision; staff cannot give it for them."""
+    """Consent is each (active) guardian's own decision; staff cannot give it for them."""
     return is_guardian_of(user, child)
+
+
+# --- Confirming, questioning and deciding about a guardianship
+
+
+def other_leaders_exist(guardianship: Guardianship) -> bool:
+    """Whether the school has a leader besides the person the guardianship is for."""
+    return (
+        StaffMembership.objects.filter(school_id=guardianship.school_id, role__in=LEADER_ROLES, is_active=True)
+        .exclude(user_id=guardianship.guardian_id)
+        .exists()
+    )
+
+
+def can_decide_guardianship(user, guardianship: Guardianship, *, other_leaders: bool | None = None) -> bool:
+    """Who confirms or refuses a staff member's claim, and restores or ends a suspended guardian.
+
+    Never the person it is about. A leader (principal or vice-principal) of the child's school;
+    where the school has no leader besides that person, another active member of its staff.
+    A superuser may too, for a school that has nobody else. `other_leaders` spares the query
+    when the caller knows it already.
+    """
+    if not getattr(user, "is_authenticated", False) or user.pk == guardianship.guardian_id:
+        return False
+    if user.is_superuser:
+        return True
+    role = school_policies.role_at(user, guardianship.school_id)
+    if role is None:
+        return False
+    if role in LEADER_ROLES:
+        return True
+    if other_leaders is None:
+        other_leaders = other_leaders_exist(guardianship)
+    return not other_leaders
+
+
+def can_question_guardianship(user, guardianship: Guardianship) -> bool:
+    """Another active guardian of the same child may say they do not know the person."""
+    return (
+        guardianship.guardian_id != getattr(user, "pk", None)
+        and guardianship.status in (GuardianshipStatus.ACTIVE, GuardianshipStatus.SUSPENDED)
+        and guardianship.child_id in guardian_child_ids(user)
+    )
 
 
 def has_verified_contact(user) -> bool:

@@ -1,4 +1,9 @@
-"""Writes for families: invitations, guardianships and consent. One atomic function each."""
+"""Writes for families: invitations, guardianships and consent. One atomic function each.
+
+Who looks after a child is told to the family at once: every new guardianship, and every
+pick-up person added or removed, goes to the child's other guardians and the class teachers as
+an always-sent notice (category "family": never held for a digest or the quiet hours).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,29 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from notifications.models import Category
+from notifications.services import notice_send
 from parents.consent_texts import CONSENT_TEXTS
-from parents.models import ConsentRecord, Guardianship, InvitationCode, Relationship
-from parents.policies import can_record_consent, forget_guardianships
+from parents.models import ConsentRecord, Guardianship, GuardianshipStatus, InvitationCode, Relationship
+from parents.policies import (
+    can_decide_guardianship,
+    can_question_guardianship,
+    can_record_consent,
+    forget_guardianships,
+    other_leaders_exist,
+)
 from schools import policies
-from schools.models import Child
+from schools.models import LEADER_ROLES, Child, PickupPerson, StaffMembership, StaffRole
+
+Status = GuardianshipStatus
 
 # No 0/O, 1/I/L: the code is typed from paper on a phone keypad.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -67,13 +85,28 @@ def invitation_revoke(*, invitation: InvitationCode, by) -> None:
     )
 
 
+class GuardianshipError(Exception):
+    """A decision about a guardianship that cannot be taken, with a message for the person."""
+
+
 @transaction.atomic
 def invitation_claim(*, code: str, user, relationship: str) -> Guardianship:
-    """Make the user a guardian of the code's child, using up the code."""
+    """Link the user to the code's child, using up the code.
+
+    A parent becomes an active guardian at once. A member of the child's school's staff gets a
+    pending guardianship that counts for nothing until someone else confirms it
+    (guardianship_decide): a teacher cannot make themselves a child's guardian alone.
+    """
     normalized = invitation_code_normalize(code)
-    invitation = InvitationCode.objects.select_for_update().select_related("child").filter(code=normalized).first()
+    invitation = (
+        InvitationCode.objects.select_for_update().select_related("child__school").filter(code=normalized).first()
+    )
     if invitation is None:
         raise InvitationError(_("This code is not valid. Check the letter from the school and try again."))
+    if invitation.created_by_id is not None and invitation.created_by_id == user.pk:
+        raise InvitationError(
+            _("You created this code, so you cannot use it: it is for the child's family. Give them the letter.")
+        )
     if invitation.claimed_at:
         if invitation.claimed_by_id == user.pk:
             raise InvitationError(_("You have already used this code: the child is on your home page."))
@@ -84,23 +117,124 @@ def invitation_claim(*, code: str, user, relationship: str) -> Guardianship:
         raise InvitationError(_("This code has expired. Ask the school for a new one."))
     if invitation.child.left_on:
         raise InvitationError(_("This child no longer attends the school."))
-    if Guardianship.objects.filter(child=invitation.child, guardian=user).exists():
-        raise InvitationError(_("You are already a guardian of this child."))
+    existing = Guardianship.objects.filter(child=invitation.child, guardian=user).exclude(status=Status.ENDED).first()
+    if existing is not None:
+        raise InvitationError(
+            {
+                Status.PENDING: _("Your request for this child is already waiting for the school's confirmation."),
+                Status.SUSPENDED: _("Your link to this child is suspended until the school decides. Ask the school."),
+            }.get(existing.status, _("You are already a guardian of this child."))
+        )
     if relationship not in Relationship.values:
         relationship = invitation.relationship or Relationship.GUARDIAN
-    is_first = not Guardianship.objects.filter(child=invitation.child).exists()
+    staff = policies.is_staff_of(user, invitation.school_id)
     guardianship = Guardianship.objects.create(
         school_id=invitation.school_id,
         child=invitation.child,
         guardian=user,
         relationship=relationship,
-        is_primary=is_first,
+        status=Status.PENDING if staff else Status.ACTIVE,
+        is_primary=False if staff else not Guardianship.objects.active().filter(child=invitation.child).exists(),
     )
+    guardianship.child = invitation.child
     invitation.claimed_by = user
     invitation.claimed_at = timezone.now()
     invitation.save(update_fields=["claimed_by", "claimed_at"])
     forget_guardianships(user)
+    if staff:
+        _tell_deciders(guardianship, title=CLAIM_PENDING_TITLE, body=CLAIM_PENDING_BODY, key="pending")
+    else:
+        _tell_new_guardian(guardianship, by=user)
     return guardianship
+
+
+DECISIONS = ("confirm", "refuse", "restore", "end")
+
+
+@transaction.atomic
+def guardianship_decide(*, guardianship: Guardianship, by, decision: str) -> Guardianship:
+    """Confirm or refuse a staff member's claim; restore or end a suspended guardianship.
+
+    Only someone else may decide (parents.policies.can_decide_guardianship), and the decision is
+    recorded with who and when. The portal's page and the admin's actions both come here.
+    """
+    guardianship = (
+        Guardianship.objects.select_for_update(of=("self",))
+        .select_related("child__school", "guardian")
+        .get(pk=guardianship.pk)
+    )
+    if decision not in DECISIONS:
+        raise GuardianshipError(_("Choose what to do: confirm, refuse, restore or end."))
+    if by.pk == guardianship.guardian_id:
+        raise GuardianshipError(
+            _("You cannot decide about your own link to a child: another leader or member of the staff must.")
+        )
+    if not can_decide_guardianship(by, guardianship):
+        raise PermissionDenied
+    now = timezone.now()
+    if decision in ("confirm", "refuse"):
+        if guardianship.status != Status.PENDING:
+            raise GuardianshipError(_("This request is not waiting for confirmation any more."))
+        if decision == "confirm":
+            guardianship.status = Status.ACTIVE
+            guardianship.confirmed_by, guardianship.confirmed_at = by, now
+            guardianship.is_primary = not Guardianship.objects.active().filter(child_id=guardianship.child_id).exists()
+        else:
+            guardianship.status = Status.ENDED
+            guardianship.decided_by, guardianship.decided_at = by, now
+    else:
+        if guardianship.status != Status.SUSPENDED:
+            raise GuardianshipError(_("Only a suspended guardian can be restored or ended."))
+        guardianship.status = Status.ACTIVE if decision == "restore" else Status.ENDED
+        guardianship.decided_by, guardianship.decided_at = by, now
+    guardianship.save(
+        update_fields=["status", "is_primary", "confirmed_by", "confirmed_at", "decided_by", "decided_at"]
+    )
+    forget_guardianships(guardianship.guardian)
+    if decision == "confirm":
+        _tell_new_guardian(guardianship, by=by)
+        _tell(
+            guardianship.guardian, guardianship, CONFIRMED_TITLE, CONFIRMED_BODY, reverse("parents:home"), "confirmed"
+        )
+    elif decision == "refuse":
+        _tell(guardianship.guardian, guardianship, REFUSED_TITLE, REFUSED_BODY, reverse("parents:home"), "refused")
+    else:
+        title, body = (RESTORED_TITLE, RESTORED_BODY) if decision == "restore" else (ENDED_TITLE, ENDED_BODY)
+        recipients = [guardianship.guardian]
+        if guardianship.disputed_by_id and guardianship.disputed_by_id != by.pk:
+            recipients.append(guardianship.disputed_by)
+        for person in recipients:
+            _tell(person, guardianship, title, body, reverse("parents:home"), decision)
+    return guardianship
+
+
+@transaction.atomic
+def guardianship_question(*, guardianship: Guardianship, by) -> bool:
+    """Another guardian does not know this person: the guardianship is suspended at once.
+
+    It counts for nothing until a leader of the school decides (guardianship_decide: restore or
+    end). Returns False when it was suspended already.
+    """
+    guardianship = (
+        Guardianship.objects.select_for_update(of=("self",))
+        .select_related("child__school", "guardian")
+        .get(pk=guardianship.pk)
+    )
+    if not can_question_guardianship(by, guardianship):
+        raise PermissionDenied
+    if guardianship.status == Status.SUSPENDED:
+        return False
+    if guardianship.decided_at is not None:
+        raise GuardianshipError(
+            _("The school has already looked into this guardian and kept them. Talk to the school if you are worried.")
+        )
+    guardianship.status = Status.SUSPENDED
+    guardianship.disputed_by, guardianship.disputed_at = by, timezone.now()
+    guardianship.save(update_fields=["status", "disputed_by", "disputed_at"])
+    forget_guardianships(guardianship.guardian)
+    _tell_deciders(guardianship, title=QUESTIONED_TITLE, body=QUESTIONED_BODY, key="questioned", by=by)
+    _tell(guardianship.guardian, guardianship, SUSPENDED_TITLE, SUSPENDED_BODY, reverse("parents:home"), "suspended")
+    return True
 
 
 @transaction.atomic
@@ -118,3 +252,153 @@ def consent_record(*, guardian, child: Child, purpose: str, granted: bool) -> Co
         text_version=version,
         text=str(text),
     )
+
+
+# --- Telling the family ------------------------------------------------------------------------------
+# Messages about a child name the child by given name only, and link to the portal for the rest.
+
+NEW_GUARDIAN_TITLE = gettext_lazy("%(child)s has a new guardian: %(person)s")
+NEW_GUARDIAN_BODY = gettext_lazy(
+    "%(person)s (%(relationship)s) is now a guardian of %(child)s and can see everything the school shares "
+    "about them. If you do not know this person, say so from the link: they lose access at once until the "
+    "school decides."
+)
+NEW_GUARDIAN_TEACHER_BODY = gettext_lazy("%(person)s (%(relationship)s) is now a guardian of %(child)s.")
+CLAIM_PENDING_TITLE = gettext_lazy("To confirm: %(person)s asks to be a guardian of %(child)s")
+CLAIM_PENDING_BODY = gettext_lazy(
+    "%(person)s works at the school and used an invitation code for %(child)s. Until someone else confirms "
+    "it, they are not the child's guardian. Confirm or refuse it from the link."
+)
+CONFIRMED_TITLE = gettext_lazy("You are now a guardian of %(child)s")
+CONFIRMED_BODY = gettext_lazy("%(by)s confirmed your request. The child is on your family page.")
+REFUSED_TITLE = gettext_lazy("Your request for %(child)s was refused")
+REFUSED_BODY = gettext_lazy("%(by)s refused your request to be a guardian of %(child)s. Ask the school why.")
+QUESTIONED_TITLE = gettext_lazy("To decide: a guardian of %(child)s does not know %(person)s")
+QUESTIONED_BODY = gettext_lazy(
+    "%(by)s said they do not know %(person)s, a guardian of %(child)s. %(person)s has no access to the child "
+    "until the school decides: restore or end it from the link."
+)
+SUSPENDED_TITLE = gettext_lazy("Your link to %(child)s is suspended")
+SUSPENDED_BODY = gettext_lazy(
+    "Another guardian of %(child)s did not recognise you. Until the school decides, you cannot see the child "
+    "in the portal. Talk to the school."
+)
+RESTORED_TITLE = gettext_lazy("%(person)s is a guardian of %(child)s again")
+RESTORED_BODY = gettext_lazy("%(by)s looked into it and restored %(person)s as a guardian of %(child)s.")
+ENDED_TITLE = gettext_lazy("%(person)s is no longer a guardian of %(child)s")
+ENDED_BODY = gettext_lazy("%(by)s looked into it and ended the link of %(person)s to %(child)s.")
+PICKUP_TITLE = gettext_lazy("%(child)s: the pick-up persons changed")
+PICKUP_ADDED_BODY = gettext_lazy(
+    "%(by)s added %(person)s to the people who may pick up %(child)s or be called in an emergency."
+)
+PICKUP_CHANGED_BODY = gettext_lazy(
+    "%(by)s changed the details of %(person)s, who may pick up %(child)s or be called in an emergency."
+)
+PICKUP_REMOVED_BODY = gettext_lazy("%(by)s removed %(person)s from the people who may pick up %(child)s.")
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return user.full_name or str(user)
+
+
+def _context(guardianship: Guardianship, by=None) -> dict:
+    return {
+        "child": guardianship.child.given_name,
+        "person": _name(guardianship.guardian),
+        # The lazy label, so that each recipient reads it in their own language.
+        "relationship": Relationship(guardianship.relationship).label,
+        "by": _name(by),
+    }
+
+
+def _tell(recipient, guardianship: Guardianship, title, body, url: str, key: str, by=None) -> None:
+    context = _context(guardianship, by=by or guardianship.decided_by or guardianship.confirmed_by)
+    notice_send(
+        recipient=recipient,
+        category=Category.FAMILY,
+        title=title,
+        body=body,
+        url=url,
+        dedupe_key=f"family:guardianship:{guardianship.pk}:{key}:{recipient.pk}",
+        school=guardianship.child.school,
+        context=context,
+    )
+
+
+def _class_teachers(child: Child) -> list:
+    if not child.classroom_id:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(
+            staff_memberships__classrooms=child.classroom_id,
+            staff_memberships__school_id=child.school_id,
+            staff_memberships__role=StaffRole.TEACHER,
+            staff_memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _other_guardians(child: Child, *, besides: set[int]) -> list:
+    return [
+        g.guardian
+        for g in Guardianship.objects.active().filter(child=child).select_related("guardian").order_by("pk")
+        if g.guardian_id not in besides
+    ]
+
+
+def _deciders(guardianship: Guardianship) -> list:
+    """Who may decide about the guardianship: the other leaders; with none, the rest of the staff."""
+    memberships = StaffMembership.objects.filter(school_id=guardianship.school_id, is_active=True).exclude(
+        user_id=guardianship.guardian_id
+    )
+    if other_leaders_exist(guardianship):
+        memberships = memberships.filter(role__in=LEADER_ROLES)
+    return [m.user for m in memberships.select_related("user").order_by("pk")]
+
+
+def _tell_deciders(guardianship: Guardianship, *, title, body, key: str, by=None) -> None:
+    url = reverse("parents:school_guardianships", args=[guardianship.child.school.slug])
+    for person in _deciders(guardianship):
+        if by is None or person.pk != by.pk:
+            _tell(person, guardianship, title, body, url, key, by=by)
+
+
+def _tell_new_guardian(guardianship: Guardianship, *, by) -> None:
+    """A guardianship became active: its child's other guardians and class teachers hear of it now."""
+    child = guardianship.child
+    besides = {guardianship.guardian_id, by.pk}
+    check = reverse("parents:guardianship_check", args=[guardianship.pk])
+    for person in _other_guardians(child, besides=besides):
+        _tell(person, guardianship, NEW_GUARDIAN_TITLE, NEW_GUARDIAN_BODY, check, "new", by=by)
+    for person in _class_teachers(child):
+        if person.pk not in besides:
+            url = reverse("schools:child", args=[child.pk])
+            _tell(person, guardianship, NEW_GUARDIAN_TITLE, NEW_GUARDIAN_TEACHER_BODY, url, "new", by=by)
+
+
+def pickup_person_change_tell(*, person: PickupPerson, child: Child, by, change: str) -> None:
+    """Tell the child's guardians and class teachers (but not who made it) that a pick-up person
+    was added, changed or removed."""
+    body = {"added": PICKUP_ADDED_BODY, "changed": PICKUP_CHANGED_BODY, "removed": PICKUP_REMOVED_BODY}[change]
+    # A person is added and removed once, but may be changed many times.
+    key = f"family:pickup:{person.pk}:{change}" + (f":{timezone.now().timestamp()}" if change == "changed" else "")
+    context = {"child": child.given_name, "person": person.full_name, "by": _name(by)}
+    guardians = _other_guardians(child, besides={by.pk})
+    teachers = [t for t in _class_teachers(child) if t.pk != by.pk]
+    for recipient in guardians + teachers:
+        is_guardian = recipient in guardians
+        notice_send(
+            recipient=recipient,
+            category=Category.FAMILY,
+            title=PICKUP_TITLE,
+            body=body,
+            url=reverse("parents:pickup" if is_guardian else "schools:child", args=[child.pk]),
+            dedupe_key=f"{key}:{recipient.pk}",
+            school=child.school,
+            context=context,
+        )

@@ -9,4 +9,7 @@ urlpatterns = [
     path("children/<int:child_id>/consents/", views.consents, name="consents"),
     path("children/<int:child_id>/pickup/", views.pickup_persons, name="pickup"),
     path("children/<int:child_id>/pickup/<int:person_id>/remove/", views.pickup_person_remove, name="pickup_remove"),
+    path("schools/<slug:slug>/manage/guardians/", views.school_guardianships, name="school_guardianships"),
+    path("guardianships/<int:guardianship_id>/decide/", views.guardianship_decide, name="guardianship_decide"),
+    path("guardianships/<int:guardianship_id>/check/", views.guardianship_check, name="guardianship_check"),
 ]

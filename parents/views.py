@@ -4,15 +4,23 @@ from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from parents import selectors, services
 from parents.forms import ConsentForm, JoinForm
-from parents.policies import can_claim_children, can_manage_pickup_persons, can_record_consent
+from parents.models import Guardianship, GuardianshipStatus
+from parents.policies import (
+    can_claim_children,
+    can_decide_guardianship,
+    can_manage_pickup_persons,
+    can_record_consent,
+)
+from schools import policies as school_policies
 from schools import selectors as school_selectors
 from schools import services as school_services
 from schools.forms import PickupPersonForm
-from schools.models import PickupPerson
+from schools.models import PickupPerson, School
 
 # A code has 40 bits; with this limit guessing one takes longer than its life.
 JOIN_ATTEMPTS_PER_HOUR = 10
@@ -22,7 +30,8 @@ PENDING_CODE_KEY = "pending_join_code"
 @login_required
 def family_home(request):
     children = school_selectors.children_of_guardian(user=request.user)
-    return render(request, "parents/family_home.html", {"children": children})
+    waiting = selectors.guardianships_waiting_of(user=request.user)
+    return render(request, "parents/family_home.html", {"children": children, "waiting": waiting})
 
 
 def _join_attempts_exceeded(user) -> bool:
@@ -63,6 +72,17 @@ def join(request):
                 form.add_error("code", str(exc))
             else:
                 request.session.pop(PENDING_CODE_KEY, None)
+                if guardianship.status == GuardianshipStatus.PENDING:
+                    messages.info(
+                        request,
+                        _(
+                            "Your request to be a guardian of %(child)s is waiting for confirmation. You work at "
+                            "the school, so a leader (or, without one, another member of the staff) must confirm "
+                            "it first. Until then you cannot see the child as a guardian; you will be told."
+                        )
+                        % {"child": guardianship.child.full_name},
+                    )
+                    return redirect("parents:home")
                 messages.success(
                     request,
                     _("Welcome! You are now linked to %(child)s.") % {"child": guardianship.child.full_name},
@@ -122,3 +142,77 @@ def pickup_person_remove(request, child_id: int, person_id: int):
     school_services.pickup_person_remove(person=person, by=request.user)
     messages.success(request, _("%(name)s was removed.") % {"name": person.full_name})
     return redirect("parents:pickup", child_id=child.pk)
+
+
+# --- Confirming, questioning and deciding about guardianships
+
+
+@login_required
+def school_guardianships(request, slug: str):
+    """A leader's list of staff members' claims to confirm and suspended guardians to decide about."""
+    school = get_object_or_404(School, slug=slug)
+    data = selectors.guardianships_to_decide(user=request.user, school=school)
+    return render(
+        request,
+        "parents/school_guardianships.html",
+        {"school": school, "awaiting": data.awaiting, "recent": data.recent, "Status": GuardianshipStatus},
+    )
+
+
+DECIDED_MESSAGES = {
+    "confirm": _lazy("%(person)s is now a guardian of %(child)s. The family and the class teachers were told."),
+    "refuse": _lazy("The request of %(person)s for %(child)s was refused."),
+    "restore": _lazy("%(person)s is a guardian of %(child)s again."),
+    "end": _lazy("%(person)s is no longer a guardian of %(child)s."),
+}
+
+
+@login_required
+@require_POST
+def guardianship_decide(request, guardianship_id: int):
+    guardianship = get_object_or_404(
+        Guardianship.objects.select_related("school", "child", "guardian"), pk=guardianship_id
+    )
+    own = guardianship.guardian_id == request.user.pk
+    if not own and not can_decide_guardianship(request.user, guardianship):
+        raise Http404
+    decision = request.POST.get("decision", "")
+    try:
+        services.guardianship_decide(guardianship=guardianship, by=request.user, decision=decision)
+    except services.GuardianshipError as exc:
+        messages.error(request, str(exc))
+    else:
+        names = {"person": guardianship.guardian, "child": guardianship.child.full_name}
+        messages.success(request, DECIDED_MESSAGES[decision] % names)
+    if school_policies.is_leader_of(request.user, guardianship.school_id) or request.user.is_superuser:
+        return redirect("parents:school_guardianships", slug=guardianship.school.slug)
+    return redirect("home")
+
+
+@login_required
+def guardianship_check(request, guardianship_id: int):
+    """From the message about a new guardian: "Do you know this person?" Saying no suspends them at once."""
+    guardianship = selectors.guardianship_for_check(user=request.user, guardianship_id=guardianship_id)
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        names = {"person": guardianship.guardian, "child": guardianship.child.full_name}
+        if answer == "unknown":
+            try:
+                services.guardianship_question(guardianship=guardianship, by=request.user)
+            except services.GuardianshipError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(person)s can no longer see %(child)s. The school's leaders were told and will decide; "
+                        "you will hear from them."
+                    )
+                    % names,
+                )
+            return redirect("parents:guardianship_check", guardianship_id=guardianship.pk)
+        if answer == "known":
+            messages.success(request, _("Thank you. Nothing changes."))
+            return redirect("schools:child", child_id=guardianship.child_id)
+        messages.error(request, _("Choose one of the two answers."))
+    return render(request, "parents/guardianship_check.html", {"guardianship": guardianship})

@@ -165,14 +165,40 @@ class EnrolmentAdmin(SchoolScopedAdmin):
         obj.school_id = enrolment.school_id
 
 
+PICKUP_FIELDS = ["full_name", "relationship", "phone", "id_number", "can_pick_up", "is_emergency_contact"]
+
+
 @admin.register(PickupPerson)
 class PickupPersonAdmin(SchoolScopedAdmin):
+    """A leader adds, changes or removes a pick-up person (for a family without the portal); the
+    child's guardians and class teachers are told at once, as when a guardian does it."""
+
     list_display = ["full_name", "relationship", "child", "can_pick_up", "is_emergency_contact"]
     search_fields = ["full_name", "child__full_name"]
     autocomplete_fields = ["child"]
-    readonly_fields = ["added_by"]
+    readonly_fields = ["school", "added_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The school is the child's. Moving a pick-up person to another child would be adding
+        # them there unannounced.
+        return ["school", "child", "added_by"] if obj else ["school", "added_by"]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.added_by = request.user
-        super().save_model(request, obj, form, change)
+        fields = {name: getattr(obj, name) for name in PICKUP_FIELDS}
+        if change:
+            if not self._allowed(request, obj):
+                raise PermissionDenied
+            services.pickup_person_update(person=obj, by=request.user, **fields)
+            return
+        ids = self.school_ids(request)
+        if ids is not None and obj.child.school_id not in ids:
+            raise PermissionDenied
+        person = services.pickup_person_add(child=obj.child, by=request.user, **fields)
+        obj.pk, obj.school_id, obj.added_by = person.pk, person.school_id, person.added_by
+
+    def delete_model(self, request, obj):
+        services.pickup_person_remove(person=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for person in queryset.select_related("child"):
+            services.pickup_person_remove(person=person, by=request.user)

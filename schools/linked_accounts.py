@@ -55,10 +55,12 @@ def _staff(school_ids: Collection[int]) -> QuerySet:
 
 
 def _guardians(school_ids: Collection[int]) -> QuerySet:
-    # Guardians of the children still at the school; a family whose child has left is no longer linked.
+    # Active guardians of the children still at the school: a family whose child has left is no longer
+    # linked, nor is a claim waiting for confirmation or a suspended guardian.
     from parents.models import Guardianship
 
-    return Guardianship.objects.filter(school__in=school_ids, child__left_on__isnull=True).values("guardian_id")
+    active = Guardianship.objects.active()
+    return active.filter(school__in=school_ids, child__left_on__isnull=True).values("guardian_id")
 
 
 register("staff", _staff)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from parents.models import Guardianship, InvitationCode
+from parents.models import Guardianship, GuardianshipStatus, InvitationCode
 from parents.policies import guardian_child_ids
 from schools import policies
 from schools.models import (
@@ -18,9 +18,17 @@ from schools.models import (
     StaffRole,
 )
 
+# Only an active guardianship counts: a claim waiting for confirmation or a suspended guardian
+# is not a family signed up, is not shown as a guardian and gives no access.
+ACTIVE = GuardianshipStatus.ACTIVE
+
 
 def _has_guardian():
-    return Exists(Guardianship.objects.filter(child=OuterRef("pk")))
+    return Exists(Guardianship.objects.active().filter(child=OuterRef("pk")))
+
+
+def _active_guardianships() -> QuerySet[Guardianship]:
+    return Guardianship.objects.active().select_related("guardian").order_by("-is_primary", "created_at")
 
 
 def _teachers_prefetch(prefix: str = "") -> Prefetch:
@@ -36,7 +44,7 @@ def _with_roster_counts(classrooms: QuerySet[Classroom]) -> QuerySet[Classroom]:
     present = Q(children__left_on__isnull=True)
     return classrooms.annotate(
         children_count=Count("children", filter=present, distinct=True),
-        signed_up_count=Count("children", filter=present & Q(children__guardianships__isnull=False), distinct=True),
+        signed_up_count=Count("children", filter=present & Q(children__guardianships__status=ACTIVE), distinct=True),
     ).prefetch_related(_teachers_prefetch())
 
 
@@ -60,14 +68,11 @@ def child_get(*, user, child_id: int) -> Child:
 def children_of_guardian(*, user) -> list[Child]:
     """A family's children with their class, school and teachers, in a fixed number of queries."""
     return list(
-        Child.objects.filter(guardianships__guardian=user)
+        Child.objects.filter(guardianships__guardian=user, guardianships__status=ACTIVE)
         .select_related("school", "classroom")
         .prefetch_related(
             _teachers_prefetch("classroom__"),
-            Prefetch(
-                "guardianships",
-                queryset=Guardianship.objects.select_related("guardian").order_by("-is_primary", "created_at"),
-            ),
+            Prefetch("guardianships", queryset=_active_guardianships()),
             "pickup_persons",
         )
         .order_by("date_of_birth")
@@ -95,10 +100,7 @@ def classroom_roster(*, classroom: Classroom) -> list[Child]:
     return list(
         classroom.children.filter(left_on__isnull=True)
         .prefetch_related(
-            Prefetch(
-                "guardianships",
-                queryset=Guardianship.objects.select_related("guardian").order_by("-is_primary", "created_at"),
-            ),
+            Prefetch("guardianships", queryset=_active_guardianships()),
             "pickup_persons",
             Prefetch(
                 "invitations",
@@ -128,7 +130,11 @@ def school_overview(*, school: School) -> dict:
         with_guardian=Count("pk", filter=Q(_has_guardian())),
     )
     guardians = (
-        Guardianship.objects.filter(school=school, child__left_on__isnull=True).values("guardian_id").distinct().count()
+        Guardianship.objects.active()
+        .filter(school=school, child__left_on__isnull=True)
+        .values("guardian_id")
+        .distinct()
+        .count()
     )
     classrooms = list(
         _with_roster_counts(Classroom.objects.filter(school=school, school_year__is_current=True)).order_by(
@@ -219,9 +225,19 @@ def public_school_get(*, slug: str) -> School:
 
 
 def child_people(*, child: Child) -> dict:
-    """The adults around a child: guardians, pick-up persons and class teachers."""
+    """The adults around a child: guardians, pick-up persons and class teachers.
+
+    `guardianships` are the active ones; `unconfirmed_guardianships` (claims waiting for
+    confirmation, suspended guardians) are for the staff's eyes only.
+    """
+    rows = list(
+        child.guardianships.filter(status__in=[ACTIVE, GuardianshipStatus.PENDING, GuardianshipStatus.SUSPENDED])
+        .select_related("guardian")
+        .order_by("-is_primary", "created_at")
+    )
     return {
-        "guardianships": list(child.guardianships.select_related("guardian").order_by("-is_primary", "created_at")),
+        "guardianships": [g for g in rows if g.status == ACTIVE],
+        "unconfirmed_guardianships": [g for g in rows if g.status != ACTIVE],
         "pickup_persons": list(child.pickup_persons.all()),
         "teachers": list(
             StaffMembership.objects.filter(classrooms=child.classroom_id, is_active=True)

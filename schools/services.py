@@ -101,22 +101,51 @@ def staff_member_deactivate(*, membership: StaffMembership, by) -> None:
 
 @transaction.atomic
 def pickup_person_add(*, child: Child, by, **fields) -> PickupPerson:
-    """Record someone a guardian allows to collect the child or to call in an emergency."""
-    from parents.policies import can_manage_pickup_persons
+    """Record someone allowed to collect the child or to be called in an emergency.
 
-    if not can_manage_pickup_persons(by, child):
+    An active guardian adds them on the portal, or a leader of the school in the admin; either
+    way the child's (other) guardians and class teachers are told at once.
+    """
+    from parents.policies import can_change_pickup_persons
+    from parents.services import pickup_person_change_tell
+
+    if not can_change_pickup_persons(by, child):
         raise PermissionDenied
+    fields.pop("added_by", None)
     person = PickupPerson(school_id=child.school_id, child=child, added_by=by, **fields)
     person.full_clean()
     person.save()
+    pickup_person_change_tell(person=person, child=child, by=by, change="added")
+    return person
+
+
+@transaction.atomic
+def pickup_person_update(*, person: PickupPerson, by, **fields) -> PickupPerson:
+    """Change a pick-up person's details (a leader, in the admin); the family is told."""
+    from parents.policies import can_change_pickup_persons
+    from parents.services import pickup_person_change_tell
+
+    child = person.child
+    if not can_change_pickup_persons(by, child):
+        raise PermissionDenied
+    for name, value in fields.items():
+        if name not in ("school", "school_id", "child", "child_id", "added_by", "added_by_id"):
+            setattr(person, name, value)
+    person.full_clean()
+    person.save()
+    pickup_person_change_tell(person=person, child=child, by=by, change="changed")
     return person
 
 
 @transaction.atomic
 def pickup_person_remove(*, person: PickupPerson, by) -> None:
-    """Withdraw a pick-up person's permission."""
-    from parents.policies import can_manage_pickup_persons
+    """Withdraw a pick-up person's permission; the family is told."""
+    from parents.policies import can_change_pickup_persons
+    from parents.services import pickup_person_change_tell
 
-    if not can_manage_pickup_persons(by, person.child):
+    child = person.child
+    if not can_change_pickup_persons(by, child):
         raise PermissionDenied
+    removed = PickupPerson(pk=person.pk, full_name=person.full_name, child=child)
     person.delete()
+    pickup_person_change_tell(person=removed, child=child, by=by, change="removed")

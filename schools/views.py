@@ -12,7 +12,7 @@ from parents import selectors as parent_selectors
 from parents import services as parent_services
 from parents.letters import invitation_letters_pdf
 from parents.models import InvitationCode
-from parents.policies import is_guardian_of
+from parents.policies import can_decide_guardianship, is_guardian_of
 from schools import policies, selectors, services
 from schools.forms import StaffMemberForm
 from schools.models import StaffMembership, StaffRole
@@ -51,16 +51,16 @@ def classroom_detail(request, classroom_id: int):
 @login_required
 @require_POST
 def classroom_invitation_letters(request, classroom_id: int):
-    """Print letters for a class: one fresh code per child who has no family signed up yet.
+    """Print letters for a class: one fresh code for each child without an active guardian.
 
-    With `everyone`, every child gets a letter (for a second parent, say).
+    Never for a child whose family has joined: a second guardian's code is made on purpose, one
+    child at a time, on the child's page (child_invitation_create).
     """
     classroom = selectors.classroom_get(user=request.user, classroom_id=classroom_id)
     roster = selectors.classroom_roster(classroom=classroom)
-    everyone = request.POST.get("everyone") == "1"
     invitations = []
     for child in roster:
-        if everyone or not child.guardianships.all():
+        if not child.guardianships.all():
             invitation = parent_services.invitation_create(child=child, by=request.user)
             invitation.child = child
             child.school = classroom.school
@@ -83,6 +83,10 @@ def child_detail(request, child_id: int):
         "staff_view": staff_view,
         **selectors.child_people(child=child),
     }
+    if staff_view and context["unconfirmed_guardianships"]:
+        context["can_decide_guardianships"] = any(
+            can_decide_guardianship(request.user, g) for g in context["unconfirmed_guardianships"]
+        )
     context["can_manage_invitations"] = policies.can_manage_invitations(request.user, child)
     if context["can_manage_invitations"]:
         context["invitations"] = parent_selectors.invitations_for_child(child=child)
@@ -132,7 +136,11 @@ def principal_home(request, slug: str):
     return render(
         request,
         "schools/principal_home.html",
-        {"school": school, "overview": selectors.school_overview(school=school)},
+        {
+            "school": school,
+            "overview": selectors.school_overview(school=school),
+            "guardianships_awaiting": parent_selectors.guardianships_awaiting_count(school=school),
+        },
     )
 
 

@@ -89,6 +89,16 @@ def invitations_of(child_attr: str) -> Callable[[World], list]:
     return snapshot
 
 
+def _newcomer_in_class(w: World):
+    return f.ChildFactory(classroom=w.classroom, full_name="Đặng Gia Bảo")
+
+
+def _class_invitations(w: World) -> list:
+    from parents.models import InvitationCode
+
+    return list(InvitationCode.objects.filter(child__classroom=w.classroom).values_list("child_id", flat=True))
+
+
 def _parent_notice(w: World):
     from notifications.models import Notice
 
@@ -146,12 +156,13 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     ),
     "teacher/": Entry("/teacher/", TEACHERS_ONLY, shows={"teacher": "Lá 1", "other_teacher": "Chồi 1"}),
     "classes/<int:classroom_id>/": Entry(lambda w: f"/classes/{w.classroom.pk}/", CLASS_VIEWERS, shows=child_name),
+    # Letters for a class: only for its children without a guardian (here a newcomer, not Khôi).
     "classes/<int:classroom_id>/invitation-letters/": Entry(
-        lambda w: f"/classes/{w.classroom.pk}/invitation-letters/",
+        lambda w: _newcomer_in_class(w) and f"/classes/{w.classroom.pk}/invitation-letters/",
         expect(teacher=200, leaders=200),
         method="post",
         data=lambda w: {"everyone": "1"},
-        effect=invitations_of("child"),
+        effect=_class_invitations,
     ),
     "children/<int:child_id>/": Entry(child_url(), CHILD_VIEWERS, shows=child_name),
     "children/<int:child_id>/invitations/": Entry(
@@ -287,8 +298,11 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
         lambda w: w.child.enrolments.get(),
     ),
     "schools/pickupperson": (SCOPED, lambda w: f.PickupPersonFactory(child=w.child)),
-    # Guardians are made by claiming a code, never added in the admin.
-    "parents/guardianship": (SCOPED_NO_ADD, lambda w: w.child.guardianships.first()),
+    # Guardians are made with codes, never added here; their record is kept (superusers only delete).
+    "parents/guardianship": (
+        {**SCOPED_NO_ADD, "delete": admin_answers(403, 403)},
+        lambda w: w.child.guardianships.first(),
+    ),
     "parents/invitationcode": (SCOPED_NO_ADD, lambda w: w.invitation),
     "parents/consentrecord": (READ_ONLY, lambda w: f.ConsentFactory(child=w.child, guardian=w.parent)),
     "notifications/notice": (READ_ONLY, _parent_notice),
@@ -300,6 +314,7 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
 # Apps keep their own tables in tests/<app>/matrix.py; they are merged here. A table that cannot be
 # imported fails the whole suite: a skipped table would leave its URLs unchecked.
 APP_TABLES = (
+    "tests.parents.matrix",
     "tests.announcements.matrix",
     "tests.mediafiles.matrix",
     "tests.activities.matrix",

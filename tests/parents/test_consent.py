@@ -48,3 +48,18 @@ def test_an_unknown_purpose_changes_nothing(world, client):
     response = client.post(f"/children/{world.child.pk}/consents/", {"purpose": "marketing", "decision": "grant"})
     assert response.status_code == 200
     assert not ConsentRecord.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["pending", "suspended", "ended"])
+def test_only_an_active_guardian_records_consent(world, client, status):
+    from django.core.exceptions import PermissionDenied
+
+    from parents.services import consent_record
+
+    person = f.GuardianshipFactory(child=world.child, status=status, is_primary=False).guardian
+    with pytest.raises(PermissionDenied):
+        consent_record(guardian=person, child=world.child, purpose="health_records", granted=True)
+    client.force_login(person)
+    response = client.post(f"/children/{world.child.pk}/consents/", {"purpose": "health_records", "decision": "grant"})
+    assert response.status_code == 404
+    assert not ConsentRecord.objects.exists()

@@ -34,3 +34,29 @@ def test_letter_text_keeps_vietnamese_diacritics(world, client, tmp_path):
     assert "Phạm Khánh Linh" in text
     assert "ABCD-2345" in text
     assert "Thư mời" in text  # the Vietnamese title
+
+
+def test_letters_for_everyone_skip_children_with_an_active_guardian(world, client):
+    """'everyone=1' used to print a code for every child: now only those without an active guardian."""
+    from tests import factories as f
+
+    newcomer = f.ChildFactory(classroom=world.classroom, full_name="Đặng Gia Bảo")
+    only_pending = f.ChildFactory(classroom=world.classroom, full_name="Lý Gia Hưng")
+    f.GuardianshipFactory(child=only_pending, guardian=world.teacher, status="pending", is_primary=False)
+    client.force_login(world.teacher)
+    response = client.post(f"/classes/{world.classroom.pk}/invitation-letters/", {"everyone": "1"})
+    assert response["Content-Type"] == "application/pdf"
+    printed = set(InvitationCode.objects.filter(child__classroom=world.classroom).values_list("child", flat=True))
+    assert printed == {newcomer.pk, only_pending.pk}
+    page = client.get(f"/classes/{world.classroom.pk}/").content.decode()
+    assert 'name="everyone"' not in page
+
+
+def test_a_second_guardians_code_is_a_separate_action_that_says_what_it_does(world, client):
+    client.force_login(world.teacher)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/children/{world.child.pk}/").content.decode()
+    assert "New code for another guardian" in page
+    assert "Khôi already has 1 guardian. A new code lets one more person become a guardian" in page
+    client.post(f"/children/{world.child.pk}/invitations/")
+    assert InvitationCode.objects.filter(child=world.child).count() == 1

@@ -80,6 +80,63 @@ def test_family_home_runs_a_fixed_number_of_queries(world, client):
     assert _queries(client, "/family/") == one
 
 
+@pytest.mark.parametrize("page", ["/family/", "child", "pickup", "consents"])
+def test_family_pages_run_a_fixed_number_of_queries_with_one_or_many_children(world, client, page):
+    """Other guardians (active, waiting for confirmation, suspended), claims of one's own waiting
+    for the school, siblings and pick-up persons: none of them costs a query more."""
+    lone_parent = f.UserFactory()
+    child = f.ChildFactory(classroom=world.classroom)
+    f.GuardianshipFactory(child=child, guardian=lone_parent)
+    url = {"child": "/children/{}/", "pickup": "/children/{}/pickup/", "consents": "/children/{}/consents/"}
+    url = url[page].format(child.pk) if page in url else page
+    client.force_login(lone_parent)
+    one = _queries(client, url)
+    for n in range(8):
+        sibling = f.ChildFactory(classroom=f.ClassroomFactory(school=world.school, name=f"Lớp {n}"))
+        f.GuardianshipFactory(child=sibling, guardian=lone_parent)
+        f.PickupPersonFactory(child=sibling)
+        f.StaffFactory(school=world.school, classrooms=[sibling.classroom])
+        waiting = f.ChildFactory(classroom=sibling.classroom)
+        f.GuardianshipFactory(child=waiting, guardian=lone_parent, status=("pending", "suspended")[n % 2])
+        for status in ("active", "pending", "suspended", "ended"):
+            f.GuardianshipFactory(child=child, status=status, is_primary=False)
+        f.PickupPersonFactory(child=child)
+    assert _queries(client, url) == one
+
+
+def test_pending_and_suspended_guardians_count_for_nothing_anywhere(world, client):
+    """Not in the person's children, not on the class roster, not among the signed-up, not in an
+    announcement's audience, not in a home activity's families."""
+    from django.http import Http404
+
+    from activities.selectors import feed_child_get
+    from announcements.selectors import announcement_guardian_ids
+    from parents.policies import guardian_child_ids
+    from schools.selectors import children_visible_to, classroom_roster, school_overview
+    from tests.announcements.makers import announcement_make
+
+    newcomer = f.ChildFactory(classroom=world.classroom, full_name="Đặng Gia Bảo")
+    waiting, suspended = f.UserFactory(), f.UserFactory()
+    f.GuardianshipFactory(child=newcomer, guardian=waiting, status="pending")
+    f.GuardianshipFactory(child=world.child, guardian=suspended, status="suspended", is_primary=False)
+    for person in (waiting, suspended):
+        assert guardian_child_ids(person) == frozenset()
+        for child in (world.child, newcomer):
+            with pytest.raises(Http404):
+                feed_child_get(user=person, child_id=child.pk)
+        assert not children_visible_to(user=person).exists()
+        client.force_login(person)
+        assert client.get("/").get("Location") != "/family/"
+        assert client.get(f"/children/{world.child.pk}/").status_code == 404
+        assert client.get(f"/children/{newcomer.pk}/").status_code == 404
+    roster = {c.pk: [g.guardian for g in c.guardianships.all()] for c in classroom_roster(classroom=world.classroom)}
+    assert roster == {world.child.pk: [world.parent], newcomer.pk: []}
+    overview = school_overview(school=world.school)
+    assert overview["without_guardian"] == 1 and overview["guardians"] == 2
+    announcement = announcement_make(school=world.school, by=world.teacher, classrooms=[world.classroom])
+    assert announcement_guardian_ids(announcement=announcement) == [world.parent.pk]
+
+
 @pytest.mark.parametrize("url", ["/schools/sao-mai/manage/", "/authorities/thuy-nguyen/", "/authorities/hai-phong/"])
 def test_leader_pages_run_a_fixed_number_of_queries(world, client, url):
     person = world.principal if "manage" in url else world.province_officer

@@ -69,3 +69,18 @@ def test_the_demo_has_every_persona_of_the_readme():
     former = Guardianship.objects.select_related("child").get(guardian__email="formerparent@saomai.test")
     assert former.child.left_on is not None and former.child.classroom is None
     assert former.child.school.slug == "sao-mai"
+
+
+def test_the_demo_has_one_staff_claim_for_the_principal_to_confirm(client):
+    """teacher2@saomai.test claimed a code for her son in Mầm 1: pending; everything else is active."""
+    call_command("seed_demo", verbosity=0)
+    pending = Guardianship.objects.select_related("child__classroom").get(status="pending")
+    assert pending.guardian.email == "teacher2@saomai.test"
+    assert (pending.child.full_name, pending.child.classroom.name) == ("Lý Gia Hưng", "Mầm 1")
+    assert set(Guardianship.objects.exclude(pk=pending.pk).values_list("status", flat=True)) == {"active"}
+    assert client.login(username="principal@saomai.test", password="demo-pass-2026")
+    page = client.get("/schools/sao-mai/manage/guardians/").content.decode()
+    assert "Lý Gia Hưng" in page
+    client.post(f"/guardianships/{pending.pk}/decide/", {"decision": "confirm"})
+    pending.refresh_from_db()
+    assert pending.status == "active"
