@@ -131,7 +131,8 @@ def pickup_person_update(*, person: PickupPerson, by, **fields) -> PickupPerson:
     for name, value in fields.items():
         if name not in ("school", "school_id", "child", "child_id", "added_by", "added_by_id"):
             setattr(person, name, value)
-    person.full_clean()
+    # Who added the person is a record, not a field of the form (older rows may have none).
+    person.full_clean(exclude=["added_by"])
     person.save()
     pickup_person_change_tell(person=person, child=child, by=by, change="changed")
     return person

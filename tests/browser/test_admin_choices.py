@@ -19,7 +19,7 @@ def log_in(page: Page, login: str, password: str = f.PASSWORD) -> None:
 def test_principal_finds_only_their_schools_children_when_adding_a_pickup_person(page: Page, live_server, world):
     log_in(page, world.principal.email)
     page.goto("/admin/schools/pickupperson/add/")
-    page.locator("#id_school").select_option(str(world.school.pk))
+    # The school is the child's: only the child is chosen.
 
     # The child is chosen by a search (no id to type in), which only knows this school's children.
     expect(page.locator("#id_child.admin-autocomplete")).to_have_count(1)
@@ -41,4 +41,4 @@ def test_principal_finds_only_their_schools_children_when_adding_a_pickup_person
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist")).to_be_visible()
     person = PickupPerson.objects.get(full_name="Trần Văn Ông")
-    assert (person.child, person.added_by) == (world.child, world.principal)
+    assert (person.child, person.school, person.added_by) == (world.child, world.school, world.principal)

@@ -172,10 +172,13 @@ def test_another_schools_child_posted_by_id_is_neither_named_nor_saved(world, cl
 def test_children_are_chosen_by_a_scoped_search_not_a_raw_id(world, client):
     person = f.PickupPersonFactory(child=world.child)
     client.force_login(world.principal)
-    page = client.get(f"/admin/schools/pickupperson/{person.pk}/change/").content.decode()
+    page = client.get("/admin/schools/pickupperson/add/").content.decode()
     assert "vForeignKeyRawIdAdminField" not in page
     assert 'data-field-name="child"' in page and "admin-autocomplete" in page
-    assert "Nguyễn Minh Khôi" in page  # the chosen child, of the school
+    # Once added, the person stays the child's (moving them would add them to another child unannounced).
+    page = client.get(f"/admin/schools/pickupperson/{person.pk}/change/").content.decode()
+    assert "vForeignKeyRawIdAdminField" not in page and 'name="child"' not in page
+    assert "Nguyễn Minh Khôi" in page  # the child, of the school
 
 
 def test_a_pickup_person_added_in_the_admin_records_who_added_them(world, client):
