@@ -40,8 +40,9 @@ def is_guardian(user) -> bool:
 
 
 def can_manage_pickup_persons(user, child) -> bool:
-    """On the portal, only the child's (active) guardians decide who may collect the child."""
-    return is_guardian_of(user, child)
+    """On the portal, only the child's (active) guardians decide who may collect the child, while
+    the child attends the school."""
+    return child.left_on is None and is_guardian_of(user, child)
 
 
 def can_change_pickup_persons(user, child) -> bool:
@@ -50,7 +51,7 @@ def can_change_pickup_persons(user, child) -> bool:
     guardians are told."""
     if getattr(user, "is_superuser", False):
         return True
-    return is_guardian_of(user, child) or school_policies.is_leader_of(user, child.school_id)
+    return can_manage_pickup_persons(user, child) or school_policies.is_leader_of(user, child.school_id)
 
 
 def can_record_consent(user, child) -> bool:

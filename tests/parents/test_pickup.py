@@ -140,3 +140,18 @@ def test_a_pending_guardian_cannot_add_pickup_persons(world):
             child=world.child, by=world.teacher, full_name="Kẻ Lạ", relationship="Chú", phone="+84912345678"
         )
     assert not PickupPerson.objects.exists()
+
+
+def test_a_former_family_sees_that_the_child_left_and_no_longer_manages_pick_up(world, client):
+    client.force_login(world.former_parent)
+    page = client.get("/family/").content.decode()
+    assert "Vương Gia Huy" in page and "29/05/2026" in page
+    assert f"/children/{world.left_child.pk}/pickup/" not in page
+    assert f"/children/{world.left_child.pk}/consents/" in page  # consent can still be withdrawn
+    assert client.get(f"/children/{world.left_child.pk}/pickup/").status_code == 404
+    response = client.post(
+        f"/children/{world.left_child.pk}/pickup/",
+        {"full_name": "Người Lạ", "relationship": "Bác", "phone": "0912345678", "can_pick_up": "on"},
+    )
+    assert response.status_code == 404
+    assert not world.left_child.pickup_persons.exists()
