@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -97,12 +98,15 @@ def language_set(request):
     here too, with a word, before Django's check.
     """
     target = request.POST.get("next", request.GET.get("next", ""))
+    language = request.POST.get("language")
     if target and not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        messages.warning(request, OFF_SITE_MESSAGE)
+        # Said in the language just chosen: it is read on the next page.
+        chosen = language if language in dict(settings.LANGUAGES) else translation.get_language()
+        with translation.override(chosen):
+            messages.warning(request, str(OFF_SITE_MESSAGE))
     response = set_language(request)
-    language = request.POST.get("language")
     user = request.user
     if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
         user.language = language

@@ -92,7 +92,7 @@ def test_a_pickup_person_added_and_removed_on_the_portal_is_told_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/children/{world.child.pk}/pickup/{person.pk}/remove/")
     assert {message.to[0] for message in mailoutbox} == {father.email, colleague.email, world.teacher.email}
-    assert _family_notices(recipient=father, body__contains="removed").exists()
+    assert _family_notices(recipient=father, body__contains="đã xóa").exists()
 
 
 def test_a_leader_adds_changes_and_removes_a_pickup_person_in_the_admin_and_the_family_is_told(world, client, family):
@@ -112,7 +112,7 @@ def test_a_leader_adds_changes_and_removes_a_pickup_person_in_the_admin_and_the_
     person = PickupPerson.objects.get()
     assert person.added_by == world.principal and person.school == world.school
     for guardian in (world.parent, father, world.teacher, colleague):
-        assert _family_notices(recipient=guardian, body__contains="added").count() == 1
+        assert _family_notices(recipient=guardian, body__contains="đã thêm").count() == 1
     assert not _family_notices(recipient=world.principal).exists()
 
     client.post(
@@ -121,11 +121,11 @@ def test_a_leader_adds_changes_and_removes_a_pickup_person_in_the_admin_and_the_
     )
     person.refresh_from_db()
     assert person.phone.endswith("987654321")
-    assert _family_notices(recipient=world.parent, body__contains="changed the details").count() == 1
+    assert _family_notices(recipient=world.parent, body__contains="đã sửa thông tin").count() == 1
 
     client.post(f"/admin/schools/pickupperson/{person.pk}/delete/", {"post": "yes"})
     assert not PickupPerson.objects.exists()
-    assert _family_notices(recipient=father, body__contains="removed").count() == 1
+    assert _family_notices(recipient=father, body__contains="đã xóa").count() == 1
 
 
 def test_a_pending_guardian_cannot_add_pickup_persons(world):

@@ -29,7 +29,7 @@ def test_the_parent_says_no_and_the_new_guardian_loses_access_at_once(world, cli
     notice = Notice.objects.get(recipient=world.parent, category="family")
     client.force_login(world.parent)
     page = client.get(notice.url).content.decode()
-    assert "Đoàn Văn Lạ" in page and "I do not know this person" in page
+    assert "Đoàn Văn Lạ" in page and "Tôi không biết người này" in page
 
     clock.to(at(2026, 11, 24, 7, 15))
     response = client.post(notice.url, {"answer": "unknown"})
@@ -46,7 +46,7 @@ def test_the_parent_says_no_and_the_new_guardian_loses_access_at_once(world, cli
     # The leaders are asked to decide; the person is told why.
     asked = Notice.objects.filter(category="family", url="/schools/sao-mai/manage/guardians/")
     assert set(asked.values_list("recipient", flat=True)) == {world.principal.pk, world.vice_principal.pk}
-    assert Notice.objects.filter(recipient=guardianship.guardian, title__contains="suspended").exists()
+    assert Notice.objects.filter(recipient=guardianship.guardian, title__contains="bị tạm ngừng").exists()
 
 
 def test_the_principal_restores_on_the_portal_and_the_decision_is_recorded(world, client, stranger_claims, clock):
@@ -54,13 +54,13 @@ def test_the_principal_restores_on_the_portal_and_the_decision_is_recorded(world
     guardianship_question(guardianship=guardianship, by=world.parent)
     client.force_login(world.principal)
     page = client.get("/schools/sao-mai/manage/guardians/").content.decode()
-    assert "Đoàn Văn Lạ" in page and "Restore" in page
+    assert "Đoàn Văn Lạ" in page and "Khôi phục" in page
     clock.to(at(2026, 11, 24, 9, 0))
     client.post(f"/guardianships/{guardianship.pk}/decide/", {"decision": "restore"})
     guardianship.refresh_from_db()
     assert guardianship.status == Status.ACTIVE
     assert (guardianship.decided_by, guardianship.decided_at) == (world.principal, at(2026, 11, 24, 9, 0))
-    assert Notice.objects.filter(recipient=world.parent, title__contains="again").exists()
+    assert Notice.objects.filter(recipient=world.parent, title__contains="lại là phụ huynh").exists()
     # The decision stands: asking again changes nothing.
     with translation.override("en"), pytest.raises(GuardianshipError, match="already looked into"):
         guardianship_question(guardianship=guardianship, by=world.parent)

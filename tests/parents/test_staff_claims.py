@@ -184,7 +184,7 @@ def test_a_refused_claim_gives_nothing_and_is_recorded(world, client):
     claim.refresh_from_db()
     assert claim.status == Status.ENDED and claim.decided_by == world.vice_principal and claim.decided_at
     assert claim.confirmed_at is None
-    assert Notice.objects.filter(recipient=world.teacher, category="family", title__contains="refused").exists()
+    assert Notice.objects.filter(recipient=world.teacher, category="family", title__contains="đã bị từ chối").exists()
     # Refusing again, or confirming after a refusal, changes nothing.
     with translation.override("en"), pytest.raises(GuardianshipError, match="not waiting"):
         guardianship_decide(guardianship=claim, by=world.principal, decision="confirm")
