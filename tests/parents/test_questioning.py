@@ -67,7 +67,7 @@ def test_the_principal_restores_on_the_portal_and_the_decision_is_recorded(world
     guardianship.refresh_from_db()
     assert guardianship.status == Status.ACTIVE
     page = client.get("/schools/sao-mai/manage/guardians/").content.decode()
-    assert "Decided by" in page
+    assert "quyết định lúc" in page
 
 
 def test_the_principal_ends_it_in_the_admin(world, client, stranger_claims):
