@@ -24,12 +24,12 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from activities import services
-from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer, Domain, Sticker
+from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer, Sticker
 from mediafiles import ffmpeg
 from mediafiles import services as media_services
 from parents.models import ConsentPurpose, ConsentRecord, Guardianship
 from parents.services import consent_record
-from schools.models import Child, Classroom, School
+from schools.models import Child, Classroom, Domain, School
 
 # The demo parent answers the two oldest activities of Lá 1 and leaves the rest for the visitor.
 DEMO_PARENT = "parent@saomai.test"

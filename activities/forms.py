@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Domain, Sticker
+from activities.models import Sticker
 from activities.services import FEEDBACK_MAX, NOTE_MAX
-from schools.models import AgeGroup, Classroom
+from schools.models import AgeGroup, Classroom, Domain
 
 WRONG_CLASS = _("You cannot post to this class. Choose among the classes listed.")
 

@@ -17,16 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import AgeGroup
-
-
-class Domain(models.TextChoices):
-    # The five developmental domains of Vietnam's preschool curriculum.
-    PHYSICAL = "physical", _("Physical development")
-    COGNITIVE = "cognitive", _("Cognitive development")
-    LANGUAGE = "language", _("Language development")
-    SOCIAL_EMOTIONAL = "social_emotional", _("Social and emotional development")
-    AESTHETIC = "aesthetic", _("Aesthetic development")
+from schools.models import AgeGroup, Domain
 
 
 class Sticker(models.TextChoices):

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from activities.models import Activity, ActivityClassroom, ActivityView, Answer, Domain
+from activities.models import Activity, ActivityClassroom, ActivityView, Answer
 from mediafiles.models import Audience, Kind, MediaFile, State
+from schools.models import Domain
 
 BATCH_SIZE = 2000
 ANSWER_SHARE = 2 / 3

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from activities import policies
 from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer
-from parents.models import ConsentPurpose, ConsentRecord, Guardianship, GuardianshipStatus
+from parents.models import ConsentPurpose, Guardianship, GuardianshipStatus
 from parents.policies import remember_guardianships
+from parents.selectors import consent_granted_child_ids
 from schools.models import Child, Classroom, School
 from schools.policies import access_for, is_leader_of
 
@@ -22,26 +23,8 @@ from schools.policies import access_for, is_leader_of
 
 
 def shared_consent_child_ids(*, child_ids) -> set[int]:
-    """Of these children, those whose photos may be shown to other families, in one query.
-
-    The rule of parents.selectors.child_consent_granted for many children at once:
-    at least one guardian said yes, and no guardian's latest word is a withdrawal.
-    """
-    child_ids = list(child_ids)
-    if not child_ids:
-        return set()
-    latest: dict[tuple[int, int], bool] = {}
-    records = (
-        ConsentRecord.objects.filter(child_id__in=child_ids, purpose=ConsentPurpose.SHARED_PHOTOS)
-        .order_by("-recorded_at", "-pk")
-        .values_list("child_id", "guardian_id", "granted")
-    )
-    for child_id, guardian_id, granted in records:
-        latest.setdefault((child_id, guardian_id), granted)
-    verdict: dict[int, bool] = {}
-    for (child_id, _guardian_id), granted in latest.items():
-        verdict[child_id] = verdict.get(child_id, True) and granted
-    return {child_id for child_id, granted in verdict.items() if granted}
+    """Of these children, those whose photos may be shown to other families, in one query."""
+    return consent_granted_child_ids(child_ids=child_ids, purpose=ConsentPurpose.SHARED_PHOTOS)
 
 
 # --- Media --------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities import feedcache, policies, selectors
-from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer, Domain, Sticker
+from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer, Sticker
 from mediafiles.models import Kind, MediaFile, State
 from mediafiles.services import media_lock_for_attaching
 from notifications.models import Category
@@ -30,7 +30,7 @@ from notifications.services import notice_fan_out, notice_mark_read, notice_send
 from parents.models import ConsentPurpose
 from parents.policies import is_guardian_of
 from parents.selectors import child_consent_granted
-from schools.models import AgeGroup, Child, Classroom, School, school_today
+from schools.models import AgeGroup, Child, Classroom, Domain, School, school_today
 
 MAX_PHOTOS = 3
 NOTE_MAX = 1000

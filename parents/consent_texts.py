@@ -32,4 +32,14 @@ CONSENT_TEXTS = {
             "reading by staff is logged. I can withdraw this consent at any time."
         ),
     ),
+    ConsentPurpose.VOICE_RECORDINGS: (
+        "2026-12",
+        _(
+            "I agree that the teachers record my child's voice telling about their work or "
+            "answering an activity, and keep the recordings in my child's private portfolio, which "
+            "only my family, the family members I invite and the school's staff can hear. I can "
+            "withdraw this consent at any time; the recordings are then hidden at once and deleted "
+            "within 30 days."
+        ),
+    ),
 }

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -156,6 +157,7 @@ class ConsentPurpose(models.TextChoices):
     PORTFOLIO_PHOTOS = "portfolio_photos", _("Photos and videos in my child's portfolio")
     SHARED_PHOTOS = "shared_photos", _("Photos in shared class galleries and on the honour roll")
     HEALTH_RECORDS = "health_records", _("Health and growth records")
+    VOICE_RECORDINGS = "voice_recordings", _("Voice recordings of my child")
 
 
 class ConsentRecord(models.Model):
@@ -183,3 +185,61 @@ class ConsentRecord(models.Model):
 
     def __str__(self):
         return f"{self.child} – {self.get_purpose_display()}: {self.granted}"
+
+
+class FamilyViewerQuerySet(models.QuerySet):
+    def current(self):
+        """Accepted and not revoked: the viewers who follow a child today."""
+        return self.filter(viewer__isnull=False, accepted_at__isnull=False, revoked_at__isnull=True)
+
+
+class FamilyViewer(models.Model):
+    """A family member who follows a child without being a guardian: a grandparent, a relative abroad.
+
+    A guardian invites them; they accept with their own account. They read the child's works, voice
+    notes, approved answers and portfolio, and nothing else: no consents, no pick-up, no health or
+    contact data. A guardian can revoke it at any time.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family_viewers")
+    # Empty until the invitation is accepted.
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followed_children",
+        verbose_name=_("viewer"),
+    )
+    name = models.CharField(_("name"), max_length=150, help_text=_("How the family calls this person."))
+    relationship = models.CharField(_("relationship to the child"), max_length=60)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    # The invitation: an unguessable token in the link the guardian passes on.
+    token = models.CharField(_("invitation token"), max_length=64, unique=True, editable=False)
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now)
+    expires_at = models.DateTimeField(_("invitation expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = FamilyViewerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("family viewer")
+        verbose_name_plural = _("family viewers")
+        ordering = ["-invited_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "viewer"],
+                condition=Q(revoked_at__isnull=True, viewer__isnull=False),
+                name="one_current_viewer_per_child_and_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} – {self.child}"

@@ -6,7 +6,7 @@ a suspended one (another guardian did not recognise the person) gives nothing.
 
 from __future__ import annotations
 
-from parents.models import Guardianship, GuardianshipStatus
+from parents.models import FamilyViewer, Guardianship, GuardianshipStatus
 from schools import policies as school_policies
 from schools.models import LEADER_ROLES, StaffMembership
 
@@ -24,6 +24,7 @@ def guardian_child_ids(user) -> frozenset[int]:
 def forget_guardianships(user) -> None:
     user.__dict__.pop("_guardian_child_ids", None)
     user.__dict__.pop("_guardian_children", None)
+    user.__dict__.pop("_viewer_child_ids", None)
 
 
 def remember_guardianships(user, child_ids) -> None:
@@ -37,6 +38,30 @@ def is_guardian_of(user, child) -> bool:
 
 def is_guardian(user) -> bool:
     return bool(guardian_child_ids(user))
+
+
+# --- Family viewers: read-only followers of a child (a grandparent, a relative abroad)
+
+
+def viewer_child_ids(user) -> frozenset[int]:
+    """The children the person follows as an invited family viewer (accepted, not revoked)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_viewer_child_ids", None)
+    if cached is None:
+        cached = frozenset(FamilyViewer.objects.current().filter(viewer=user).values_list("child_id", flat=True))
+        user._viewer_child_ids = cached
+    return cached
+
+
+def is_family_viewer_of(user, child) -> bool:
+    return child.pk in viewer_child_ids(user)
+
+
+def can_follow_child(user, child) -> bool:
+    """The family's read-only view of a child (works, voice notes, approved answers, portfolio):
+    its active guardians and the family viewers they invited. Not consents, pick-up, health or contacts."""
+    return is_guardian_of(user, child) or is_family_viewer_of(user, child)
 
 
 def can_manage_pickup_persons(user, child) -> bool:

@@ -65,14 +65,26 @@ def child_consent_granted(*, child: Child, purpose: str) -> bool:
     At least one guardian must have said yes, and no guardian's latest word may
     be a withdrawal: one parent's no outweighs the other's yes.
     """
-    latest: dict[int, bool] = {}
-    for guardian_id, granted in (
-        ConsentRecord.objects.filter(child=child, purpose=purpose)
+    return child.pk in consent_granted_child_ids(child_ids=[child.pk], purpose=purpose)
+
+
+def consent_granted_child_ids(*, child_ids, purpose: str) -> set[int]:
+    """Of these children, those for whom the purpose is consented to (the rule above), in one query."""
+    child_ids = list(child_ids)
+    if not child_ids:
+        return set()
+    latest: dict[tuple[int, int], bool] = {}
+    records = (
+        ConsentRecord.objects.filter(child_id__in=child_ids, purpose=purpose)
         .order_by("-recorded_at", "-pk")
-        .values_list("guardian_id", "granted")
-    ):
-        latest.setdefault(guardian_id, granted)
-    return bool(latest) and all(latest.values())
+        .values_list("child_id", "guardian_id", "granted")
+    )
+    for child_id, guardian_id, granted in records:
+        latest.setdefault((child_id, guardian_id), granted)
+    verdict: dict[int, bool] = {}
+    for (child_id, _guardian_id), granted in latest.items():
+        verdict[child_id] = verdict.get(child_id, True) and granted
+    return {child_id for child_id, granted in verdict.items() if granted}
 
 
 def invitations_for_child(*, child: Child) -> list[InvitationCode]:

@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -104,6 +105,13 @@ class School(models.Model):
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     about = models.TextField(_("about the school"), blank=True)
+    # After a child leaves, the family keeps read-only access to the child's portfolio and album
+    # for this long (and is told before it ends).
+    portfolio_access_months = models.PositiveSmallIntegerField(
+        _("months a family keeps the portfolio after leaving"),
+        default=12,
+        validators=[MaxValueValidator(60)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,6 +152,17 @@ class AgeGroup(models.TextChoices):
     MAM = "mam", _("Mầm (3–4 years)")
     CHOI = "choi", _("Chồi (4–5 years)")
     LA = "la", _("Lá (5–6 years)")
+
+
+class Domain(models.TextChoices):
+    """The five developmental domains of Vietnam's preschool curriculum: home activities and
+    children's works are both filed under them."""
+
+    PHYSICAL = "physical", _("Physical development")
+    COGNITIVE = "cognitive", _("Cognitive development")
+    LANGUAGE = "language", _("Language development")
+    SOCIAL_EMOTIONAL = "social_emotional", _("Social and emotional development")
+    AESTHETIC = "aesthetic", _("Aesthetic development")
 
 
 class Classroom(models.Model):

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 def test_silence_is_not_consent(world):
     assert not child_consent_granted(child=world.child, purpose=ConsentPurpose.PORTFOLIO_PHOTOS)
     states = consent_states(guardian=world.parent, child=world.child)
-    assert [s.granted for s in states] == [False, False, False]
+    assert [s.granted for s in states] == [False] * len(ConsentPurpose.values)
+    assert "voice_recordings" in [s.purpose for s in states]  # asked of guardians, never assumed
 
 
 def test_a_guardian_gives_and_withdraws_consent(world, client):
