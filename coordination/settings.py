@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mediafiles",
     "announcements",
     "activities",
+    "portfolio",
     "donations",
     "bench",
 ]

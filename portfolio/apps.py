@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortfolioConfig(AppConfig):
+    name = "portfolio"
+    verbose_name = _("Children's works and portfolios")
+
+    def ready(self):
+        from mediafiles import usage
+        from portfolio.models import Work, WorkPhoto
+
+        # Which files are in use: the daily cleanup deletes the rest.
+        usage.register(Work, "voice")
+        usage.register(WorkPhoto, "media")
