@@ -27,6 +27,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
+def work_url(work: Work) -> str:
+    """The full address a work's QR label holds: SITE_URL/w/<token>."""
+    return f"{settings.SITE_URL}/w/{work.token}"
+
+
 def qr_path(work: Work, filename: str) -> str:
     return f"portfolio/{work.school_id}/qr/{work.pk}/{filename}"
 

@@ -90,6 +90,7 @@ class World:
     other_parent: object
     former_parent: object
     foreign_parent: object
+    family_viewer: object
     teacher: object
     other_teacher: object
     foreign_teacher: object
@@ -116,6 +117,9 @@ class World:
         """The children a persona must never see named on a page of the portal."""
         if persona == "superuser":
             return ()
+        if persona in FAMILY_CHILDREN:
+            # A family sees its own children only, never another family's.
+            return tuple(n for n in self.SAO_MAI_CHILDREN + self.HOA_SEN_CHILDREN if n not in FAMILY_CHILDREN[persona])
         if persona in HOA_SEN_PERSONAS:
             return self.SAO_MAI_CHILDREN
         if persona in OFFICERS:
@@ -130,6 +134,7 @@ PERSONAS = [
     "other_parent",  # guardian of a child in Chồi 1 (the other teacher's class)
     "former_parent",  # guardian of a child who has left Sao Mai
     "foreign_parent",  # guardian of a child at Hoa Sen
+    "family_viewer",  # a grandmother the parent invited to follow the child in Lá 1 (read-only)
     "teacher",  # teaches Lá 1
     "other_teacher",  # teaches Chồi 1
     "foreign_teacher",  # teaches Chồi A at Hoa Sen
@@ -145,6 +150,13 @@ PERSONAS = [
     "superuser",
 ]
 HOA_SEN_PERSONAS = frozenset({"foreign_parent", "foreign_teacher", "other_principal"})
+FAMILY_CHILDREN = {
+    "parent": ("Nguyễn Minh Khôi", "Nguyễn Ngọc An"),
+    "other_parent": ("Phạm Khánh Linh",),
+    "former_parent": ("Vương Gia Huy",),
+    "foreign_parent": ("Ngô Bảo Ngọc",),
+    "family_viewer": ("Nguyễn Minh Khôi",),
+}
 OFFICERS = frozenset({"officer", "province_officer", "foreign_officer"})
 
 
@@ -186,6 +198,8 @@ def world(db) -> World:
     def officer(authority, email):
         return f.AuthorityOfficerFactory(authority=authority, user=f.UserFactory(email=email)).user
 
+    family_viewer = f.UserFactory(email="grandma@example.test", full_name="Nguyễn Thị Bà")
+    f.FamilyViewerFactory(child=child, viewer=family_viewer, invited_by=parent)
     invitation = f.InvitationFactory(child=other_class_child, code="ABCD2345")
     return World(
         school=school,
@@ -202,6 +216,7 @@ def world(db) -> World:
         other_parent=other_parent,
         former_parent=former_parent,
         foreign_parent=foreign_parent,
+        family_viewer=family_viewer,
         teacher=staff("teacher", classrooms=[classroom], email="teacher@example.test"),
         other_teacher=staff("teacher", classrooms=[other_classroom], email="teacher2@example.test"),
         foreign_teacher=staff("teacher", at=other_school, classrooms=[foreign_classroom], email="teacher@other.test"),

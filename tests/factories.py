@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from parents.models import ConsentRecord, Guardianship, InvitationCode, Relationship
+from parents.models import ConsentRecord, FamilyViewer, Guardianship, InvitationCode, Relationship
 from schools.models import (
     Authority,
     AuthorityOfficer,
@@ -179,3 +179,19 @@ class AuthorityOfficerFactory(factory.django.DjangoModelFactory):
 
     authority = factory.SubFactory(CommuneFactory)
     user = factory.SubFactory(UserFactory)
+
+
+class FamilyViewerFactory(factory.django.DjangoModelFactory):
+    """An accepted invitation: the viewer follows the child."""
+
+    class Meta:
+        model = FamilyViewer
+
+    child = factory.SubFactory(ChildFactory)
+    school = factory.LazyAttribute(lambda o: o.child.school)
+    viewer = factory.SubFactory(UserFactory)
+    name = "Bà nội"
+    relationship = "Bà nội"
+    token = factory.Sequence(lambda n: f"viewer-invitation-{n:06d}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+    accepted_at = factory.LazyFunction(timezone.now)
