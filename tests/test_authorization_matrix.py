@@ -318,6 +318,7 @@ APP_TABLES = (
     "tests.announcements.matrix",
     "tests.mediafiles.matrix",
     "tests.activities.matrix",
+    "tests.portfolio.matrix",
 )
 for _module_name in APP_TABLES:
     _module = importlib.import_module(_module_name)
