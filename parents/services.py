@@ -575,7 +575,12 @@ def family_viewer_accept(*, token: str, user) -> FamilyViewer:
         raise FamilyViewerError(problem)
     viewer.viewer = user
     viewer.accepted_at = timezone.now()
-    viewer.save(update_fields=["viewer", "accepted_at"])
+    try:
+        with transaction.atomic():
+            viewer.save(update_fields=["viewer", "accepted_at"])
+    except IntegrityError:
+        # Another invitation for the same child, accepted by the same person at the same moment.
+        raise FamilyViewerError(_("You already follow %(child)s.") % {"child": viewer.child.given_name}) from None
     forget_guardianships(user)
     _tell_guardians_about_viewer(viewer, title=VIEWER_JOINED_TITLE, body=VIEWER_JOINED_BODY, key="joined")
     return viewer
