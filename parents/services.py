@@ -598,6 +598,9 @@ def family_viewer_refusal(*, viewer: FamilyViewer, user) -> str:
         return _("This invitation has already been used. Each link works once: ask the family for a new one.")
     if viewer.expires_at <= timezone.now():
         return _("This invitation has expired. Ask the family for a new link.")
+    if not Guardianship.objects.active().filter(child_id=viewer.child_id, guardian_id=viewer.invited_by_id).exists():
+        # The person who invited is no longer a guardian (ended, or suspended until the school decides).
+        return _("This invitation is no longer valid. Ask the family for a new link.")
     if viewer.child.left_on:
         return _("This child no longer attends the school: the invitation cannot be used.")
     if not has_verified_contact(user):

@@ -234,6 +234,17 @@ def test_an_expired_cancelled_or_used_link_is_explained_and_gives_nothing(world,
     assert not FamilyViewer.objects.filter(viewer=newcomer).exists()
 
 
+def test_a_link_from_a_guardian_who_was_suspended_no_longer_works(world, client):
+    viewer = open_invitation(world)
+    world.parent.guardianships.filter(child=world.child).update(status="suspended")
+    newcomer = f.UserFactory()
+    client.force_login(newcomer)
+    english(client)
+    assert "This invitation is no longer valid." in client.get(f"/follow/{viewer.token}/").content.decode()
+    client.post(f"/follow/{viewer.token}/")
+    assert not FamilyViewer.objects.filter(viewer=newcomer).exists()
+
+
 def test_a_link_works_once(world, client):
     viewer = open_invitation(world)
     first, second = f.UserFactory(), f.UserFactory()
