@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities import policies
 from coordination.lib.links import PageLink, register
+from parents.policies import is_family_viewer_of
 from schools.policies import is_leader_of
 
 
@@ -16,9 +17,21 @@ def install() -> None:
         PageLink(
             label=_("Home activities"),
             url=lambda child: reverse("activities:feed", args=[child.pk]),
-            visible=lambda user, child: child.classroom_id is not None,
+            # The feed is the guardians' (answering): never a family viewer's.
+            visible=policies.can_view_feed,
             order=10,
             primary=True,
+        ),
+    )
+    register(
+        "family_child",
+        PageLink(
+            label=_("Shared home activities"),
+            url=lambda child: reverse("activities:child_answers", args=[child.pk]),
+            # On the cards of the children a person follows as a family viewer (read-only).
+            visible=lambda user, child: is_family_viewer_of(user, child),
+            followers=True,
+            order=20,
         ),
     )
     register(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from activities.models import Activity, Answer
-from parents.policies import is_guardian_of
+from parents.policies import can_follow_child, is_guardian_of, viewer_child_ids
 from schools.models import LEADER_ROLES, Child, Classroom, School, StaffRole
 from schools.policies import access_for, guardian_children, is_leader_of, role_at
 
@@ -138,10 +138,23 @@ def is_classmate_family(user, answer: Answer) -> bool:
     return any(c.classroom_id == answer.classroom_id and c.pk != answer.child_id for c in guardian_children(user))
 
 
+def is_follower_of_answer(user, answer: Answer) -> bool:
+    """A family viewer the child's guardians invited sees the child's answers the teacher approved for
+    the class (read-only), and none of the others. Whether the family consents to shared galleries is
+    about other families: the viewer is the child's own family."""
+    return answer.is_shared and answer.child_id in viewer_child_ids(user)
+
+
+def can_view_child_answers(user, child: Child) -> bool:
+    """The page of a child's approved answers: the child's guardians and family viewers."""
+    return can_follow_child(user, child)
+
+
 def can_view_answer(user, answer: Answer, *, shared_consent: bool) -> bool:
-    """The child's family and the staff; other families of the class once the teacher approved it,
-    and only while the child's guardians consent to photos in shared galleries."""
-    if can_share_answer(user, answer) or can_review_answer(user, answer):
+    """The child's family and the staff; the child's family viewers and the other families of the class
+    once the teacher approved it (the other families only while the child's guardians consent to photos
+    in shared galleries)."""
+    if can_share_answer(user, answer) or can_review_answer(user, answer) or is_follower_of_answer(user, answer):
         return True
     return answer.is_shared and shared_consent and is_classmate_family(user, answer)
 
@@ -159,7 +172,7 @@ def can_view_activity_media(user, media) -> bool:
     answer = selectors.answer_of_media(media=media)
     if answer is None:
         return False
-    if can_share_answer(user, answer) or can_review_answer(user, answer):
+    if can_share_answer(user, answer) or can_review_answer(user, answer) or is_follower_of_answer(user, answer):
         return True
     # Consent is asked last: it costs a query, and only other families need it.
     return (

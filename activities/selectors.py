@@ -104,6 +104,39 @@ def activity_for_family(*, activity: Activity, children: list[Child]) -> FamilyV
     )
 
 
+# --- A child's approved answers, for the family viewers ---------------------------------------------------
+
+
+@dataclass
+class SharedAnswersPage:
+    child: Child
+    answers: list[Answer]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def child_shared_answers(*, user, child_id: int, page: int = 1, per_page: int = 10) -> SharedAnswersPage:
+    """The child's answers that the teacher approved for the class, newest first, for the child's guardians
+    and family viewers (404 for anyone else): two queries whatever the number of answers."""
+    child = Child.objects.filter(pk=child_id).first()
+    if child is None or not policies.can_view_child_answers(user, child):
+        raise Http404
+    page = max(1, page)
+    start = (page - 1) * per_page
+    rows = list(
+        Answer.objects.filter(child=child, sharing=Answer.Sharing.APPROVED)
+        .select_related("activity", "media", "feedback_by")
+        .order_by("-decided_at", "-pk")[start : start + per_page + 1]
+    )
+    for answer in rows:
+        answer.child = child  # already read: no query per answer
+    return SharedAnswersPage(child=child, answers=rows[:per_page], number=page, has_next=len(rows) > per_page)
+
+
 # --- Families' feed -------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("activities/<int:activity_id>/", views.detail, name="detail"),
     path("activities/<int:activity_id>/children/<int:child_id>/answer/", views.answer, name="answer"),
     path("answers/<int:answer_id>/share/", views.share, name="share"),
+    # A child's family viewers (and guardians): the child's answers approved for the class, read-only.
+    path("children/<int:child_id>/shared-answers/", views.child_answers, name="child_answers"),
     # Staff: write and publish, print the card, follow who answered, review and reply, remind once.
     path("schools/<slug:slug>/activities/", views.school_activities, name="school_list"),
     path("schools/<slug:slug>/activities/new/", views.create, name="create"),

@@ -83,6 +83,17 @@ def detail(request, activity_id: int):
 
 
 @login_required
+def child_answers(request, child_id: int):
+    """A child's answers that the teacher approved for the class, read-only: what an invited family viewer
+    (a grandparent) sees of home activities. No activities to answer, nothing to change."""
+    number = request.GET.get("page", "")
+    page = selectors.child_shared_answers(
+        user=request.user, child_id=child_id, page=max(1, int(number)) if number.isdigit() else 1
+    )
+    return render(request, "activities/child_answers.html", {"page": page, "child": page.child})
+
+
+@login_required
 def answer(request, activity_id: int, child_id: int):
     """A guardian sends a photo or a short clip (and a note) for one child."""
     activity = selectors.activity_get(user=request.user, activity_id=activity_id)

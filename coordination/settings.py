@@ -334,6 +334,8 @@ else:
 
 # --- Portal.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 60)
+# Days a guardian's link inviting a family member to follow a child stays valid (used once).
+FAMILY_VIEWER_INVITATION_DAYS = env_int("FAMILY_VIEWER_INVITATION_DAYS", 14)
 # A TrueType font with Vietnamese glyphs for PDF letters; found on the system
 # when not given.
 PDF_FONT_PATH = env_str("PDF_FONT_PATH")

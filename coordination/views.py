@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from coordination.admin_site import OFF_SITE_MESSAGE
-from parents.policies import is_guardian
+from parents.policies import is_family_viewer, is_guardian
 from schools import policies
 from schools.models import StaffRole
 
@@ -47,6 +47,9 @@ def home(request):
         return redirect("schools:authority_home", slug=authority.slug)
     if user.is_superuser:
         return redirect("admin:index")
+    if is_family_viewer(user):
+        # A grandparent who follows a child: their home is the family page ("Children I follow").
+        return redirect("parents:home")
     return redirect("parents:join")
 
 

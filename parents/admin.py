@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parents import services
-from parents.models import ConsentRecord, Guardianship, InvitationCode
+from parents.models import ConsentRecord, FamilyViewer, Guardianship, InvitationCode
 from schools.admin_base import SchoolScopedAdmin
 
 
@@ -104,3 +104,58 @@ class ConsentRecordAdmin(SchoolScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FamilyViewer)
+class FamilyViewerAdmin(SchoolScopedAdmin):
+    """Read-only: a guardian invites family viewers from the portal. A leader may revoke one (the
+    guardians are told), through the same service as the guardians' page."""
+
+    list_display = ["name", "relationship", "child", "viewer", "status_shown", "invited_by", "invited_at", "revoked_at"]
+    list_filter = [("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "child__full_name", "viewer__full_name"]
+    list_select_related = ["child", "viewer", "invited_by"]
+    # The token is the invitation itself: never shown here.
+    fields = [
+        "school",
+        "child",
+        "name",
+        "relationship",
+        "viewer",
+        "invited_by",
+        "invited_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+        "revoked_by",
+    ]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.display(description=gettext_lazy("status"))
+    def status_shown(self, obj):
+        return obj.get_status_display()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Revoke the selected family viewers"))
+    def revoke(self, request, queryset):
+        changed = 0
+        for viewer in queryset.select_related("child"):
+            try:
+                changed += services.family_viewer_revoke(viewer=viewer, by=request.user)
+            except PermissionDenied:
+                self.message_user(
+                    request, _("%(viewer)s: you may not revoke this viewer.") % {"viewer": viewer}, messages.ERROR
+                )
+        if changed:
+            self.message_user(
+                request, _("%(n)d revoked; they lost access at once and the guardians were told.") % {"n": changed}
+            )

@@ -1,14 +1,16 @@
-"""The demo's children and families: guardians, consents, pick-up persons and invitation codes."""
+"""The demo's children and families: guardians, consents, pick-up persons, invitation codes and a
+grandmother who follows a child as a family viewer."""
 
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.utils import timezone
 
 from accounts.demo import demo_user
 from parents.consent_texts import CONSENT_TEXTS
-from parents.models import ConsentPurpose, ConsentRecord, Guardianship, InvitationCode, Relationship
+from parents.models import ConsentPurpose, ConsentRecord, FamilyViewer, Guardianship, InvitationCode, Relationship
 from parents.services import CODE_ALPHABET, CODE_LENGTH, invitation_claim
 from schools import demo as names
 from schools.models import Child, Classroom, Enrolment, PickupPerson, School, SchoolYear, StaffMembership, StaffRole
@@ -121,6 +123,34 @@ def _sao_mai(ctx) -> None:
             is_emergency_contact=True,
             added_by=parent,
         )
+    # Khôi's grandmother follows him (works, voice notes, shared answers, portfolio), read-only: his
+    # mother invited her and she accepted with her own account. An aunt working in Japan has not yet.
+    grandma = demo_user(ctx, "grandma@saomai.test", "Đỗ Thị Lan")
+    now = timezone.now()
+    FamilyViewer.objects.get_or_create(
+        child=khoi,
+        viewer=grandma,
+        revoked_at=None,
+        defaults={
+            "school": school,
+            "name": "Bà Lan",
+            "relationship": "Bà nội",
+            "invited_by": parent,
+            "token": secrets.token_urlsafe(32),
+            "invited_at": now - datetime.timedelta(days=20),
+            "expires_at": now - datetime.timedelta(days=6),
+            "accepted_at": now - datetime.timedelta(days=19),
+        },
+    )
+    FamilyViewer.objects.create(
+        school=school,
+        child=khoi,
+        name="Cô Mai",
+        relationship="Cô ruột ở Nhật",
+        invited_by=parent,
+        token=secrets.token_urlsafe(32),
+        expires_at=now + datetime.timedelta(days=10),
+    )
     # The second demo parent: one child in a third class.
     parent2 = demo_user(ctx, "parent2@saomai.test", "Lê Thị Thanh Hương", phone="+84987000002")
     linh = families.child(choi1, "Phạm Khánh Linh", "f")

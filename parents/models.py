@@ -192,6 +192,19 @@ class FamilyViewerQuerySet(models.QuerySet):
         """Accepted and not revoked: the viewers who follow a child today."""
         return self.filter(viewer__isnull=False, accepted_at__isnull=False, revoked_at__isnull=True)
 
+    def open(self, now=None):
+        """Invitations that can still be accepted: not accepted, not cancelled, not expired."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
+
+
+class FamilyViewerStatus(models.TextChoices):
+    OPEN = "open", _("Waiting to be accepted")
+    FOLLOWING = "following", _("Follows the child")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
 
 class FamilyViewer(models.Model):
     """A family member who follows a child without being a guardian: a grandparent, a relative abroad.
@@ -199,7 +212,13 @@ class FamilyViewer(models.Model):
     A guardian invites them; they accept with their own account. They read the child's works, voice
     notes, approved answers and portfolio, and nothing else: no consents, no pick-up, no health or
     contact data. A guardian can revoke it at any time.
+
+    One row is both the invitation (a link with an unguessable token, usable once, until it expires)
+    and, once accepted, the viewer's access. Revoking it (an open invitation or a current viewer)
+    records who and when; the row is kept.
     """
+
+    Status = FamilyViewerStatus
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family_viewers")
@@ -219,12 +238,19 @@ class FamilyViewer(models.Model):
     )
     # The invitation: an unguessable token in the link the guardian passes on.
     token = models.CharField(_("invitation token"), max_length=64, unique=True, editable=False)
+    # The e-mail address or phone number the guardian asked the portal to send the link to, if any.
+    sent_to = models.CharField(_("sent to"), max_length=254, blank=True)
     invited_at = models.DateTimeField(_("invited"), default=timezone.now)
     expires_at = models.DateTimeField(_("invitation expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
     )
 
     objects = FamilyViewerQuerySet.as_manager()
@@ -243,3 +269,24 @@ class FamilyViewer(models.Model):
 
     def __str__(self):
         return f"{self.name} – {self.child}"
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return FamilyViewerStatus.REVOKED
+        if self.accepted_at:
+            return FamilyViewerStatus.FOLLOWING
+        if self.expires_at <= timezone.now():
+            return FamilyViewerStatus.EXPIRED
+        return FamilyViewerStatus.OPEN
+
+    def get_status_display(self) -> str:
+        return FamilyViewerStatus(self.status).label
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FamilyViewerStatus.OPEN
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == FamilyViewerStatus.FOLLOWING

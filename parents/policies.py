@@ -6,6 +6,8 @@ a suspended one (another guardian did not recognise the person) gives nothing.
 
 from __future__ import annotations
 
+from django.db.models import Value
+
 from parents.models import FamilyViewer, Guardianship, GuardianshipStatus
 from schools import policies as school_policies
 from schools.models import LEADER_ROLES, StaffMembership
@@ -16,7 +18,9 @@ def guardian_child_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_guardian_child_ids", None)
     if cached is None:
-        cached = frozenset(Guardianship.objects.active().filter(guardian=user).values_list("child_id", flat=True))
+        # The children the person follows as a family viewer come with the same query: the menu and
+        # the home page ask both on every page.
+        cached, user._viewer_child_ids = _family_child_ids(user)
         user._guardian_child_ids = cached
     return cached
 
@@ -43,6 +47,17 @@ def is_guardian(user) -> bool:
 # --- Family viewers: read-only followers of a child (a grandparent, a relative abroad)
 
 
+def _family_child_ids(user) -> tuple[frozenset[int], frozenset[int]]:
+    """The children the person is an active guardian of, and those they follow, in one query."""
+    guardian = Guardianship.objects.active().filter(guardian=user).order_by().values_list("child_id", Value(True))
+    viewer = FamilyViewer.objects.current().filter(viewer=user).order_by().values_list("child_id", Value(False))
+    rows = list(guardian.union(viewer, all=True))
+    return (
+        frozenset(child_id for child_id, as_guardian in rows if as_guardian),
+        frozenset(child_id for child_id, as_guardian in rows if not as_guardian),
+    )
+
+
 def viewer_child_ids(user) -> frozenset[int]:
     """The children the person follows as an invited family viewer (accepted, not revoked)."""
     if not getattr(user, "is_authenticated", False):
@@ -58,10 +73,36 @@ def is_family_viewer_of(user, child) -> bool:
     return child.pk in viewer_child_ids(user)
 
 
+def is_family_viewer(user) -> bool:
+    return bool(viewer_child_ids(user))
+
+
 def can_follow_child(user, child) -> bool:
     """The family's read-only view of a child (works, voice notes, approved answers, portfolio):
     its active guardians and the family viewers they invited. Not consents, pick-up, health or contacts."""
     return is_guardian_of(user, child) or is_family_viewer_of(user, child)
+
+
+def can_see_family_viewers(user, child) -> bool:
+    """Every active guardian of the child sees who follows them, and may revoke any of them."""
+    return is_guardian_of(user, child)
+
+
+def can_invite_family_viewers(user, child) -> bool:
+    """An active guardian invites family members to follow the child, while the child attends the school."""
+    return is_guardian_of(user, child) and child.left_on is None
+
+
+def can_revoke_family_viewer(user, viewer: FamilyViewer) -> bool:
+    """The child's active guardians, the viewer themselves (who stops following), and in the admin the
+    school's leaders (or a superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if viewer.viewer_id is not None and viewer.viewer_id == user.pk:
+        return True
+    if viewer.child_id in guardian_child_ids(user):
+        return True
+    return user.is_superuser or school_policies.is_leader_of(user, viewer.school_id)
 
 
 def can_manage_pickup_persons(user, child) -> bool:

@@ -1,4 +1,4 @@
-"""Reads for families: consent, invitations, and guardianships waiting for a decision."""
+"""Reads for families: consent, invitations, guardianships waiting for a decision, and family viewers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,20 @@ from django.db.models import Q
 from django.http import Http404
 
 from parents.consent_texts import CONSENT_TEXTS
-from parents.models import ConsentPurpose, ConsentRecord, Guardianship, GuardianshipStatus, InvitationCode
-from parents.policies import can_decide_guardianship, can_question_guardianship
+from parents.models import (
+    ConsentPurpose,
+    ConsentRecord,
+    FamilyViewer,
+    Guardianship,
+    GuardianshipStatus,
+    InvitationCode,
+)
+from parents.policies import (
+    can_decide_guardianship,
+    can_question_guardianship,
+    can_see_family_viewers,
+    guardian_child_ids,
+)
 from schools import policies as school_policies
 from schools.models import LEADER_ROLES, Child, School, StaffMembership
 
@@ -156,3 +168,82 @@ def guardianship_for_check(*, user, guardianship_id: int) -> Guardianship:
     if guardianship is None or not can_question_guardianship(user, guardianship):
         raise Http404
     return guardianship
+
+
+# --- Family viewers
+
+ENDED_SHOWN = 10
+
+
+@dataclass
+class ChildViewers:
+    """Who follows a child, the invitations still open, and the latest ended ones (revoked or expired)."""
+
+    current: list[FamilyViewer]
+    open: list[FamilyViewer]
+    ended: list[FamilyViewer]
+
+
+def family_viewers_of(*, user, child: Child) -> ChildViewers:
+    """For the child's guardians only (404 for anyone else): one query whatever the number of rows."""
+    if not can_see_family_viewers(user, child):
+        raise Http404
+    rows = list(
+        FamilyViewer.objects.filter(child=child)
+        .select_related("viewer", "invited_by", "revoked_by")
+        .order_by("-invited_at", "-pk")
+    )
+    by_status: dict[str, list[FamilyViewer]] = {status: [] for status in FamilyViewer.Status.values}
+    for row in rows:
+        by_status[row.status].append(row)
+    ended = sorted(
+        by_status[FamilyViewer.Status.REVOKED] + by_status[FamilyViewer.Status.EXPIRED],
+        key=lambda row: row.revoked_at or row.expires_at,
+        reverse=True,
+    )
+    return ChildViewers(
+        current=by_status[FamilyViewer.Status.FOLLOWING],
+        open=by_status[FamilyViewer.Status.OPEN],
+        ended=ended[:ENDED_SHOWN],
+    )
+
+
+def viewer_names_by_child(*, child_ids) -> dict[int, list[FamilyViewer]]:
+    """The current viewers of each of these children (for their guardians' cards), in one query."""
+    found: dict[int, list[FamilyViewer]] = {}
+    if not child_ids:
+        return found
+    for row in FamilyViewer.objects.current().filter(child_id__in=child_ids).order_by("accepted_at", "pk"):
+        found.setdefault(row.child_id, []).append(row)
+    return found
+
+
+def children_followed_by(*, user) -> list[FamilyViewer]:
+    """The children the person follows as a family viewer (not those they are a guardian of), each with
+    the invitation it came from: one query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        row
+        for row in FamilyViewer.objects.current()
+        .filter(viewer=user)
+        .select_related("child", "invited_by")
+        .order_by("child__date_of_birth", "pk")
+        if row.child_id not in guardian_child_ids(user)
+    ]
+
+
+def family_viewer_for_revoking(*, user, viewer_id: int) -> FamilyViewer:
+    """A viewer (or open invitation) of one of the person's children, or the person's own following;
+    404 for anyone else. (A school's leaders revoke from the admin.)"""
+    viewer = FamilyViewer.objects.select_related("child").filter(pk=viewer_id).first()
+    if viewer is None:
+        raise Http404
+    own = viewer.viewer_id is not None and viewer.viewer_id == getattr(user, "pk", None)
+    if not (own or can_see_family_viewers(user, viewer.child)):
+        raise Http404
+    return viewer
+
+
+def family_viewer_by_token(*, token: str) -> FamilyViewer | None:
+    return FamilyViewer.objects.select_related("child__school", "invited_by").filter(token=token).first()

@@ -9,25 +9,39 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from notifications.models import Category
-from notifications.services import notice_send
+from notifications import budgets
+from notifications.budgets import SmsBudgetExceeded
+from notifications.channels import user_language
+from notifications.models import Category, Channel
+from notifications.services import account_message_send, notice_send
 from parents.consent_texts import CONSENT_TEXTS
-from parents.models import ConsentRecord, Guardianship, GuardianshipStatus, InvitationCode, Relationship
+from parents.models import (
+    ConsentRecord,
+    FamilyViewer,
+    Guardianship,
+    GuardianshipStatus,
+    InvitationCode,
+    Relationship,
+)
 from parents.policies import (
     can_decide_guardianship,
+    can_invite_family_viewers,
     can_question_guardianship,
     can_record_consent,
+    can_revoke_family_viewer,
     forget_guardianships,
+    has_verified_contact,
     other_leaders_exist,
 )
 from schools import policies
@@ -137,6 +151,8 @@ def invitation_claim(*, code: str, user, relationship: str) -> Guardianship:
         is_primary=False if staff else not Guardianship.objects.active().filter(child=invitation.child).exists(),
     )
     guardianship.child = invitation.child
+    if not staff:
+        _end_following_as_guardian(child_id=invitation.child_id, user=user)
     invitation.claimed_by = user
     invitation.claimed_at = timezone.now()
     invitation.save(update_fields=["claimed_by", "claimed_at"])
@@ -190,6 +206,8 @@ def guardianship_decide(*, guardianship: Guardianship, by, decision: str) -> Gua
     guardianship.save(
         update_fields=["status", "is_primary", "confirmed_by", "confirmed_at", "decided_by", "decided_at"]
     )
+    if guardianship.status == Status.ACTIVE:
+        _end_following_as_guardian(child_id=guardianship.child_id, user=guardianship.guardian)
     forget_guardianships(guardianship.guardian)
     if decision == "confirm":
         _tell_new_guardian(guardianship, by=by)
@@ -399,6 +417,252 @@ def pickup_person_change_tell(*, person: PickupPerson, child: Child, by, change:
             body=body,
             url=reverse("parents:pickup" if is_guardian else "schools:child", args=[child.pk]),
             dedupe_key=f"{key}:{recipient.pk}",
+            school=child.school,
+            context=context,
+        )
+
+
+# --- Family viewers: invited to follow a child, read-only ---------------------------------------------
+# A guardian invites a family member with a link (an unguessable token, usable once, for
+# FAMILY_VIEWER_INVITATION_DAYS); the person accepts with their own account and then follows the
+# child read-only. The child's guardians are told at once, and any of them may revoke it.
+
+# A guardian passes the link on themselves (Zalo, a text of their own); the portal also sends it, if
+# asked, to an address or number that belongs to a member: it writes to no one else (the same rule
+# as accounts.adapter), and says the same whether or not it did, so that nobody learns through this
+# form who has an account.
+OPEN_INVITATIONS_PER_CHILD = 10
+INVITATIONS_PER_GUARDIAN_DAY = 20
+
+VIEWER_JOINED_TITLE = gettext_lazy("%(person)s now follows %(child)s")
+VIEWER_JOINED_BODY = gettext_lazy(
+    "%(person)s accepted the invitation of %(by)s and now follows %(child)s: the works, voice notes, shared "
+    "home activities and portfolio, read-only. If this is not the person you invited, revoke it from the "
+    "link: they lose access at once."
+)
+VIEWER_REVOKED_TITLE = gettext_lazy("%(person)s no longer follows %(child)s")
+VIEWER_REVOKED_BODY = gettext_lazy("%(by)s revoked the access of %(person)s, who no longer follows %(child)s.")
+VIEWER_LEFT_BODY = gettext_lazy("%(person)s stopped following %(child)s.")
+INVITATION_TITLE = gettext_lazy("Invitation to follow %(child)s")
+INVITATION_EMAIL = gettext_lazy(
+    "%(by)s invites you to follow %(child)s on the portal of their school: the works, voice notes and "
+    "portfolio, read-only.\n\nOpen this link to accept it with your own account (sign up if you have none). "
+    "It works once, until %(expires)s:\n%(url)s"
+)
+INVITATION_SMS = gettext_lazy("%(by)s invites you to follow %(child)s on the school portal: %(url)s")
+
+
+class FamilyViewerError(Exception):
+    """An invitation that cannot be made or used, with a message for the person."""
+
+
+def family_viewer_url(viewer: FamilyViewer) -> str:
+    """The invitation's link, as the guardian passes it on."""
+    return settings.SITE_URL + reverse("parents:follow", args=[viewer.token])
+
+
+def _new_viewer_token() -> str:
+    # 256 bits: the link is all it takes to accept.
+    return secrets.token_urlsafe(32)
+
+
+@dataclass
+class InvitationSent:
+    """A new invitation; `refused` says why the text message could not go (an SMS budget was spent)."""
+
+    viewer: FamilyViewer
+    refused: str = ""
+
+
+def family_viewer_invite(
+    *, child: Child, by, name: str, relationship: str, send_to: str = "", client_ip: str = ""
+) -> InvitationSent:
+    """A guardian invites a family member to follow the child; the link is sent to `send_to` if it is a member's."""
+    viewer = _family_viewer_create(child=child, by=by, name=name, relationship=relationship, send_to=send_to)
+    refused = ""
+    if send_to:
+        try:
+            _invitation_send(viewer, by=by, address=send_to, client_ip=client_ip)
+        except SmsBudgetExceeded as exc:
+            refused = str(exc.message)
+    return InvitationSent(viewer=viewer, refused=refused)
+
+
+@transaction.atomic
+def _family_viewer_create(*, child: Child, by, name: str, relationship: str, send_to: str) -> FamilyViewer:
+    if not can_invite_family_viewers(by, child):
+        raise PermissionDenied
+    # The child's row is the lock: two guardians inviting at once still count each other's invitations.
+    Child.objects.select_for_update().filter(pk=child.pk).first()
+    now = timezone.now()
+    if FamilyViewer.objects.open(now).filter(child=child).count() >= OPEN_INVITATIONS_PER_CHILD:
+        raise FamilyViewerError(
+            _("%(child)s already has %(n)d invitations waiting to be accepted. Cancel one you no longer need first.")
+            % {"child": child.given_name, "n": OPEN_INVITATIONS_PER_CHILD}
+        )
+    today = FamilyViewer.objects.filter(invited_by=by, invited_at__gte=now - datetime.timedelta(days=1)).count()
+    if today >= INVITATIONS_PER_GUARDIAN_DAY:
+        raise FamilyViewerError(_("You have made many invitations today. Try again tomorrow."))
+    return FamilyViewer.objects.create(
+        school_id=child.school_id,
+        child=child,
+        name=name.strip(),
+        relationship=relationship.strip(),
+        invited_by=by,
+        token=_new_viewer_token(),
+        sent_to=send_to,
+        invited_at=now,
+        expires_at=now + datetime.timedelta(days=settings.FAMILY_VIEWER_INVITATION_DAYS),
+    )
+
+
+def _member_at(address: str):
+    """The active member whose verified e-mail address or phone number this is, or None."""
+    from allauth.account.models import EmailAddress
+
+    users = get_user_model().objects.filter(is_active=True)
+    if "@" in address:
+        found = EmailAddress.objects.filter(email__iexact=address, verified=True, user__is_active=True).first()
+        return found.user if found else None
+    return users.filter(phone=address, phone_verified=True).first()
+
+
+def _invitation_send(viewer: FamilyViewer, *, by, address: str, client_ip: str) -> None:
+    """Send the link to a member's address, at once, as an account message (its text is erased once sent).
+
+    Nothing goes to an address that is no member's, but a number is counted against the SMS budgets
+    either way, so that a member's number and a stranger's run out alike.
+    """
+    channel = Channel.EMAIL if "@" in address else Channel.SMS
+    member = _member_at(address)
+    if member is None:
+        if channel == Channel.SMS:
+            budgets.sms_budget_take(kind=budgets.Kind.ACCOUNT, number=address, ip=client_ip)
+        return
+    context = {
+        "by": _name(by),
+        "child": viewer.child.given_name,
+        "url": family_viewer_url(viewer),
+        "expires": formats.date_format(timezone.localtime(viewer.expires_at), "SHORT_DATE_FORMAT"),
+    }
+    with translation.override(user_language(member)):
+        title = str(INVITATION_TITLE) % context
+        body = str(INVITATION_EMAIL if channel == Channel.EMAIL else INVITATION_SMS) % context
+    account_message_send(
+        recipient=member,
+        channel=channel,
+        address=address,
+        title=title,
+        body=body,
+        dedupe_key=f"family:viewer-invitation:{viewer.pk}",
+        client_ip=client_ip,
+    )
+
+
+@transaction.atomic
+def family_viewer_accept(*, token: str, user) -> FamilyViewer:
+    """The invited person accepts with their own account and follows the child from now on."""
+    viewer = (
+        FamilyViewer.objects.select_for_update(of=("self",))
+        .select_related("child__school", "invited_by")
+        .filter(token=token)
+        .first()
+    )
+    if viewer is None:
+        raise FamilyViewerError(_("This invitation link is not valid. Ask the family for a new one."))
+    problem = family_viewer_refusal(viewer=viewer, user=user)
+    if problem:
+        raise FamilyViewerError(problem)
+    viewer.viewer = user
+    viewer.accepted_at = timezone.now()
+    try:
+        with transaction.atomic():
+            viewer.save(update_fields=["viewer", "accepted_at"])
+    except IntegrityError:
+        # Another invitation for the same child, accepted by the same person at the same moment.
+        raise FamilyViewerError(_("You already follow %(child)s.") % {"child": viewer.child.given_name}) from None
+    forget_guardianships(user)
+    _tell_guardians_about_viewer(viewer, title=VIEWER_JOINED_TITLE, body=VIEWER_JOINED_BODY, key="joined")
+    return viewer
+
+
+def family_viewer_refusal(*, viewer: FamilyViewer, user) -> str:
+    """Why this person cannot accept this invitation now, in their language; empty when they can."""
+    if viewer.accepted_at and viewer.viewer_id == user.pk and not viewer.revoked_at:
+        return _("You have already accepted this invitation: %(child)s is on your family page.") % {
+            "child": viewer.child.given_name
+        }
+    if viewer.revoked_at:
+        return _("This invitation was cancelled by the child's family. Ask them for a new link if you need one.")
+    if viewer.accepted_at:
+        return _("This invitation has already been used. Each link works once: ask the family for a new one.")
+    if viewer.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask the family for a new link.")
+    if not Guardianship.objects.active().filter(child_id=viewer.child_id, guardian_id=viewer.invited_by_id).exists():
+        # The person who invited is no longer a guardian (ended, or suspended until the school decides).
+        return _("This invitation is no longer valid. Ask the family for a new link.")
+    if viewer.child.left_on:
+        return _("This child no longer attends the school: the invitation cannot be used.")
+    if not has_verified_contact(user):
+        return _("Verify your e-mail address or phone number first, then open the link again.")
+    if Guardianship.objects.filter(child_id=viewer.child_id, guardian=user).exclude(status=Status.ENDED).exists():
+        return _(
+            "You are a guardian of this child, or have asked to be one: a guardian cannot also follow the "
+            "child as a family viewer."
+        )
+    if FamilyViewer.objects.current().filter(child_id=viewer.child_id, viewer=user).exists():
+        return _("You already follow %(child)s.") % {"child": viewer.child.given_name}
+    return ""
+
+
+@transaction.atomic
+def family_viewer_revoke(*, viewer: FamilyViewer, by) -> bool:
+    """Revoke a viewer's access (or cancel an open invitation) at once, recording who and when.
+
+    Returns False when it was revoked already.
+    """
+    viewer = (
+        FamilyViewer.objects.select_for_update(of=("self",))
+        .select_related("child__school", "viewer")
+        .get(pk=viewer.pk)
+    )
+    if not can_revoke_family_viewer(by, viewer):
+        raise PermissionDenied
+    if viewer.revoked_at:
+        return False
+    viewer.revoked_at, viewer.revoked_by = timezone.now(), by
+    viewer.save(update_fields=["revoked_at", "revoked_by"])
+    if viewer.viewer is not None:
+        forget_guardianships(viewer.viewer)
+        if viewer.accepted_at:
+            body = VIEWER_LEFT_BODY if by.pk == viewer.viewer_id else VIEWER_REVOKED_BODY
+            _tell_guardians_about_viewer(viewer, title=VIEWER_REVOKED_TITLE, body=body, key="revoked", besides={by.pk})
+    return True
+
+
+def _end_following_as_guardian(*, child_id: int, user) -> None:
+    """A family viewer who becomes a guardian of the child follows them as a guardian from now on."""
+    FamilyViewer.objects.current().filter(child_id=child_id, viewer=user).update(
+        revoked_at=timezone.now(), revoked_by=user
+    )
+
+
+def _tell_guardians_about_viewer(viewer: FamilyViewer, *, title, body, key: str, besides=frozenset()) -> None:
+    child = viewer.child
+    context = {
+        "child": child.given_name,
+        "person": _name(viewer.viewer),
+        "by": _name(viewer.revoked_by if key == "revoked" else viewer.invited_by),
+    }
+    url = reverse("parents:viewers", args=[child.pk])
+    for guardian in _other_guardians(child, besides=set(besides)):
+        notice_send(
+            recipient=guardian,
+            category=Category.FAMILY,
+            title=title,
+            body=body,
+            url=url,
+            dedupe_key=f"family:viewer:{viewer.pk}:{key}:{guardian.pk}",
             school=child.school,
             context=context,
         )

@@ -12,4 +12,8 @@ urlpatterns = [
     path("schools/<slug:slug>/manage/guardians/", views.school_guardianships, name="school_guardianships"),
     path("guardianships/<int:guardianship_id>/decide/", views.guardianship_decide, name="guardianship_decide"),
     path("guardianships/<int:guardianship_id>/check/", views.guardianship_check, name="guardianship_check"),
+    # Family viewers: invited by a guardian, accepted with the person's own account, revoked at any time.
+    path("children/<int:child_id>/family-viewers/", views.family_viewers, name="viewers"),
+    path("family-viewers/<int:viewer_id>/revoke/", views.family_viewer_revoke, name="viewer_revoke"),
+    path("follow/<str:token>/", views.follow, name="follow"),
 ]

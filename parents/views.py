@@ -1,20 +1,30 @@
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from accounts.adapter import client_ip
 from parents import selectors, services
-from parents.forms import ConsentForm, JoinForm
+from parents.forms import ConsentForm, FamilyViewerInviteForm, JoinForm
 from parents.models import Guardianship, GuardianshipStatus
 from parents.policies import (
     can_claim_children,
     can_decide_guardianship,
+    can_invite_family_viewers,
     can_manage_pickup_persons,
     can_record_consent,
+    can_see_family_viewers,
 )
 from schools import policies as school_policies
 from schools import selectors as school_selectors
@@ -29,9 +39,18 @@ PENDING_CODE_KEY = "pending_join_code"
 
 @login_required
 def family_home(request):
+    """A family's home: the children they look after, and the children they follow as a family viewer."""
     children = school_selectors.children_of_guardian(user=request.user)
+    viewers = selectors.viewer_names_by_child(child_ids=[c.pk for c in children])
+    for child in children:
+        child.current_viewers = viewers.get(child.pk, [])
     waiting = selectors.guardianships_waiting_of(user=request.user)
-    return render(request, "parents/family_home.html", {"children": children, "waiting": waiting})
+    followed = selectors.children_followed_by(user=request.user)
+    return render(
+        request,
+        "parents/family_home.html",
+        {"children": children, "waiting": waiting, "followed": followed},
+    )
 
 
 def _join_attempts_exceeded(user) -> bool:
@@ -216,3 +235,131 @@ def guardianship_check(request, guardianship_id: int):
             return redirect("schools:child", child_id=guardianship.child_id)
         messages.error(request, _("Choose one of the two answers."))
     return render(request, "parents/guardianship_check.html", {"guardianship": guardianship})
+
+
+# --- Family viewers: a guardian invites family members to follow a child, read-only
+
+# secrets.token_urlsafe: letters, digits, "-" and "_".
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+@login_required
+def family_viewers(request, child_id: int):
+    """The child's guardians see who follows the child, invite someone new, and revoke any of them."""
+    child = _child_for_guardian(request, child_id, can_see_family_viewers)
+    can_invite = can_invite_family_viewers(request.user, child)
+    form = FamilyViewerInviteForm(request.POST or None)
+    if request.method == "POST":
+        if not can_invite:
+            raise Http404
+        if form.is_valid():
+            try:
+                sent = services.family_viewer_invite(
+                    child=child, by=request.user, client_ip=client_ip(request), **form.cleaned_data
+                )
+            except services.FamilyViewerError as exc:
+                form.add_error(None, str(exc))
+            else:
+                _say_invited(request, sent, form.cleaned_data)
+                url = reverse("parents:viewers", args=[child.pk])
+                return redirect(f"{url}?new={sent.viewer.pk}#invitation-{sent.viewer.pk}")
+        else:
+            messages.error(request, _("Nothing was made: correct what is marked below."))
+    data = selectors.family_viewers_of(user=request.user, child=child)
+    for row in data.open:
+        row.link = services.family_viewer_url(row)
+    new = request.GET.get("new", "")
+    return render(
+        request,
+        "parents/family_viewers.html",
+        {
+            "child": child,
+            "form": form,
+            "can_invite": can_invite,
+            "current": data.current,
+            "open": data.open,
+            "ended": data.ended,
+            "new": int(new) if new.isdigit() else None,
+            "valid_days": settings.FAMILY_VIEWER_INVITATION_DAYS,
+        },
+    )
+
+
+def _say_invited(request, sent, data) -> None:
+    names = {
+        "name": data["name"],
+        "date": date_format(timezone.localtime(sent.viewer.expires_at), "SHORT_DATE_FORMAT"),
+    }
+    messages.success(
+        request,
+        _(
+            "The invitation for %(name)s is ready. Copy the link below and send it to them, for example in "
+            "Zalo. It works once, until %(date)s."
+        )
+        % names,
+    )
+    if sent.refused:
+        messages.error(request, _("No text message was sent: %(reason)s") % {"reason": sent.refused})
+    elif data["send_to"]:
+        messages.info(
+            request,
+            _(
+                "If %(address)s belongs to an account on the portal, the link was sent there too. The portal "
+                "writes to no one else, so send the link yourself as well if you are not sure."
+            )
+            % {"address": data["send_to"]},
+        )
+
+
+@login_required
+@require_POST
+def family_viewer_revoke(request, viewer_id: int):
+    """A guardian revokes a viewer (or cancels an invitation); a viewer stops following the child."""
+    viewer = selectors.family_viewer_for_revoking(user=request.user, viewer_id=viewer_id)
+    guardian = can_see_family_viewers(request.user, viewer.child)
+    services.family_viewer_revoke(viewer=viewer, by=request.user)
+    if guardian:
+        if viewer.accepted_at:
+            messages.success(
+                request,
+                _("%(name)s no longer follows %(child)s.") % {"name": viewer.name, "child": viewer.child.given_name},
+            )
+        else:
+            messages.success(request, _("The invitation for %(name)s was cancelled.") % {"name": viewer.name})
+        return redirect("parents:viewers", child_id=viewer.child_id)
+    messages.success(request, _("You no longer follow %(child)s.") % {"child": viewer.child.given_name})
+    return redirect("parents:home")
+
+
+def follow(request, token: str):
+    """The invitation's link: the invited person signs in (or signs up) and accepts it with their own account."""
+    if not TOKEN_RE.fullmatch(token):
+        raise Http404
+    if not request.user.is_authenticated:
+        # Nothing about the child before the person signs in: the link may have been passed on.
+        here = request.get_full_path()
+        return render(
+            request,
+            "parents/follow_sign_in.html",
+            {
+                "login_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
+                "signup_url": f"{reverse('account_signup')}?{urlencode({'next': here})}",
+            },
+        )
+    viewer = selectors.family_viewer_by_token(token=token)
+    if viewer is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.family_viewer_accept(token=token, user=request.user)
+        except services.FamilyViewerError as exc:
+            messages.error(request, str(exc))
+            return redirect("parents:follow", token=token)
+        messages.success(
+            request,
+            _("You now follow %(child)s. You will find them here, under “Children I follow”.")
+            % {"child": viewer.child.given_name},
+        )
+        return redirect("parents:home")
+    problem = services.family_viewer_refusal(viewer=viewer, user=request.user)
+    return render(request, "parents/follow.html", {"viewer": viewer, "problem": problem})

@@ -2,8 +2,8 @@
 
 A leader choosing a person in the admin (a staff member, who added a pick-up person, ...) picks
 from the people the school already knows, never from every account on the platform. The school
-knows its staff and the guardians of its children; features add theirs (a school's donors, the
-family viewers a guardian invited) by registering a source in their `AppConfig.ready()`:
+knows its staff, the guardians of its children and the family viewers the guardians invited;
+features add theirs (a school's donors) by registering a source in their `AppConfig.ready()`:
 
     from schools import linked_accounts
 
@@ -63,5 +63,13 @@ def _guardians(school_ids: Collection[int]) -> QuerySet:
     return active.filter(school__in=school_ids, child__left_on__isnull=True).values("guardian_id")
 
 
+def _family_viewers(school_ids: Collection[int]) -> QuerySet:
+    # The family members who follow a child still at the school (accepted, not revoked).
+    from parents.models import FamilyViewer
+
+    return FamilyViewer.objects.current().filter(school__in=school_ids, child__left_on__isnull=True).values("viewer_id")
+
+
 register("staff", _staff)
 register("guardians", _guardians)
+register("family_viewers", _family_viewers)

@@ -147,7 +147,12 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         effect=_languages,
         changes_for=frozenset(PERSONAS) - {"anonymous"},  # the choice is kept on the account too
     ),
-    "family/": Entry("/family/", SIGNED_IN_200, shows={"parent": child_name, "other_parent": "Phạm Khánh Linh"}),
+    # A family viewer's home too: the children they follow.
+    "family/": Entry(
+        "/family/",
+        SIGNED_IN_200,
+        shows={"parent": child_name, "other_parent": "Phạm Khánh Linh", "family_viewer": child_name},
+    ),
     "join/": Entry("/join/", SIGNED_IN_200),
     "children/<int:child_id>/consents/": Entry(child_url("consents/"), GUARDIAN_ONLY, shows=child_name),
     "children/<int:child_id>/pickup/": Entry(child_url("pickup/"), GUARDIAN_ONLY, shows=child_name),

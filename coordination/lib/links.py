@@ -4,6 +4,13 @@ The core's pages (a family's home, a child's page, a class, a teacher's and a pr
 show what the installed features offer without knowing them: a feature registers its links for a
 slot in its `AppConfig.ready()`, and the page asks for the slot's links with `{% page_links %}`.
 Removing an app removes its links.
+
+A family's home shows two kinds of children: those the person looks after as a guardian, and those
+they follow as an invited family viewer (a grandparent: read-only, no consent, pick-up, health or
+contacts). A viewer's card asks for the slot with `follower=True` and gets only the links that say
+`followers=True`, and of those only the ones whose `visible(user, child)` agrees (for example
+`parents.policies.can_follow_child`). A link that says nothing is never shown to a viewer, so a new
+feature does not open a page to them by forgetting to.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from typing import Any
 
 # Where a link can go, and what the page passes as its object.
 SLOTS = {
-    "family_child": "a child's card on the family's home page (the child)",
+    "family_child": "a child's card on the family's home page (the child), a viewer's too if followers=True",
     "child": "a child's page, for the family (the child)",
     "teacher": "the top of a teacher's home page (nothing)",
     "classroom": "a class, on the teacher's home and the class page (the class)",
@@ -30,6 +37,8 @@ class PageLink:
     order: int = 50
     primary: bool = False
     help_text: Any = ""  # one sentence shown under the links when this one is shown
+    # Shown on the cards of children a person follows as a family viewer too (read-only pages only).
+    followers: bool = False
 
 
 _registry: dict[str, list[PageLink]] = {slot: [] for slot in SLOTS}
@@ -44,10 +53,15 @@ def register(slot: str, link: PageLink) -> PageLink:
     return link
 
 
-def links_for(slot: str, user, obj=None) -> list[dict]:
-    """The links of a slot that this person may follow, in order: label, url, primary, help text."""
+def links_for(slot: str, user, obj=None, *, follower: bool = False) -> list[dict]:
+    """The links of a slot that this person may follow, in order: label, url, primary, help text.
+
+    `follower`: the page shows the object to a family viewer, who gets only the links for followers.
+    """
     shown = []
     for link in _registry[slot]:
+        if follower and not link.followers:
+            continue
         if link.visible is not None and not link.visible(user, obj):
             continue
         shown.append({"label": link.label, "url": link.url(obj), "primary": link.primary, "help": link.help_text})

@@ -14,8 +14,9 @@ def vnd(amount):
 
 
 @register.simple_tag(takes_context=True)
-def page_links(context, slot, obj=None):
-    """The links the installed features add to a slot of a core page (coordination/lib/links.py)."""
+def page_links(context, slot, obj=None, follower=False):
+    """The links the installed features add to a slot of a core page (coordination/lib/links.py);
+    `follower=True` on the card of a child the person follows as a family viewer."""
     from coordination.lib.links import links_for
 
-    return links_for(slot, context["request"].user, obj)
+    return links_for(slot, context["request"].user, obj, follower=follower)

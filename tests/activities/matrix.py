@@ -89,6 +89,12 @@ MATRIX: dict[str, Entry] = {
     "activities/<int:activity_id>/children/<int:child_id>/answer/": Entry(
         lambda w: f"/activities/{_activity(w).pk}/children/{w.child.pk}/answer/", GUARDIAN_ONLY, shows=TITLE
     ),
+    # A child's answers approved for the class: the child's guardians and family viewers, read-only.
+    "children/<int:child_id>/shared-answers/": Entry(
+        lambda w: _answer(w, sharing="approved") and f"/children/{w.child.pk}/shared-answers/",
+        expect(parent=200, family_viewer=200),
+        shows=TITLE,
+    ),
     "answers/<int:answer_id>/share/": Entry(
         lambda w: f"/answers/{_answer_with_consent(w).pk}/share/",
         FAMILY_ACT,

@@ -64,11 +64,12 @@ def test_a_private_answers_photo(client, world):
 
 
 def test_an_approved_answer_reaches_the_families_of_the_class_only(client, world, classmate_parent):
+    """And the child's family viewer (the grandmother who follows Khôi)."""
     f.ConsentFactory(child=world.child, guardian=world.parent, purpose="shared_photos")
     activity = activity_make(school=world.school, by=world.teacher, classrooms=[world.classroom])
     answer = answer_make(activity=activity, child=world.child, by=world.parent, sharing="approved")
     url = f"/media/{answer.media_id}/thumb"
-    assert walk(client, world, url) == FAMILY_AND_STAFF
+    assert walk(client, world, url) == {**FAMILY_AND_STAFF, "family_viewer": 200}
     client.force_login(classmate_parent)
     assert client.get(url).status_code == 200
 

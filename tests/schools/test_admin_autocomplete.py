@@ -43,6 +43,7 @@ def test_an_account_search_lists_only_the_accounts_linked_to_the_school(world, c
     linked = [
         world.parent,
         world.other_parent,
+        world.family_viewer,  # follows the parent's child
         world.teacher,
         world.other_teacher,
         world.principal,

@@ -8,11 +8,12 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def test_a_school_is_linked_to_its_active_staff_and_its_childrens_guardians(world):
+def test_a_school_is_linked_to_its_active_staff_and_its_childrens_guardians_and_viewers(world):
     linked = set(linked_accounts.linked_accounts(school_ids=[world.school.pk]))
     assert linked == {
         world.parent,
         world.other_parent,
+        world.family_viewer,
         world.teacher,
         world.other_teacher,
         world.principal,
