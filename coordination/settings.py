@@ -338,6 +338,9 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 60)
 # when not given.
 PDF_FONT_PATH = env_str("PDF_FONT_PATH")
 PDF_FONT_BOLD_PATH = env_str("PDF_FONT_BOLD_PATH")
+# Days a class's QR label sheets and a child's albums (PDF and ZIP) are kept before a daily job
+# deletes them; they can be asked for again at any time.
+PORTFOLIO_PRINTOUTS_KEEP_DAYS = env_int("PORTFOLIO_PRINTOUTS_KEEP_DAYS", 30)
 
 # --- Phone numbers and text messages.
 # Countries (ISO 3166 codes) whose mobile numbers are accepted wherever a
