@@ -28,7 +28,7 @@ from coordination.lib.pdf import qr_image, unicode_fonts
 from portfolio.layouts import A4_HEIGHT_MM, A4_WIDTH_MM, LAYOUTS, Layout
 from portfolio.models import PRINTOUT_PENDING, LabelSheet, PrintoutState, Work, work_url
 from portfolio.printing import access
-from portfolio.printing.documents import Block, clean, day, draw_lines, fit, store_bytes, stored_bytes
+from portfolio.printing.documents import Block, clean, day, draw_lines, fit, name_key, store_bytes, stored_bytes
 from schools.models import Classroom
 
 logger = logging.getLogger(__name__)
@@ -185,18 +185,25 @@ def _draw_label(canvas: Canvas, content: LabelContent, rect: tuple[float, float,
             blocks,
             width=box_width,
             height=box_top - box_bottom,
-            largest=min(32, (box_top - box_bottom) / 5),
-            smallest=6,
+            largest=(largest := min(32, (box_top - box_bottom) / 5)),
+            smallest=max(6, largest * 0.5),
         )
         draw_lines(canvas, lines, x=x + pad, top=box_top, height=box_top - box_bottom, center=x + width / 2)
     else:
-        # Wide: the code on the left, the words beside it.
+        # Wide: the code on the left, the words beside it. A title too long for three lines at a
+        # readable size is cut with "…" rather than shrunk to nothing.
         qr = min(height - 2 * pad, width * 0.5)
         qr_x, qr_y = x + pad, y + (height - qr) / 2
         box_x = qr_x + qr + pad * 0.8
         box_width = x + width - pad - box_x
         box_height = height - 2 * pad
-        lines = fit(blocks, width=box_width, height=box_height, largest=min(14, box_height / 4), smallest=5)
+        lines = fit(
+            blocks,
+            width=box_width,
+            height=box_height,
+            largest=(largest := min(14, box_height / 4)),
+            smallest=max(5, largest * 0.6),
+        )
         draw_lines(canvas, lines, x=box_x, top=y + height - pad, height=box_height)
     canvas.drawImage(_qr(content), qr_x, qr_y, width=qr, height=qr)
 
@@ -233,7 +240,7 @@ def render_label_sheet(
 
 def _ordered(works: list[Work]) -> list[Work]:
     """Child by child, as a Vietnamese class list goes (by given name), then by date."""
-    return sorted(works, key=lambda w: (w.child.given_name.casefold(), w.child.full_name.casefold(), w.made_on, w.pk))
+    return sorted(works, key=lambda w: (name_key(w.child.given_name), name_key(w.child.full_name), w.made_on, w.pk))
 
 
 def _fail(sheet: LabelSheet, reason: str) -> None:
