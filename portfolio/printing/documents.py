@@ -193,16 +193,18 @@ def stored_bytes(name: str) -> bytes:
         return fh.read()
 
 
-def photo_reader(media: MediaFile) -> ImageReader | None:
-    """A photo for reportlab (the family's copy), or None when it cannot be read."""
+def photo_bytes(media: MediaFile) -> bytes | None:
+    """A photo's family copy, or None when it cannot be read (a damaged or missing file leaves a gap)."""
     copy = family_copy(media)
     if copy is None:
         return None
     try:
-        return ImageReader(io.BytesIO(stored_bytes(copy[0])))
-    except Exception:  # noqa: BLE001 (a damaged or missing file leaves a gap, never a failed album)
+        data = stored_bytes(copy[0])
+        ImageReader(io.BytesIO(data)).getSize()
+    except Exception:  # noqa: BLE001
         logger.warning("photo %s could not be read for a printout", media.pk, exc_info=True)
         return None
+    return data
 
 
 # --- Files the builders make ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from coordination.lib.pdf import unicode_fonts
@@ -24,7 +25,7 @@ from parents.models import ConsentPurpose
 from parents.selectors import child_consent_granted
 from portfolio.models import Work, WorkPhoto
 from portfolio.printing import access
-from portfolio.printing.documents import clean, day, photo_reader
+from portfolio.printing.documents import clean, day, photo_bytes
 from schools.models import Child, Domain, school_today
 
 MAX_WORKS = 12
@@ -101,11 +102,11 @@ def render_summary_pdf(*, child: Child, works: list[Work], with_photos: bool) ->
             pictures = []
             if with_photos:
                 for photo in list(work.photos.all())[:PHOTOS_PER_WORK]:
-                    reader = photo_reader(photo.media)
-                    if reader is not None:
-                        w, h = reader.getSize()
+                    data = photo_bytes(photo.media)
+                    if data is not None:
+                        w, h = ImageReader(io.BytesIO(data)).getSize()
                         scale = min(5.5 * cm / w, 5.5 * cm / h)
-                        pictures.append(Image(reader, width=w * scale, height=h * scale))
+                        pictures.append(Image(io.BytesIO(data), width=w * scale, height=h * scale))
             if pictures:
                 row = Table([[pictures, text]], colWidths=[6 * cm, width - 6 * cm])
                 row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
