@@ -156,7 +156,8 @@ def _qr(content: LabelContent) -> ImageReader:
             return ImageReader(io.BytesIO(stored_bytes(content.qr_png)))
         except Exception:  # noqa: BLE001 (the stored image is missing: draw the same code afresh)
             logger.warning("QR image %s could not be read; drawing it again", content.qr_png, exc_info=True)
-    return qr_image(content.url)
+    # Four pixels a module: the PDF keeps them sharp at any size (no smoothing), and stays small.
+    return qr_image(content.url, box_size=4)
 
 
 def label_rect(layout: Layout, index: int) -> tuple[float, float, float, float]:
