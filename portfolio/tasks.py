@@ -31,6 +31,10 @@ def media_label_sheet_build(self, sheet_id: int) -> str:
         return labels.label_sheet_build(sheet_id=sheet_id)
     except _PRINTING_TRANSIENT as exc:
         return _printing_retry(self, exc, lambda: labels.label_sheet_give_up(sheet_id=sheet_id))
+    except Exception:
+        # Not worth another try (a bug, a missing font): the teacher is told at once, not left waiting.
+        labels.label_sheet_give_up(sheet_id=sheet_id)
+        raise
 
 
 @shared_task(
@@ -44,6 +48,9 @@ def media_album_build(self, album_id: int) -> str:
         return albums.album_build(album_id=album_id)
     except _PRINTING_TRANSIENT as exc:
         return _printing_retry(self, exc, lambda: albums.album_give_up(album_id=album_id))
+    except Exception:
+        albums.album_give_up(album_id=album_id)
+        raise
 
 
 @shared_task(bind=True, acks_late=True, max_retries=0, soft_time_limit=1800, time_limit=1860)

@@ -334,7 +334,8 @@ def _picture(path: Path, *, max_width: float, max_height: float):
     except Exception:  # noqa: BLE001 (an unreadable photo is left out of the PDF)
         logger.warning("photo %s could not be read for the album", path, exc_info=True)
         return None
-    scale = min(max_width / width, max_height / height)
+    # Fit the page; a small photo is enlarged at most twice, so it does not turn to blocks.
+    scale = min(max_width / width, max_height / height, 2.0)
     return Image(str(path), width=width * scale, height=height * scale)
 
 

@@ -26,6 +26,13 @@ from tests.portfolio.printing_makers import SCHOOL_NAME, work_make
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """The pages' new messages are asserted in English (their Vietnamese comes with the catalogue)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 MM = 72 / 25.4
 DPI = 200
 DAY = datetime.date(2026, 11, 20)
@@ -398,3 +405,30 @@ def test_old_sheets_are_deleted_with_their_pdf(sao_mai, settings, django_capture
         assert printouts_expire(now=later)["label_sheets"] == 1
     assert not LabelSheet.objects.exists()
     assert not default_storage.exists(name)
+
+
+def test_a_sheet_that_cannot_be_made_says_so_at_once(client, sao_mai, monkeypatch):
+    from portfolio import tasks
+
+    world = sao_mai
+    _works(world)
+    sheet = LabelSheet.objects.create(
+        school=world.school,
+        classroom=world.classroom,
+        layout="70x42.3",
+        date_from=DAY,
+        date_to=DAY,
+        requested_by=world.teacher,
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no font")
+
+    monkeypatch.setattr(labels, "render_label_sheet", broken)
+    with pytest.raises(RuntimeError):
+        tasks.media_label_sheet_build.delay(sheet.pk)
+    sheet.refresh_from_db()
+    assert sheet.state == PrintoutState.FAILED and sheet.pdf.name == ""
+    client.force_login(world.teacher)
+    page = client.get(f"/labels/{sheet.pk}/")
+    assert "Refresh" not in page and sheet.failure_reason in page.content.decode()

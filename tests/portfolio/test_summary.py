@@ -17,6 +17,13 @@ from tests.portfolio.printing_makers import SCHOOL_NAME, work_make
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """The pages' new messages are asserted in English (their Vietnamese comes with the catalogue)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 TITLE = "Vườn ươm của những bạn nhỏ"
 NOTE = "Bé đếm được những hạt giống và giữ gìn chậu cây rất cẩn thận."
 
