@@ -176,7 +176,8 @@ def label_sheet_pdf(request, sheet_id: int):
     sheet = labels.label_sheet_get(user=request.user, sheet_id=sheet_id)
     if sheet.state != PrintoutState.READY:
         return redirect("portfolio:label_sheet", sheet_id=sheet.pk)
-    filename = f"{_('labels')}-{sheet.classroom.name}-{sheet.date_from:%Y%m%d}-{sheet.date_to:%Y%m%d}.pdf"
+    stem = _("labels")  # the file's name, in the person's language
+    filename = f"{stem}-{sheet.classroom.name}-{sheet.date_from:%Y%m%d}-{sheet.date_to:%Y%m%d}.pdf"
     return _private_file(sheet.pdf.name, content_type="application/pdf", filename=filename, inline=True)
 
 
@@ -237,13 +238,18 @@ def _ready_album(request, album_id: int):
     return album, True
 
 
+def _album_stem(album) -> str:
+    period = album.period_name or _("everything")
+    return "-".join([_("album"), album.child.given_name, period])
+
+
 @login_required
 @require_safe
 def album_pdf(request, album_id: int):
     album, ready = _ready_album(request, album_id)
     if not ready:
         return redirect("portfolio:album", album_id=album.pk)
-    filename = f"{_('album')}-{album.child.given_name}-{album.period_name or _('everything')}.pdf"
+    filename = f"{_album_stem(album)}.pdf"
     return _private_file(album.pdf.name, content_type="application/pdf", filename=filename, inline=False)
 
 
@@ -253,7 +259,7 @@ def album_zip(request, album_id: int):
     album, ready = _ready_album(request, album_id)
     if not ready:
         return redirect("portfolio:album", album_id=album.pk)
-    filename = f"{_('album')}-{album.child.given_name}-{album.period_name or _('everything')}.zip"
+    filename = f"{_album_stem(album)}.zip"
     return _private_file(album.archive.name, content_type="application/zip", filename=filename, inline=False)
 
 
@@ -290,7 +296,8 @@ def ready_for_school_pdf(request, child_id: int):
     except ValidationError as exc:
         return _summary_page(request, child, chosen=chosen, error=" ".join(exc.messages), status=400)
     response = HttpResponse(content, content_type="application/pdf")
-    filename = f"{_('ready-for-school')}-{child.given_name}.pdf"
+    stem = _("ready-for-school")  # the file's name, in the person's language
+    filename = f"{stem}-{child.given_name}.pdf"
     response["Content-Disposition"] = _disposition("attachment", filename)
     response["Cache-Control"] = "private, no-store"
     return response
