@@ -340,6 +340,9 @@ FAMILY_VIEWER_INVITATION_DAYS = env_int("FAMILY_VIEWER_INVITATION_DAYS", 14)
 # when not given.
 PDF_FONT_PATH = env_str("PDF_FONT_PATH")
 PDF_FONT_BOLD_PATH = env_str("PDF_FONT_BOLD_PATH")
+# Days a class's QR label sheets and a child's albums (PDF and ZIP) are kept before a daily job
+# deletes them; they can be asked for again at any time.
+PORTFOLIO_PRINTOUTS_KEEP_DAYS = env_int("PORTFOLIO_PRINTOUTS_KEEP_DAYS", 30)
 
 # --- Phone numbers and text messages.
 # Countries (ISO 3166 codes) whose mobile numbers are accepted wherever a

@@ -13,3 +13,7 @@ class PortfolioConfig(AppConfig):
         # Which files are in use: the daily cleanup deletes the rest.
         usage.register(Work, "voice")
         usage.register(WorkPhoto, "media")
+
+        from portfolio import printing
+
+        printing.install()  # label sheets, albums, "ready for school": demo step, links, daily cleanup

@@ -139,3 +139,121 @@ class WorkOpen(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.work}"
+
+
+# --- Printed outputs: label sheets for a class, albums of a child ------------------------------------
+# Made by workers on the media queue (portfolio.tasks), kept for PORTFOLIO_PRINTOUTS_KEEP_DAYS, and
+# downloaded only through portfolio.views_printing, after the access check.
+
+
+def printout_path(instance, filename: str) -> str:
+    return f"portfolio/{instance.school_id}/{instance.FOLDER}/{instance.pk}/{filename}"
+
+
+class PrintoutState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for its turn")
+    BUILDING = "building", _("Being made")
+    READY = "ready", _("Ready")
+    EMPTY = "empty", _("Nothing to print")
+    FAILED = "failed", _("Failed")
+
+
+PRINTOUT_PENDING = (PrintoutState.QUEUED, PrintoutState.BUILDING)
+
+
+class LabelSheet(models.Model):
+    """An A4 PDF of QR labels for the works of a class recorded between two dates."""
+
+    FOLDER = "labels"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    classroom = models.ForeignKey(
+        "schools.Classroom", on_delete=models.CASCADE, related_name="label_sheets", verbose_name=_("class")
+    )
+    layout = models.CharField(_("label sheet"), max_length=20)
+    date_from = models.DateField(_("works from"))
+    date_to = models.DateField(_("works until"))
+    # Labels already peeled off the first sheet (a sheet used before): printing starts after them.
+    skip = models.PositiveSmallIntegerField(_("labels already used"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
+    state = models.CharField(_("state"), max_length=10, choices=PrintoutState.choices, default=PrintoutState.QUEUED)
+    total = models.PositiveIntegerField(_("labels"), default=0)
+    done = models.PositiveIntegerField(_("labels made"), default=0)
+    pages = models.PositiveSmallIntegerField(_("pages"), default=0)
+    pdf = models.FileField(upload_to=printout_path, max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure_reason = models.CharField(_("why it failed"), max_length=300, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("label sheet")
+        verbose_name_plural = _("label sheets")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["classroom", "-requested_at"], name="label_sheet_class_newest"),
+            models.Index(fields=["requested_at"], name="label_sheet_requested"),
+        ]
+
+    def __str__(self):
+        return f"{self.classroom} {self.date_from:%d/%m/%Y}–{self.date_to:%d/%m/%Y}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in PRINTOUT_PENDING
+
+
+class AlbumScope(models.TextChoices):
+    YEAR = "year", _("This school year")
+    ALL = "all", _("Everything since the child started")
+
+
+class Album(models.Model):
+    """A child's album: a PDF of the works with their notes and photos, and a ZIP of the files with
+    a page that opens without a connection. Asked for by a guardian, for the family."""
+
+    FOLDER = "albums"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey("schools.Child", on_delete=models.CASCADE, related_name="albums", verbose_name=_("child"))
+    scope = models.CharField(_("what it holds"), max_length=10, choices=AlbumScope.choices)
+    # The period of the works, fixed when asked (None: from the first work, or up to today).
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    period_name = models.CharField(_("period"), max_length=40, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
+    state = models.CharField(_("state"), max_length=10, choices=PrintoutState.choices, default=PrintoutState.QUEUED)
+    total = models.PositiveIntegerField(_("works"), default=0)
+    done = models.PositiveIntegerField(_("works done"), default=0)
+    pdf = models.FileField(upload_to=printout_path, max_length=300, blank=True)
+    archive = models.FileField(upload_to=printout_path, max_length=300, blank=True)
+    pdf_size = models.BigIntegerField(default=0)
+    archive_size = models.BigIntegerField(default=0)
+    # What the consents allowed when it was made: photos (portfolio photos), voice notes (voice
+    # recordings). Withdrawn since, the album is no longer handed out.
+    with_photos = models.BooleanField(default=False)
+    with_voice = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure_reason = models.CharField(_("why it failed"), max_length=300, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("album")
+        verbose_name_plural = _("albums")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["child", "-requested_at"], name="album_child_newest"),
+            models.Index(fields=["requested_at"], name="album_requested"),
+        ]
+
+    def __str__(self):
+        return f"{self.child} – {self.period_name or self.get_scope_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in PRINTOUT_PENDING

@@ -1,1 +1,61 @@
 """Background jobs of the portfolio: they take ids, are queued on commit and are safe to run twice."""
+
+
+# --- Printed outputs: label sheets and albums ------------------------------------------------------
+# Named media_* so that coordination.celery routes them to the media queue. Each takes an id and calls
+# a builder whose conditional updates make a second run (or two at once) harmless.
+
+import logging  # noqa: E402
+
+from celery import shared_task  # noqa: E402
+from django.db import DatabaseError  # noqa: E402
+
+_printing_logger = logging.getLogger("portfolio.printing")
+_PRINTING_TRANSIENT: tuple[type[BaseException], ...] = (DatabaseError, ConnectionError, TimeoutError, OSError)
+
+
+def _printing_retry(task, exc, give_up) -> str:
+    if task.request.is_eager or task.request.retries >= task.max_retries:
+        _printing_logger.exception("%s: giving up after %s tries", task.name, task.request.retries + 1)
+        give_up()
+        return "failed"
+    raise task.retry(exc=exc, countdown=30 * 2**task.request.retries) from exc
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3, soft_time_limit=600, time_limit=660)
+def media_label_sheet_build(self, sheet_id: int) -> str:
+    """Build one class's QR label sheet (asked for by a teacher)."""
+    from portfolio.printing import labels
+
+    try:
+        return labels.label_sheet_build(sheet_id=sheet_id)
+    except _PRINTING_TRANSIENT as exc:
+        return _printing_retry(self, exc, lambda: labels.label_sheet_give_up(sheet_id=sheet_id))
+    except Exception:
+        # Not worth another try (a bug, a missing font): the teacher is told at once, not left waiting.
+        labels.label_sheet_give_up(sheet_id=sheet_id)
+        raise
+
+
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3, soft_time_limit=1800, time_limit=1860
+)
+def media_album_build(self, album_id: int) -> str:
+    """Build one child's album (PDF and ZIP) and tell the guardian who asked."""
+    from portfolio.printing import albums
+
+    try:
+        return albums.album_build(album_id=album_id)
+    except _PRINTING_TRANSIENT as exc:
+        return _printing_retry(self, exc, lambda: albums.album_give_up(album_id=album_id))
+    except Exception:
+        albums.album_give_up(album_id=album_id)
+        raise
+
+
+@shared_task(bind=True, acks_late=True, max_retries=0, soft_time_limit=1800, time_limit=1860)
+def media_printouts_expire(self) -> dict:
+    """Delete old label sheets and albums, and those the family may no longer have (run daily by beat)."""
+    from portfolio.printing import retention
+
+    return retention.printouts_expire()

@@ -324,6 +324,7 @@ APP_TABLES = (
     "tests.mediafiles.matrix",
     "tests.activities.matrix",
     "tests.portfolio.matrix",
+    "tests.portfolio.matrix_printing",
 )
 for _module_name in APP_TABLES:
     _module = importlib.import_module(_module_name)
