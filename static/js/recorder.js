@@ -81,8 +81,16 @@
         self.say("");
       }
     });
-    this.upload.addEventListener("media:failed", function () {
-      if (self.state === "sent") { self.state = "recorded"; self.show(); }
+    this.upload.addEventListener("media:checked", function (event) {
+      if (self.state === "sent" && event.detail.file === self.sentFile) self.say(self.msg("sent"));
+    });
+    this.upload.addEventListener("media:failed", function (event) {
+      // The reason shows under the upload; the recording is kept, to be sent again.
+      if (self.state === "sent" && event.detail.file === self.sentFile) {
+        self.state = "recorded";
+        self.show();
+        self.say("");
+      }
     });
     if (this.form) {
       // Before the upload widget's own check: a recording not sent yet goes now, and the widget holds the form.
@@ -250,7 +258,6 @@
     this.say(this.msg("sending"));
     widget.uploadFile(this.sentFile);
     emit(this.box, "recorder:sent", { file: this.sentFile });
-    this.say(this.msg("sent"));
   };
 
   Recorder.prototype.forget = function () {
