@@ -521,6 +521,11 @@
   UploadMany.prototype.addFiles = function (files) {
     var self = this;
     Array.prototype.forEach.call(files || [], function (file) {
+      // The same photo chosen twice goes up once.
+      if (self.items.some(function (item) {
+        return item.state !== "failed" && item.file.name === file.name && item.file.size === file.size &&
+          item.file.lastModified === file.lastModified;
+      })) return;
       var item = self.line(file, self.items.length);
       self.items.push(item);
       self.waiting.push(item);

@@ -128,6 +128,11 @@ def test_a_teacher_picks_several_photos_at_once_and_each_goes_up_with_its_progre
     ids = page.locator("input[type=hidden][name=photos]").evaluate_all("inputs => inputs.map(i => i.value)")
     assert sorted(ids) == sorted(media)
 
+    # The same photo chosen again is not sent twice.
+    page.get_by_label("Ảnh các sản phẩm").set_input_files(str(photos[0]))
+    assert items.count() == 5
+    assert MediaFile.objects.filter(uploaded_by=teacher).count() == 5
+
 
 def test_a_form_sent_while_the_photos_go_up_waits_for_all_of_them(page, tmp_path):
     school = f.SchoolFactory()
