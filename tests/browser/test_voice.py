@@ -39,17 +39,14 @@ def path_is(path: str) -> re.Pattern:
 
 
 @pytest.fixture(scope="module")
-def browser_with_microphone():
+def browser_with_microphone(browser):
+    """A second chromium, started by the suite's Playwright (one Playwright per process)."""
     executable = requires_chromium()
-    from playwright.sync_api import sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=[*CHROMIUM_ARGS, *MICROPHONE_ARGS], headless=True
-        )
-        yield browser
-        browser.close()
+    with_microphone = browser.browser_type.launch(
+        executable_path=executable, args=[*CHROMIUM_ARGS, *MICROPHONE_ARGS], headless=True
+    )
+    yield with_microphone
+    with_microphone.close()
 
 
 @pytest.fixture
