@@ -39,11 +39,12 @@ class ActivityAdmin(SchoolScopedAdmin):
         "state",
         "held_reason",
         "video",
+        "voice",
         "created_by",
         "created_at",
         "published_at",
     ]
-    readonly_fields = ["school", "state", "held_reason", "video", "created_by", "created_at", "published_at"]
+    readonly_fields = ["school", "state", "held_reason", "video", "voice", "created_by", "created_at", "published_at"]
     inlines = [ActivityClassroomInline]
 
     def has_add_permission(self, request, obj=None):

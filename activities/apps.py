@@ -17,11 +17,12 @@ class ActivitiesConfig(AppConfig):
 
         links.install()
         demo_steps.register("activities", demo.seed_demo_step, after=("families",))
-        # Who may download an activity's video and photos, and the families' answers.
+        # Who may download an activity's video, voice instructions and photos, and the families' answers.
         access.register(policies.can_view_activity_media)
         # Which files are in use: the rest is deleted by the daily cleanup (a replaced video,
         # the files of a deleted activity or answer).
         usage.register(Activity, "video")
+        usage.register(Activity, "voice")
         usage.register(ActivityPhoto, "media")
         usage.register(Answer, "media")
         media_processed.connect(receivers.activity_media_processed, dispatch_uid="activities.media_processed")

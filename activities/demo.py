@@ -1,7 +1,8 @@
 """A realistic week of home activities for the demo (its step of `seed_demo`: `seed_demo_step`).
 
 This week the teachers of Lá 1 and Chồi 1 and the principal post activities with a
-short video (made with ffmpeg when it is there; a photo otherwise), about two thirds
+short video (made with ffmpeg when it is there; a photo otherwise; the storytelling
+one of Lá 1 also has the teacher's voice instructions), about two thirds
 of the families answer with a photo of their child's work, the teachers reply with
 stickers and comments, and some answers offered by families are shown to the class.
 Five earlier weeks of activities give the principal's chart a history.
@@ -192,6 +193,14 @@ def _clip(path: Path, *, source: str, seconds: int = 4) -> Path:
     return path
 
 
+def _recording(path: Path, *, seconds: int = 3) -> Path:
+    """A few seconds of a gentle tone in Ogg/Opus, as a browser records: a stand-in for the teacher's voice."""
+    command = [ffmpeg.ffmpeg_path(), "-nostdin", "-v", "error", "-y"]
+    command += ["-f", "lavfi", "-i", f"sine=frequency=392:duration={seconds}", "-ac", "1", "-c:a", "libopus", str(path)]
+    subprocess.run(command, check=True, capture_output=True, timeout=60)  # noqa: S603 (fixed arguments)
+    return path
+
+
 def _drawing(path: Path, *, rng: random.Random, size=(480, 360)) -> Path:
     """A child's crayon drawing: sky, ground, a sun, and a house, a boat or flowers."""
     width, height = size
@@ -257,6 +266,13 @@ class _Files:
         path = _clip(self._path(".mp4"), source=CLIP_SOURCES[n % len(CLIP_SOURCES)])
         try:
             return media_services.media_ingest(school=school, by=by, kind="video", path=path, filename="huong-dan.mp4")
+        finally:
+            path.unlink(missing_ok=True)
+
+    def voice(self, *, school, by):
+        path = _recording(self._path(".ogg"))
+        try:
+            return media_services.media_ingest(school=school, by=by, kind="audio", path=path, filename="giong-co.ogg")
         finally:
             path.unlink(missing_ok=True)
 
@@ -363,6 +379,8 @@ def _seed_one(school, plan: Plan, author, classrooms, files: _Files, rng, consen
     answered, viewed and replied to."""
     video = files.video(school=school, by=author, n=n) if files.videos else None
     photos = [] if video else [files.photo(school=school, by=author)]
+    # The storytelling activity of Lá 1 also has the teacher's voice telling what to do.
+    voice = files.voice(school=school, by=author) if files.videos and plan.domain == Domain.LANGUAGE else None
     published = _at(plan.days_ago, 7)
     activity = services.activity_create(
         school=school,
@@ -374,6 +392,7 @@ def _seed_one(school, plan: Plan, author, classrooms, files: _Files, rng, consen
         age_group=plan.age_group,
         classrooms=classrooms,
         video=video.pk if video else None,
+        voice=voice.pk if voice else None,
         photos=[p.pk for p in photos],
         answer_by=timezone.localdate(timezone=timezone.get_default_timezone())
         + datetime.timedelta(days=5 - plan.days_ago),

@@ -58,8 +58,10 @@ class ActivityForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text=_("Optional: the day by which families send their photo or clip."),
     )
-    # Filled by the upload widgets (templates/mediafiles/upload_widget.html).
+    # Filled by the upload widgets (templates/mediafiles/upload_widget.html) and the voice recorder
+    # (templates/mediafiles/recorder.html).
     video = forms.CharField(required=False, widget=forms.HiddenInput)
+    voice = forms.CharField(required=False, widget=forms.HiddenInput)
     photo_1 = forms.CharField(required=False, widget=forms.HiddenInput)
     photo_2 = forms.CharField(required=False, widget=forms.HiddenInput)
     photo_3 = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -75,9 +77,11 @@ class ActivityForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    # One of the two upload widgets: a photo, or a short clip.
+    # One of three: a photo, a short clip, or a voice recording (recorded in the browser or picked).
     photo = forms.CharField(required=False, widget=forms.HiddenInput)
     clip = forms.CharField(required=False, widget=forms.HiddenInput)
+    voice = forms.CharField(required=False, widget=forms.HiddenInput)
+    MEDIA_FIELDS = ("photo", "clip", "voice")
     note = forms.CharField(
         label=_("A note for the teacher"),
         required=False,
@@ -88,12 +92,15 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("photo") and cleaned.get("clip"):
-            raise forms.ValidationError(_("Send either a photo or a clip, not both."))
+        chosen = [name for name in self.MEDIA_FIELDS if cleaned.get(name)]
+        if len(chosen) > 1:
+            if set(chosen) == {"photo", "clip"}:
+                raise forms.ValidationError(_("Send either a photo or a clip, not both."))
+            raise forms.ValidationError(_("Send one thing: a photo, a clip or a voice recording."))
         return cleaned
 
     def chosen_media(self) -> str:
-        return self.cleaned_data.get("photo") or self.cleaned_data.get("clip") or ""
+        return next((self.cleaned_data[name] for name in self.MEDIA_FIELDS if self.cleaned_data.get(name)), "")
 
 
 class FeedbackForm(forms.Form):

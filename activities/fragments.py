@@ -1,6 +1,6 @@
 """The feed's activity cards, rendered once per activity and language and then reused.
 
-A card (title, domain, date, player, the start of the instructions) is the same for
+A card (title, domain, date, players, the start of the instructions) is the same for
 every family of the class, so it is kept in the cache under a key that changes
 whenever anything shown on it changes; only the family's own marks (opened,
 answered, sticker) are rendered for each request. This keeps a phone's feed cheap
@@ -22,7 +22,7 @@ CARD_SECONDS = 24 * 3600
 
 
 def card_key(activity, *, language: str) -> str:
-    """Changes with anything the card shows: its texts, its date, and which video or photo it plays
+    """Changes with anything the card shows: its texts, its date, and which video, recording or photo it plays
     (a published activity's files are ready and never change; a deleted one changes the id)."""
     photo = getattr(activity, "first_photo", None)
     shown = [
@@ -32,6 +32,7 @@ def card_key(activity, *, language: str) -> str:
         str(activity.answer_by),
         activity.published_at.isoformat() if activity.published_at else "",
         str(activity.video_id or ""),
+        str(activity.voice_id or ""),
         str(photo.media_id if photo else ""),
     ]
     digest = hashlib.blake2b("\x1f".join(shown).encode(), digest_size=12).hexdigest()
@@ -39,12 +40,14 @@ def card_key(activity, *, language: str) -> str:
 
 
 def _load_media(activities) -> None:
-    """The videos and first photos of the cards to render, in one query."""
+    """The videos, voice instructions and first photos of the cards to render, in one query."""
     wanted = {a.video_id for a in activities if a.video_id}
+    wanted |= {a.voice_id for a in activities if a.voice_id}
     wanted |= {a.first_photo.media_id for a in activities if getattr(a, "first_photo", None)}
     files = MediaFile.objects.in_bulk(list(wanted))
     for activity in activities:
         activity.card_video = files.get(activity.video_id)
+        activity.card_voice = files.get(activity.voice_id)
         photo = getattr(activity, "first_photo", None)
         activity.card_photo = files.get(photo.media_id) if photo else None
 

@@ -1,10 +1,11 @@
 """Home-learning activities: what a teacher posts to classes, and what families answer.
 
-An activity goes to one or more classes. While its video is being prepared it
-waits (WAITING) and is published by `activities.receivers` when the video is
-ready; a video that could not be used sends it back to DRAFT with the reason.
+An activity goes to one or more classes, with a video, photos, or the teacher's
+voice instructions (a sound recording). While its files are being prepared it
+waits (WAITING) and is published by `activities.receivers` when they are
+ready; a file that could not be used sends it back to DRAFT with the reason.
 Families see it once PUBLISHED. Each child of its classes may get one answer
-(a photo or a short clip with a note) from the family; the answer is private
+(a photo, a short clip or a voice recording, with a note) from the family; the answer is private
 to that family and the staff unless the family offers it to the class and the
 teacher approves it.
 """
@@ -48,6 +49,16 @@ class Activity(models.Model):
         blank=True,
         related_name="activity_video",
         verbose_name=_("video"),
+    )
+    # The teacher's voice telling what to do, beside or instead of the video: families who read
+    # little follow a voice better than a text.
+    voice = models.OneToOneField(
+        "mediafiles.MediaFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activity_voice",
+        verbose_name=_("voice instructions"),
     )
     classrooms = models.ManyToManyField(
         "schools.Classroom",
@@ -151,7 +162,7 @@ class ActivityView(models.Model):
 
 
 class Answer(models.Model):
-    """A family's answer for one child: a photo or a short clip, and a note."""
+    """A family's answer for one child: a photo, a short clip or a voice recording, and a note."""
 
     class Sharing(models.TextChoices):
         PRIVATE = "private", _("Only our family and the teachers")
@@ -177,7 +188,7 @@ class Answer(models.Model):
         null=True,
         blank=True,
         related_name="activity_answer",
-        verbose_name=_("photo or clip"),
+        verbose_name=_("photo, clip or recording"),
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)

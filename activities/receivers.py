@@ -10,7 +10,7 @@ logger = logging.getLogger(__name__)
 
 
 def activity_media_processed(sender, media, **kwargs) -> None:
-    """A video or photo is READY or FAILED: the activities waiting for it are published or held back."""
+    """A video, recording or photo is READY or FAILED: the activities waiting for it are published or held back."""
     from activities import services
 
     for activity in services.activity_media_settle(media=media):
@@ -49,12 +49,12 @@ def link_changed(sender, instance, **kwargs) -> None:
 
 
 def media_deleting(sender, instance, **kwargs) -> None:
-    """A video or photo goes: the feeds that show it are rendered again."""
+    """A video, recording or photo goes: the feeds that show it are rendered again."""
     from activities.models import Activity
 
-    used = Activity.objects.filter(Q(video_id=instance.pk) | Q(photos__media_id=instance.pk)).values_list(
-        "pk", flat=True
-    )
+    used = Activity.objects.filter(
+        Q(video_id=instance.pk) | Q(voice_id=instance.pk) | Q(photos__media_id=instance.pk)
+    ).values_list("pk", flat=True)
     ids = list(used)
     if ids:
         _forget_classes_of(ids)

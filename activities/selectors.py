@@ -31,9 +31,9 @@ def shared_consent_child_ids(*, child_ids) -> set[int]:
 
 
 def activity_of_media(*, media) -> Activity | None:
-    """The activity whose video or photo this file is, with its classes."""
+    """The activity whose video, voice instructions or photo this file is, with its classes."""
     return (
-        Activity.objects.filter(Q(video_id=media.pk) | Q(photos__media_id=media.pk))
+        Activity.objects.filter(Q(video_id=media.pk) | Q(voice_id=media.pk) | Q(photos__media_id=media.pk))
         .prefetch_related("classrooms")
         .distinct()
         .first()
@@ -48,7 +48,7 @@ def answer_of_media(*, media) -> Answer | None:
 
 
 def _activities() -> QuerySet[Activity]:
-    return Activity.objects.select_related("school", "video", "created_by").prefetch_related(
+    return Activity.objects.select_related("school", "video", "voice", "created_by").prefetch_related(
         Prefetch("classrooms", queryset=Classroom.objects.order_by("name")),
         Prefetch("photos", queryset=ActivityPhoto.objects.select_related("media")),
     )
@@ -202,7 +202,7 @@ def activity_feed(*, child: Child, page: int = 1, per_page: int = 10) -> FeedPag
         Activity.objects.filter(state=Activity.State.PUBLISHED, links__classroom_id=child.classroom_id)
         # What the card and the family's marks show; the video is read only to render a card
         # that is not in the cache yet (activities.fragments).
-        .only("id", "school_id", "title", "instructions", "domain", "answer_by", "published_at", "video_id")
+        .only("id", "school_id", "title", "instructions", "domain", "answer_by", "published_at", "video_id", "voice_id")
         # At most one answer and one opening per activity and child (unique constraints): plain joins.
         .annotate(
             mine=FilteredRelation("answers", condition=Q(answers__child=child)),

@@ -44,11 +44,11 @@ ANSWER_BY_MAX_DAYS = 120
 
 def _is_attached(media: MediaFile, *, activity: Activity | None = None) -> bool:
     """Whether the file already belongs to an activity (other than `activity`) or an answer."""
-    videos = Activity.objects.filter(video=media)
+    activities = Activity.objects.filter(Q(video=media) | Q(voice=media))
     photos = ActivityPhoto.objects.filter(media=media)
     if activity is not None and activity.pk:
-        videos, photos = videos.exclude(pk=activity.pk), photos.exclude(activity=activity)
-    return videos.exists() or photos.exists() or Answer.objects.filter(media=media).exists()
+        activities, photos = activities.exclude(pk=activity.pk), photos.exclude(activity=activity)
+    return activities.exists() or photos.exists() or Answer.objects.filter(media=media).exists()
 
 
 def _media_pick(
@@ -74,7 +74,9 @@ def _media_pick(
             raise ValidationError(_("This file is not a video. Choose a video file."))
         if kinds == {Kind.IMAGE}:
             raise ValidationError(_("This file is not a photo. Choose a photo."))
-        raise ValidationError(_("Choose a photo or a short video."))
+        if kinds == {Kind.AUDIO}:
+            raise ValidationError(_("This file is not a sound recording. Record your voice or choose a sound file."))
+        raise ValidationError(_("Choose a photo, a short video or a voice recording."))
     if media.school_id != school.pk:
         raise ValidationError(_("This file was uploaded for another school. Please upload it again here."))
     if media.state == State.FAILED:
@@ -114,6 +116,7 @@ def _activity_fields(
     video,
     photos: Iterable,
     answer_by: datetime.date | None,
+    voice=None,
     activity: Activity | None = None,
 ) -> dict:
     """The checked fields of an activity; ValidationError (by field) with every problem at once."""
@@ -146,6 +149,7 @@ def _activity_fields(
         photo_values = []
     media_kwargs = {"by": by, "school": school, "activity": activity}
     chosen_video = _pick_into(errors, "video", video, kinds={Kind.VIDEO}, **media_kwargs)
+    chosen_voice = _pick_into(errors, "voice", voice, kinds={Kind.AUDIO}, **media_kwargs)
     chosen_photos = []
     for value in photo_values:
         photo = _pick_into(errors, "photos", value, kinds={Kind.IMAGE}, **media_kwargs)
@@ -162,6 +166,7 @@ def _activity_fields(
         "answer_by": answer_by,
         "classrooms": classrooms,
         "video": chosen_video,
+        "voice": chosen_voice,
         "photos": chosen_photos,
     }
 
@@ -195,6 +200,7 @@ def activity_create(
     classrooms: Iterable[Classroom],
     materials: str = "",
     video=None,
+    voice=None,
     photos: Iterable = (),
     answer_by: datetime.date | None = None,
     publish: bool = False,
@@ -212,11 +218,12 @@ def activity_create(
         age_group=age_group,
         classrooms=classrooms,
         video=video,
+        voice=voice,
         photos=photos,
         answer_by=answer_by,
     )
     if publish:
-        _check_publishable(video=data["video"], photos=data["photos"])
+        _check_publishable(video=data["video"], photos=data["photos"], voice=data["voice"])
     classrooms, photos = data.pop("classrooms"), data.pop("photos")
     activity = Activity.objects.create(school=school, created_by=by, **data)
     _attach(activity, classrooms=classrooms, photos=photos)
@@ -237,6 +244,7 @@ def activity_update(
     classrooms: Iterable[Classroom],
     materials: str = "",
     video=None,
+    voice=None,
     photos: Iterable = (),
     answer_by: datetime.date | None = None,
     publish: bool = False,
@@ -254,12 +262,13 @@ def activity_update(
         age_group=age_group,
         classrooms=classrooms,
         video=video,
+        voice=voice,
         photos=photos,
         answer_by=answer_by,
         activity=activity,
     )
     if publish:
-        _check_publishable(video=data["video"], photos=data["photos"])
+        _check_publishable(video=data["video"], photos=data["photos"], voice=data["voice"])
     classrooms, photos = data.pop("classrooms"), data.pop("photos")
     # Conditional, so that an activity published meanwhile (its video became ready) is left alone.
     updated = Activity.objects.filter(pk=activity.pk).exclude(state=Activity.State.PUBLISHED)
@@ -277,10 +286,12 @@ def activity_update(
 # --- Publishing -------------------------------------------------------------------------------------
 
 
-def _check_publishable(*, video: MediaFile | None, photos: list[MediaFile]) -> None:
-    if video is None and not photos:
-        raise ValidationError({"video": _("Add a video or at least one photo before publishing.")})
-    for media in [video, *photos]:
+def _check_publishable(*, video: MediaFile | None, photos: list[MediaFile], voice: MediaFile | None = None) -> None:
+    if video is None and voice is None and not photos:
+        raise ValidationError(
+            {"video": _("Add a video, your voice instructions or at least one photo before publishing.")}
+        )
+    for media in [video, voice, *photos]:
         if media is not None and media.is_failed:
             raise ValidationError(
                 _("This file could not be used: %(reason)s Please upload another one.")
@@ -289,10 +300,9 @@ def _check_publishable(*, video: MediaFile | None, photos: list[MediaFile]) -> N
 
 
 def _activity_media(activity: Activity) -> list[MediaFile]:
-    """The activity's video and photos as they are now in the database."""
+    """The activity's video, voice instructions and photos as they are now in the database."""
     ids = list(ActivityPhoto.objects.filter(activity=activity).values_list("media_id", flat=True))
-    if activity.video_id:
-        ids.append(activity.video_id)
+    ids += [pk for pk in (activity.video_id, activity.voice_id) if pk]
     return list(MediaFile.objects.filter(pk__in=ids))
 
 
@@ -304,14 +314,16 @@ class Publication:
 
 @transaction.atomic
 def activity_publish(*, activity: Activity, by) -> str:
-    """Publish now when the video and photos are ready, else wait for them; returns what happened."""
+    """Publish now when the video, recording and photos are ready, else wait for them; returns what happened."""
     if activity.is_published:
         return Publication.ALREADY
     if not policies.can_publish_activity(by, activity):
         raise PermissionDenied
     media = _activity_media(activity)
     video = next((m for m in media if m.pk == activity.video_id), None)
-    _check_publishable(video=video, photos=[m for m in media if m.pk != activity.video_id])
+    voice = next((m for m in media if m.pk == activity.voice_id), None)
+    photos = [m for m in media if m.pk not in (activity.video_id, activity.voice_id)]
+    _check_publishable(video=video, photos=photos, voice=voice)
     if any(m.is_pending for m in media):
         Activity.objects.filter(pk=activity.pk, state=Activity.State.DRAFT).update(
             state=Activity.State.WAITING, held_reason=""
@@ -391,7 +403,7 @@ def activity_media_settle(*, media: MediaFile) -> list[Activity]:
     (in draft, with the reason) when it could not be used. Returns the activities that changed."""
     changed = []
     waiting = Activity.objects.filter(
-        Q(video_id=media.pk) | Q(photos__media_id=media.pk), state=Activity.State.WAITING
+        Q(video_id=media.pk) | Q(voice_id=media.pk) | Q(photos__media_id=media.pk), state=Activity.State.WAITING
     ).distinct()
     for activity in waiting.select_related("school", "created_by"):
         with transaction.atomic():
@@ -452,8 +464,8 @@ def activity_mark_viewed(*, activity: Activity, guardian, children: list[Child])
 
 @transaction.atomic
 def answer_create(*, activity: Activity, child: Child, by, media, note: str = "") -> Answer:
-    """A guardian answers for their child with a photo or a short clip, and a note; private to the family
-    and the staff."""
+    """A guardian answers for their child with a photo, a short clip or a voice recording, and a note;
+    private to the family and the staff."""
     if not activity.is_published:
         raise ValidationError(_("This activity is not published yet, so it cannot be answered."))
     if not policies.can_answer(by, activity, child):
@@ -464,10 +476,10 @@ def answer_create(*, activity: Activity, child: Child, by, media, note: str = ""
         errors["note"] = _("The note is too long: keep it under %(n)d characters.") % {"n": NOTE_MAX}
     # Checked first: a family cannot send a new answer, so it must not be left with a refused file.
     picked = _pick_into(
-        errors, "media", media, by=by, school=activity.school, kinds={Kind.IMAGE, Kind.VIDEO}, checked=True
+        errors, "media", media, by=by, school=activity.school, kinds={Kind.IMAGE, Kind.VIDEO, Kind.AUDIO}, checked=True
     )
     if picked is None and "media" not in errors:
-        errors["media"] = _("Add a photo or a short clip of your child doing the activity.")
+        errors["media"] = _("Add a photo, a short clip or a voice recording of your child doing the activity.")
     if Answer.objects.filter(activity=activity, child=child).exists():
         errors["__all__"] = _("%(child)s already has an answer to this activity.") % {"child": child.given_name}
     if errors:

@@ -28,10 +28,16 @@ def _errors_to_form(form, exc: ValidationError) -> None:
         if field == "photos":
             field = "photo_1"
         elif field == "media" and "photo" in form.fields:
-            field = "photo"
+            field = _media_field(form)
         target = field if field in form.fields or field == NON_FIELD_ERRORS else None
         for error in errors:
             form.add_error(target, error)
+
+
+def _media_field(form) -> str:
+    """The answer's widget that the refused file came from, so that the reason shows beside it."""
+    data = getattr(form, "cleaned_data", None) or {}
+    return next((name for name in getattr(form, "MEDIA_FIELDS", ()) if data.get(name)), "photo")
 
 
 def _say(request, exc: ValidationError) -> None:
@@ -95,7 +101,7 @@ def child_answers(request, child_id: int):
 
 @login_required
 def answer(request, activity_id: int, child_id: int):
-    """A guardian sends a photo or a short clip (and a note) for one child."""
+    """A guardian sends a photo, a short clip or a voice recording (and a note) for one child."""
     activity = selectors.activity_get(user=request.user, activity_id=activity_id)
     child = next((c for c in policies.activity_children(request.user, activity) if c.pk == child_id), None)
     if child is None or not policies.can_answer(request.user, activity, child):
@@ -161,6 +167,7 @@ def _activity_form_page(request, *, school, activity: Activity | None):
             "instructions": activity.instructions,
             "answer_by": activity.answer_by,
             "video": str(activity.video_id or ""),
+            "voice": str(activity.voice_id or ""),
         }
         for name, photo in zip(ActivityForm.PHOTO_FIELDS, activity.photos.all(), strict=False):
             initial[name] = str(photo.media_id)
@@ -182,6 +189,7 @@ def _activity_form_page(request, *, school, activity: Activity | None):
                 "classrooms": list(data["classrooms"]),
                 "answer_by": data["answer_by"],
                 "video": "" if request.POST.get("remove_video") else data["video"],
+                "voice": "" if request.POST.get("remove_voice") else data["voice"],
                 "photos": [
                     value
                     for name, value in zip(ActivityForm.PHOTO_FIELDS, form.photos(), strict=True)

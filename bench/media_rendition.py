@@ -118,13 +118,14 @@ def main(argv=None) -> int:
                 raise SystemExit(f"the clip was refused: {media.failure_reason}")
 
             # The processing task alone, on the same stored original.
-            rendition, poster, thumbnail = media.rendition.name, media.poster.name, media.thumbnail.name
+            derived = [field for field in services.STORED_FIELDS if field != "original"]
+            names = [getattr(media, field).name for field in derived]
             MediaFile.objects.filter(pk=media.pk).update(
-                state=State.PROCESSING, rendition="", poster="", thumbnail="", attempts=0
+                state=State.PROCESSING, attempts=0, **dict.fromkeys(derived, "")
             )
             from mediafiles import files
 
-            files.delete_stored(rendition, poster, thumbnail)
+            files.delete_stored(*names)
             began = time.monotonic()
             services.media_process(media_id=media.pk)
             processing.append(time.monotonic() - began)

@@ -398,6 +398,9 @@ MEDIA_STAFF_MAX_BYTES = env_int("MEDIA_STAFF_MAX_MB", 1024) * 1024 * 1024
 MEDIA_STAFF_MAX_SECONDS = env_int("MEDIA_STAFF_MAX_SECONDS", 20 * 60)
 MEDIA_FAMILY_MAX_BYTES = env_int("MEDIA_FAMILY_MAX_MB", 200) * 1024 * 1024
 MEDIA_FAMILY_MAX_SECONDS = env_int("MEDIA_FAMILY_MAX_SECONDS", 3 * 60)
+# Sound recordings (a teacher's voice instructions, a child telling about a work, a family's voice
+# answer), whoever records them: a few minutes; the recorder in the browser stops there by itself.
+MEDIA_AUDIO_MAX_SECONDS = env_int("MEDIA_AUDIO_MAX_SECONDS", 5 * 60)
 # Photos with more pixels are refused (a small file can unpack into gigabytes).
 MEDIA_IMAGE_MAX_PIXELS = env_int("MEDIA_IMAGE_MAX_PIXELS", 60_000_000)
 # Unfinished uploads live on a local disk shared by the web processes and the
@@ -429,8 +432,11 @@ MEDIA_STAFF_DAILY_UPLOADS = env_int("MEDIA_STAFF_DAILY_UPLOADS", 200)
 MEDIA_STAFF_DAILY_BYTES = env_int("MEDIA_STAFF_DAILY_MB", 5120) * 1024 * 1024
 MEDIA_FAMILY_DAILY_UPLOADS = env_int("MEDIA_FAMILY_DAILY_UPLOADS", 30)
 MEDIA_FAMILY_DAILY_BYTES = env_int("MEDIA_FAMILY_DAILY_MB", 1024) * 1024 * 1024
-# Uploads one person may have going at once (the activity form has four).
-MEDIA_UNFINISHED_UPLOADS = env_int("MEDIA_UNFINISHED_UPLOADS", 10)
+# Uploads one person may have going at once: a teacher sends a batch of 40 photos of the day's works
+# (the page sends a few at a time, but a dropped connection can leave many started); a family's
+# answer form has a few. MEDIA_UNFINISHED_UPLOADS is the family limit's older name.
+MEDIA_STAFF_UNFINISHED_UPLOADS = env_int("MEDIA_STAFF_UNFINISHED_UPLOADS", 50)
+MEDIA_FAMILY_UNFINISHED_UPLOADS = env_int("MEDIA_FAMILY_UNFINISHED_UPLOADS", env_int("MEDIA_UNFINISHED_UPLOADS", 10))
 # Storage for one school, originals and renditions together. A school of 300
 # children takes about 450 GB in a year: 1,000 lesson videos (about 220 MB each
 # with its rendition), 16,000 answers (mostly photos, some clips) and the

@@ -38,6 +38,8 @@ X264_PRESET = "veryfast"
 X264_CRF = "27"
 VIDEO_MAXRATE = "1200k"
 AUDIO_BITRATE = "96k"
+# Sound recordings (a teacher's instructions, a child telling about a work): mono AAC.
+VOICE_BITRATE = "64k"
 POSTER_SHORT_SIDE = 480
 
 PROTOCOL_WHITELIST = "file,pipe"
@@ -146,6 +148,25 @@ def probe(path: Path, *, timeout: float = 60) -> dict:
         raise FfmpegError("ffprobe printed no JSON") from exc
 
 
+def duration_measure(path: Path, *, stream: str = "a", timeout: float = 300) -> float | None:
+    """Seconds of a file whose header does not say (a browser's recording: MediaRecorder writes WebM
+    without a duration), measured by reading its packets to the end without decoding them; None when
+    it has no such stream. Cheap: a copy to nowhere reads a long recording in well under a second."""
+    binary = ffmpeg_path()
+    if not binary:
+        raise FfmpegError("ffmpeg is missing")
+    command = [binary, "-nostdin", "-hide_banner", "-v", "error", *input_options(), "-i", str(path)]
+    command += ["-map", f"0:{stream}:0", "-c", "copy", "-f", "null", "-progress", "pipe:1", "-nostats", "-"]
+    result = _run(command, timeout=timeout)
+    seconds = None
+    # A block of key=value lines every half second, the last one (progress=end) with the whole time.
+    for line in result.stdout.decode("ascii", "replace").splitlines():
+        key, _sep, value = line.partition("=")
+        if key == "out_time_us" and value.strip().lstrip("-").isdigit():
+            seconds = int(value) / 1_000_000
+    return seconds if seconds and seconds > 0 else None
+
+
 def rendition_command(source: Path, target: Path, *, binary: str | None = None, audio_only: bool = False) -> list[str]:
     """The ffmpeg command that makes the mobile rendition (metadata such as GPS is left behind)."""
     binary = binary or ffmpeg_path() or "ffmpeg"
@@ -161,7 +182,11 @@ def rendition_command(source: Path, target: Path, *, binary: str | None = None, 
         command += ["-map", "0:v:0", "-map", "0:a:0?", "-vf", f"{scale},format=yuv420p", "-fpsmax", "30"]
         command += ["-c:v", "libx264", "-preset", X264_PRESET, "-crf", X264_CRF, "-profile:v", "main"]
         command += ["-maxrate", VIDEO_MAXRATE, "-bufsize", "2400k"]
-    command += ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ac", "2"]
+    if audio_only:
+        # A voice: one channel is enough, and half the bytes for a phone on a slow connection.
+        command += ["-c:a", "aac", "-b:a", VOICE_BITRATE, "-ac", "1"]
+    else:
+        command += ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ac", "2"]
     command += ["-movflags", "+faststart", "-f", "mp4", str(target)]
     return command
 

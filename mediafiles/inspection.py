@@ -21,8 +21,25 @@ from mediafiles.models import Kind
 
 logger = logging.getLogger(__name__)
 
-# Photo formats that every browser shows.
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+
+def _heif_readable() -> bool:
+    """Teach Pillow to read HEIC/HEIF, the photos of iPhones (pillow-heif, a dependency)."""
+    try:
+        import pillow_heif
+    except ImportError:  # pragma: no cover (installed with the project)
+        logger.warning("pillow-heif is missing: HEIC photos from iPhones are refused")
+        return False
+    # The main picture only: an embedded thumbnail must never stand in for it when checking that
+    # the whole photo decodes, and depth maps or other extra pictures are of no use here.
+    pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
+    return True
+
+
+HEIF_READABLE = _heif_readable()
+
+# Photo formats taken in: those every browser shows, and HEIC from iPhones (which browsers other than
+# Safari do not show: pages show its JPEG copy, see MediaFile.photo_url).
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif", "HEIF": "image/heic"}
 # ffprobe's demuxers that hold real recordings (ffmpeg is told to open no others).
 VIDEO_FORMATS = ffmpeg.VIDEO_DEMUXERS
 AUDIO_FORMATS = ffmpeg.AUDIO_DEMUXERS
@@ -97,7 +114,8 @@ def _inspect_image(path: Path) -> Info:
             raise not_a(Kind.IMAGE) from exc
         except ValidationError:
             raise
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        except (OSError, SyntaxError, ValueError, EOFError, RuntimeError) as exc:
+            # RuntimeError: libheif's word for a damaged HEIC.
             logger.info("photo %s refused: %s", path.name, exc)
             raise incomplete() from exc
     if image_format not in IMAGE_TYPES:
@@ -147,6 +165,8 @@ def _inspect_av(path: Path, *, kind: str) -> Info:
     ]
     audios = [s for s in streams if s.get("codec_type") == "audio"]
     duration = _duration(fmt, streams)
+    if not duration and (videos if kind == Kind.VIDEO else audios) and (demuxers & (VIDEO_FORMATS | AUDIO_FORMATS)):
+        duration = _measured(path, stream="v" if kind == Kind.VIDEO else "a")
     if kind == Kind.VIDEO:
         if not videos or not (demuxers & VIDEO_FORMATS) or not duration:
             raise not_a(kind)
@@ -174,6 +194,17 @@ def _duration(fmt: dict, streams: list[dict]) -> float | None:
             continue
     best = max(seconds, default=0.0)
     return best if best > 0 else None
+
+
+def _measured(path: Path, *, stream: str) -> float | None:
+    """The length of a recording whose header does not tell it (MediaRecorder's WebM), or None."""
+    if not ffmpeg.ffmpeg_path():
+        return None
+    try:
+        return ffmpeg.duration_measure(path, stream=stream)
+    except ffmpeg.FfmpegError as exc:
+        logger.info("could not measure %s: %s", path.name, exc)
+        return None
 
 
 def _display_size(stream: dict) -> tuple[int | None, int | None]:

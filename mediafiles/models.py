@@ -73,9 +73,14 @@ class MediaFile(models.Model):
     original = models.FileField(upload_to=original_path, max_length=300, blank=True)
     # A small H.264/AAC MP4 for phones (videos), absent until processed or when ffmpeg is missing.
     rendition = models.FileField(upload_to=derived_path, max_length=300, blank=True)
-    # A poster frame for videos, or a thumbnail for photos: a small JPEG either way.
+    # A poster frame for videos (JPEG).
     poster = models.FileField(upload_to=derived_path, max_length=300, blank=True)
+    # Small sizes of a photo or a video's poster for slow phones, each in JPEG (every browser)
+    # and WebP (smaller, most browsers): a thumbnail (THUMB_LONG_SIDE) and a preview (PREVIEW_LONG_SIDE).
     thumbnail = models.FileField(upload_to=derived_path, max_length=300, blank=True)
+    thumbnail_webp = models.FileField(upload_to=derived_path, max_length=300, blank=True)
+    preview = models.FileField(upload_to=derived_path, max_length=300, blank=True)
+    preview_webp = models.FileField(upload_to=derived_path, max_length=300, blank=True)
     # Bytes this file takes in storage with its renditions: the school's storage figure sums it.
     stored_bytes = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -144,19 +149,39 @@ class MediaFile(models.Model):
 
     # --- Addresses. They never query the database, so that lists of media
     # render in a fixed number of queries; the download view checks access.
+    #
+    # The variants, each served by /media/<id>/<variant> to whoever may view the file:
+    #   original      as uploaded (its uploader, and the school's staff for what staff uploaded;
+    #                 everyone else gets the rendition)
+    #   video         what plays: the MP4 rendition of a video, the AAC (.m4a) rendition of a sound
+    #                 recording, the JPEG copy of a photo (the original where no rendition is made)
+    #   poster        a video's poster frame (JPEG)
+    #   thumb         JPEG, at most THUMB_LONG_SIDE pixels a side (photos and videos)
+    #   thumb-webp    the same in WebP
+    #   preview       JPEG, at most PREVIEW_LONG_SIDE pixels a side (photos and videos)
+    #   preview-webp  the same in WebP
 
-    VARIANTS = ("original", "video", "poster", "thumb")
+    VARIANTS = ("original", "video", "poster", "thumb", "thumb-webp", "preview", "preview-webp")
+    THUMB_LONG_SIDE = 360
+    PREVIEW_LONG_SIDE = 800
+    # Field of each variant stored as a file of its own.
+    VARIANT_FIELDS = {
+        "poster": "poster",
+        "thumb": "thumbnail",
+        "thumb-webp": "thumbnail_webp",
+        "preview": "preview",
+        "preview-webp": "preview_webp",
+    }
+    # Photo formats that browsers do not all show: pages link to the JPEG copy instead.
+    NOT_SHOWN_BY_BROWSERS = frozenset({"image/heic", "image/heif"})
 
     def has_variant(self, variant: str) -> bool:
         if variant == "original":
             return bool(self.original)
         if variant == "video":
             return bool(self.rendition or self.original)
-        if variant == "poster":
-            return bool(self.poster)
-        if variant == "thumb":
-            return bool(self.thumbnail)
-        return False
+        field = self.VARIANT_FIELDS.get(variant)
+        return bool(field and getattr(self, field))
 
     def url(self, variant: str = "original") -> str | None:
         """The private address of one variant, or None when this file has none (yet)."""
@@ -184,9 +209,37 @@ class MediaFile(models.Model):
         return self.url("thumb")
 
     @property
-    def thumbnail_size(self) -> tuple[int, int] | None:
-        """Width and height of the thumbnail (at most 360 pixels a side), so that pages do not jump."""
+    def thumbnail_webp_url(self) -> str | None:
+        return self.url("thumb-webp")
+
+    @property
+    def preview_url(self) -> str | None:
+        return self.url("preview")
+
+    @property
+    def preview_webp_url(self) -> str | None:
+        return self.url("preview-webp")
+
+    @property
+    def photo_url(self) -> str | None:
+        """The whole photo to open from a page: the original, or its JPEG copy when browsers cannot
+        show the original (HEIC from iPhones). Others than the uploader get the copy anyway."""
+        if self.content_type in self.NOT_SHOWN_BY_BROWSERS:
+            return self.url("video")
+        return self.url("original")
+
+    def _scaled(self, long_side: int) -> tuple[int, int] | None:
         if not (self.width and self.height):
             return None
-        scale = min(1.0, 360 / max(self.width, self.height))
+        scale = min(1.0, long_side / max(self.width, self.height))
         return max(1, round(self.width * scale)), max(1, round(self.height * scale))
+
+    @property
+    def thumbnail_size(self) -> tuple[int, int] | None:
+        """Width and height of the thumbnail (at most 360 pixels a side), so that pages do not jump."""
+        return self._scaled(self.THUMB_LONG_SIDE)
+
+    @property
+    def preview_size(self) -> tuple[int, int] | None:
+        """Width and height of the preview (at most 800 pixels a side)."""
+        return self._scaled(self.PREVIEW_LONG_SIDE)

@@ -34,6 +34,13 @@ def daily_limits(audience: str) -> tuple[int, int]:
     return settings.MEDIA_FAMILY_DAILY_UPLOADS, settings.MEDIA_FAMILY_DAILY_BYTES
 
 
+def unfinished_limit(audience: str) -> int:
+    """How many uploads one person may have in progress at once (staff send batches of photos)."""
+    if audience == Audience.STAFF:
+        return settings.MEDIA_STAFF_UNFINISHED_UPLOADS
+    return settings.MEDIA_FAMILY_UNFINISHED_UPLOADS
+
+
 def _start_of_today() -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
 
@@ -81,7 +88,7 @@ def check_upload_start(*, school, by, audience: str, size: int) -> None:
     """Refuse an upload that would pass a quota; call it under the locks of `media_upload_start`."""
     max_count, max_bytes = daily_limits(audience)
     today = person_today(by=by)
-    if today["in_progress"] >= settings.MEDIA_UNFINISHED_UPLOADS:
+    if today["in_progress"] >= unfinished_limit(audience):
         raise ValidationError(
             _("You already have %(count)d uploads in progress. Let them finish, then try again.")
             % {"count": today["in_progress"]},

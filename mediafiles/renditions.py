@@ -1,8 +1,10 @@
 """Renditions: what is served to others instead of the original.
 
-Videos get a small H.264/AAC MP4 and a poster frame (ffmpeg), sound an AAC
-rendition, photos a re-encoded copy and a thumbnail (Pillow). None of them
-carries the original's metadata: no EXIF, no GPS position, no camera serial.
+Videos get a small H.264/AAC MP4 and a poster frame (ffmpeg), sound a mono AAC
+rendition (.m4a, which every phone's browser plays), photos a re-encoded JPEG
+copy (Pillow; HEIC from iPhones too). Photos and videos' posters also get small
+sizes for slow phones, each in JPEG and WebP: a thumbnail and a preview. None of
+them carries the original's metadata: no EXIF, no GPS position, no camera serial.
 Each function returns {model field: local file}; the caller stores them.
 """
 
@@ -18,12 +20,17 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from mediafiles import ffmpeg, inspection
+from mediafiles.models import MediaFile
 
 logger = logging.getLogger(__name__)
 
 PHOTO_LONG_SIDE = 1600
-THUMB_LONG_SIDE = 360
+THUMB_LONG_SIDE = MediaFile.THUMB_LONG_SIDE
+PREVIEW_LONG_SIDE = MediaFile.PREVIEW_LONG_SIDE
 JPEG_QUALITY = 82
+SMALL_JPEG_QUALITY = 78
+# WebP at this quality is about a third smaller than the JPEG beside it, and looks the same.
+WEBP_QUALITY = 75
 
 
 def remove_dir(directory: Path) -> None:
@@ -61,12 +68,13 @@ def video(source: Path, work: Path, *, duration: float | None) -> dict[str, Path
         logger.info("no poster for %s", source, exc_info=True)
     if poster.exists() and poster.stat().st_size:
         outputs["poster"] = poster
-        outputs["thumbnail"] = _thumbnail(poster, work / "thumb.jpg")
+        outputs.update(small_sizes(poster, work))
     return outputs
 
 
 def audio(source: Path, work: Path, *, duration: float | None) -> dict[str, Path]:
-    """An AAC rendition that every phone plays (voice notes come as AMR, OGG, …)."""
+    """A mono AAC rendition in MP4 (.m4a) that every phone's browser plays: recordings come as
+    WebM/Opus (Chrome, Firefox), Ogg/Opus, MP4/AAC (Safari), MP3, WAV, AMR…"""
     if not ffmpeg.ffmpeg_path():
         return {}
     target = work / "audio.m4a"
@@ -106,7 +114,7 @@ def image(source: Path, work: Path) -> dict[str, Path]:
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         logger.info("photo %s could not be re-encoded: %s", source, exc)
         raise inspection.incomplete() from exc
-    return {"rendition": target, "thumbnail": _thumbnail(target, work / "thumb.jpg")}
+    return {"rendition": target, **small_sizes(target, work)}
 
 
 def _flatten(picture: Image.Image) -> Image.Image:
@@ -119,9 +127,16 @@ def _flatten(picture: Image.Image) -> Image.Image:
     return picture.convert("RGB")
 
 
-def _thumbnail(source: Path, target: Path) -> Path:
+def small_sizes(source: Path, work: Path) -> dict[str, Path]:
+    """The thumbnail and the preview of a picture (a photo's copy or a poster), each in JPEG and WebP."""
+    outputs = {}
     with Image.open(source) as picture:
-        small = _flatten(picture)
-        small.thumbnail((THUMB_LONG_SIDE, THUMB_LONG_SIDE), Image.Resampling.LANCZOS)
-        small.save(target, "JPEG", quality=78, optimize=True)
-    return target
+        flat = _flatten(picture)
+    for field, long_side, stem in (("thumbnail", THUMB_LONG_SIDE, "thumb"), ("preview", PREVIEW_LONG_SIDE, "preview")):
+        small = flat.copy()
+        small.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
+        outputs[field] = work / f"{stem}.jpg"
+        small.save(outputs[field], "JPEG", quality=SMALL_JPEG_QUALITY, optimize=True, progressive=True)
+        outputs[f"{field}_webp"] = work / f"{stem}.webp"
+        small.save(outputs[f"{field}_webp"], "WEBP", quality=WEBP_QUALITY, method=4)
+    return outputs

@@ -77,8 +77,15 @@ def _check_size(size, audience: str) -> int:
     return size
 
 
-def _check_duration(info: inspection.Info, audience: str) -> None:
-    _bytes, max_seconds = limits_for(audience)
+def max_seconds_for(audience: str, kind: str) -> int:
+    """The longest video or sound recording one upload may be: sound recordings have a limit of their own."""
+    if kind == Kind.AUDIO:
+        return settings.MEDIA_AUDIO_MAX_SECONDS
+    return limits_for(audience)[1]
+
+
+def _check_duration(info: inspection.Info, audience: str, kind: str) -> None:
+    max_seconds = max_seconds_for(audience, kind)
     if info.duration and info.duration > max_seconds + 0.5:
         raise ValidationError(
             _("This recording is too long (%(length)s). Recordings may be at most %(limit)s.")
@@ -88,7 +95,9 @@ def _check_duration(info: inspection.Info, audience: str) -> None:
 
 
 def _minutes(seconds: float) -> str:
-    seconds = math.ceil(seconds)
+    # Rounded: a recording's last audio frame makes 5 s read 5.001 s. A refused one is half a second
+    # over the limit at least, so it never reads as the limit itself.
+    seconds = math.floor(seconds + 0.5)
     return "%d:%02d" % divmod(seconds, 60)  # noqa: UP031 (a clock-like 3:05 in every language)
 
 
@@ -281,8 +290,12 @@ def media_ingest(*, school, by, kind: str, path, filename: str | None = None, au
     return media
 
 
+# Every file field of a MediaFile: the original and what the worker makes from it.
+STORED_FIELDS = ("original", "rendition", "poster", "thumbnail", "thumbnail_webp", "preview", "preview_webp")
+
+
 def _stored_names(media: MediaFile) -> list[str]:
-    return [media.original.name, media.rendition.name, media.poster.name, media.thumbnail.name]
+    return [getattr(media, field).name for field in STORED_FIELDS]
 
 
 def media_delete(*, media: MediaFile) -> None:
@@ -361,7 +374,7 @@ def _check_and_store(media: MediaFile) -> bool:
         return False
     with source as local:
         info = inspection.inspect_file(local, kind=media.kind)
-        _check_duration(info, media.audience)
+        _check_duration(info, media.audience, media.kind)
         quotas.check_school_storage(school=media.school, size=media.size, exclude=media.pk)
         sha256 = files.sha256_of(local)
     stored = files.store(path, name, replace=True) if path is not None else name
@@ -438,10 +451,7 @@ def _fail(media: MediaFile, reason, *, path: Path | None = None) -> None:
         updated = MediaFile.objects.filter(pk=media.pk, state__in=[State.UPLOADING, State.PROCESSING]).update(
             state=State.FAILED,
             failure_reason=reason,
-            original="",
-            rendition="",
-            poster="",
-            thumbnail="",
+            **dict.fromkeys(STORED_FIELDS, ""),
             stored_bytes=0,
             last_activity_at=timezone.now(),
         )

@@ -11,13 +11,15 @@ The upload protocol, spoken by static/js/upload.js:
                                          -> 200 {state: "ready", ...} or 422 {state: "failed", reason} after the
                                             last chunk when tasks run in-process (no worker)
                                          -> 409 with the expected Upload-Offset (out of order, repeated, busy)
-    GET    media/uploads/<id>/status/    -> {state, checked, reason, urls, ...}
+    GET    media/uploads/<id>/status/    -> {id, state, checked, reason, duration, width, height,
+                                             urls: {variant: address} once ready, ...}
 
 A start over a quota is refused with the reason (429 for the person's quotas,
 507 when the school's storage is full). Only the uploader may touch an upload;
-anyone else gets 404. Downloads (`media/<id>/<variant>`) pass mediafiles.access
-first; people other than the uploader (and the school's staff, for what staff
-uploaded) get the renditions of videos and recordings, never the original.
+anyone else gets 404. Downloads (`media/<id>/<variant>`, the variants listed
+in `MediaFile.VARIANTS`) pass mediafiles.access first; people other than the
+uploader (and the school's staff, for what staff uploaded) get the renditions of
+videos, recordings and photos, never the original.
 """
 
 from __future__ import annotations
@@ -46,6 +48,14 @@ from schools.models import School
 NO_STORE = "no-store"
 RENDITION_TYPES = {Kind.VIDEO: "video/mp4", Kind.AUDIO: "audio/mp4", Kind.IMAGE: "image/jpeg"}
 RENDITION_SUFFIXES = {Kind.VIDEO: ".mp4", Kind.AUDIO: ".m4a", Kind.IMAGE: ".jpg"}
+# Variant: (field, content type, end of the file name offered to save it under).
+SMALL_VARIANTS = {
+    "poster": ("poster", "image/jpeg", "-poster.jpg"),
+    "thumb": ("thumbnail", "image/jpeg", "-small.jpg"),
+    "thumb-webp": ("thumbnail_webp", "image/webp", "-small.webp"),
+    "preview": ("preview", "image/jpeg", "-preview.jpg"),
+    "preview-webp": ("preview_webp", "image/webp", "-preview.webp"),
+}
 
 
 def _error(message: str, status: int, **extra) -> JsonResponse:
@@ -95,6 +105,11 @@ def _upload_state(media: MediaFile) -> dict:
         # Checked by its content and stored: a form waiting for the file may be sent.
         "checked": media.is_checked,
         "reason": media.failure_reason,
+        "duration": media.duration,
+        "width": media.width,
+        "height": media.height,
+        # Every variant's address once the renditions are made (null where the file has none).
+        "urls": {variant: media.url(variant) for variant in MediaFile.VARIANTS} if media.state == State.READY else {},
     }
 
 
@@ -182,14 +197,7 @@ def _upload_append(request, media: MediaFile) -> HttpResponse:
 @require_safe
 def upload_status(request, media_id):
     media = selectors.media_get_upload(user=request.user, media_id=media_id)
-    data = _upload_state(media)
-    data.update(
-        duration=media.duration,
-        width=media.width,
-        height=media.height,
-        urls={variant: media.url(variant) for variant in MediaFile.VARIANTS} if media.state == State.READY else {},
-    )
-    response = JsonResponse(data)
+    response = JsonResponse(_upload_state(media))
     response.headers["Cache-Control"] = NO_STORE
     return response
 
@@ -207,10 +215,10 @@ class Choice:
 
 def _choose(media: MediaFile, variant: str, user) -> Choice:
     stem = media.original_name.rsplit(".", 1)[0] or "file"
-    if variant == "poster":
-        return Choice(media.poster.name, "image/jpeg", f"{stem}-poster.jpg")
-    if variant == "thumb":
-        return Choice(media.thumbnail.name, "image/jpeg", f"{stem}-small.jpg")
+    if variant in SMALL_VARIANTS:
+        # Made by the worker from the JPEG copy or the poster: no metadata, the same for everyone.
+        field, content_type, suffix = SMALL_VARIANTS[variant]
+        return Choice(getattr(media, field).name, content_type, f"{stem}{suffix}")
     original = Choice(media.original.name, media.content_type or "application/octet-stream", media.original_name)
     owner = policies.can_have_original(user, media)
     if variant == "original" and owner:

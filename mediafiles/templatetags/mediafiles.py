@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 from mediafiles import ffmpeg, selectors
 
@@ -17,3 +18,19 @@ def school_media_storage(context, school):
 def media_renditions_possible() -> bool:
     """Whether videos get a rendition here; without ffmpeg they are shown as uploaded."""
     return ffmpeg.renditions_possible()
+
+
+# What a photo input offers: the formats taken in, HEIC from iPhones included.
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.heic,.heif"
+
+
+@register.simple_tag
+def media_image_types() -> str:
+    """The `accept` list of a photo input."""
+    return IMAGE_ACCEPT
+
+
+@register.simple_tag
+def media_audio_max_seconds() -> int:
+    """The longest sound recording taken in (the recorder stops there by itself)."""
+    return settings.MEDIA_AUDIO_MAX_SECONDS

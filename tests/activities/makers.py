@@ -10,7 +10,7 @@ from django.utils import timezone
 from activities.models import Activity, ActivityClassroom, ActivityPhoto, Answer
 from mediafiles import services as media_services
 from mediafiles.models import MediaFile
-from tests.mediafiles.conftest import make_clip, make_photo
+from tests.mediafiles.conftest import make_clip, make_photo, make_sound
 
 
 def photo_make(*, school, by, size=(64, 48)) -> MediaFile:
@@ -27,6 +27,13 @@ def clip_make(*, school, by, seconds: float = 1) -> MediaFile:
         return media_services.media_ingest(school=school, by=by, kind="video", path=path)
 
 
+def voice_make(*, school, by, seconds: float = 1) -> MediaFile:
+    """A READY sound recording, WebM/Opus as a browser records it, made by the real ffmpeg."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = make_sound(Path(tmp) / "recording.webm", seconds=seconds, fmt="webm", pipe=True)
+        return media_services.media_ingest(school=school, by=by, kind="audio", path=path)
+
+
 def activity_make(
     *,
     school,
@@ -39,6 +46,7 @@ def activity_make(
     age_group: str = "la",
     published: bool = True,
     video: MediaFile | None = None,
+    voice: MediaFile | None = None,
     photos=(),
     published_at=None,
     answer_by=None,
@@ -53,6 +61,7 @@ def activity_make(
         age_group=age_group,
         created_by=by,
         video=video,
+        voice=voice,
         answer_by=answer_by,
         state=Activity.State.PUBLISHED if published else Activity.State.DRAFT,
         published_at=published_at if published else None,

@@ -95,7 +95,8 @@ def test_one_answer_per_child(client, world, activity):
 def test_an_answer_without_a_photo_or_clip_is_refused(client, world, activity):
     client.force_login(world.parent)
     response = client.post(answer_url(activity, world.child), {"note": "Chỉ có ghi chú"})
-    assert vi("Add a photo or a short clip of your child doing the activity.") in response.content.decode()
+    refused = vi("Add a photo, a short clip or a voice recording of your child doing the activity.")
+    assert refused in response.content.decode()
     assert not Answer.objects.exists()
 
 

@@ -114,7 +114,7 @@ def test_a_draft_tells_nobody_and_publishing_twice_tells_each_family_once(
         ({"instructions": ""}, "instructions", "Write what the family does with the child."),
         ({"domain": "cooking"}, "domain", None),
         ({"answer_by": "2020-01-01"}, "answer_by", PAST_DAY),
-        ({}, "video", "Add a video or at least one photo before publishing."),
+        ({}, "video", "Add a video, your voice instructions or at least one photo before publishing."),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_changes_nothing(client, world, change, field, message):

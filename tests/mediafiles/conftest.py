@@ -27,6 +27,44 @@ def make_clip(
     return path
 
 
+def make_heic(path: Path, *, size=(640, 480), exif=None) -> Path:
+    """A HEIC photo as iPhones take them, encoded by pillow-heif (libheif with x265)."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", size, (40, 120, 200))
+    for x in range(0, size[0], 8):  # some detail, so that the encoder has something to keep
+        image.putpixel((x, size[1] // 2), (250, 250, 0))
+    kwargs = {"exif": exif.tobytes()} if exif is not None else {}
+    image.save(path, format="HEIF", quality=80, **kwargs)
+    return path
+
+
+def make_sound(
+    path: Path,
+    *,
+    seconds: float = 2,
+    codec: str = "libopus",
+    fmt: str | None = None,
+    pipe: bool = False,
+    extra: tuple[str, ...] = (),
+) -> Path:
+    """A tone made by the real ffmpeg. With `pipe`, written through a pipe as a browser's MediaRecorder
+    writes WebM: the file then carries no duration in its header."""
+    ffmpeg = requires_binary("ffmpeg", "apt-get install ffmpeg")
+    command = [ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]
+    command += ["-ac", "1", "-c:a", codec] if codec else ["-ac", "1"]
+    command += list(extra)
+    if fmt:
+        command += ["-f", fmt]
+    if pipe:
+        with path.open("wb") as out:
+            subprocess.run([*command, "pipe:1"], check=True, stdout=out)
+    else:
+        subprocess.run([*command, str(path)], check=True)
+    return path
+
+
 def make_photo(path: Path, *, size=(64, 48), fmt: str = "JPEG", exif=None) -> Path:
     image = Image.new("RGB", size, (200, 120, 40))
     image.putpixel((0, 0), (0, 0, 255))

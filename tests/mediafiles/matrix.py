@@ -2,9 +2,10 @@
 
 Uploads: only the person who started one may follow it or send its chunks (GET, HEAD, PATCH).
 Downloads go through the resolver of the app that uses the file: here a home activity of Lá 1
-(its video and photo) and the parent's answer to it, every variant. Families get renditions: a
-video's original sends them to the rendition; staff get the original of what staff uploaded; a
-family gets the original of its own upload.
+(its video, voice instructions and photo) and the parent's answers (a photo, a voice recording), every
+variant, the small WebP and JPEG sizes included. Families get renditions: a video's or a recording's
+original sends them to the rendition; staff get the original of what staff uploaded; a family gets the
+original of its own upload.
 """
 
 from __future__ import annotations
@@ -50,14 +51,20 @@ def _start_data(w: World) -> dict:
 
 
 def _activity_files(w: World) -> dict:
-    """A published activity of Lá 1 with the teacher's video and photo, and the parent's answer."""
-    from tests.activities.makers import activity_make, answer_make, clip_make, photo_make
+    """A published activity of Lá 1 with the teacher's video, voice instructions and photo, and the parent's
+    answer (a photo); and a second one that the parent answered with a voice recording."""
+    from tests.activities.makers import activity_make, answer_make, clip_make, photo_make, voice_make
 
     video = clip_make(school=w.school, by=w.teacher)
+    voice = voice_make(school=w.school, by=w.teacher)
     photo = photo_make(school=w.school, by=w.teacher)
-    activity = activity_make(school=w.school, by=w.teacher, classrooms=[w.classroom], video=video, photos=[photo])
+    activity = activity_make(
+        school=w.school, by=w.teacher, classrooms=[w.classroom], video=video, voice=voice, photos=[photo]
+    )
     answer = answer_make(activity=activity, child=w.child, by=w.parent)
-    return {"video": video, "photo": photo, "answer": answer.media}
+    second = activity_make(school=w.school, by=w.teacher, classrooms=[w.classroom], title="Kể chuyện")
+    spoken = answer_make(activity=second, child=w.child, by=w.parent, media=voice_make(school=w.school, by=w.parent))
+    return {"video": video, "voice": voice, "photo": photo, "answer": answer.media, "voice_answer": spoken.media}
 
 
 def _download(name: str, variant: str, answers: dict) -> Entry:
@@ -100,15 +107,31 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         _download("video", "video", ACTIVITY_VIEWERS),
         _download("video", "poster", ACTIVITY_VIEWERS),
         _download("video", "thumb", ACTIVITY_VIEWERS),
+        # The small sizes of its poster, in WebP and JPEG.
+        _download("video", "thumb-webp", ACTIVITY_VIEWERS),
+        _download("video", "preview", ACTIVITY_VIEWERS),
+        _download("video", "preview-webp", ACTIVITY_VIEWERS),
+        # The teacher's voice instructions: families are sent to the AAC rendition, staff keep the recording.
+        _download("voice", "original", expect(parent="redirect", teacher=200, leaders=200)),
+        _download("voice", "video", ACTIVITY_VIEWERS),
+        _download("voice", "thumb-webp", expect(anonymous="login")),  # a sound has no picture
         # The teacher's photo: families get the copy without its metadata under every name.
         _download("photo", "original", ACTIVITY_VIEWERS),
         _download("photo", "video", ACTIVITY_VIEWERS),
         _download("photo", "thumb", ACTIVITY_VIEWERS),
+        _download("photo", "thumb-webp", ACTIVITY_VIEWERS),
+        _download("photo", "preview", ACTIVITY_VIEWERS),
+        _download("photo", "preview-webp", ACTIVITY_VIEWERS),
         # The parent's answer: private to the family and the class's staff.
         _download("answer", "original", ACTIVITY_VIEWERS),
         _download("answer", "video", ACTIVITY_VIEWERS),
         _download("answer", "thumb", ACTIVITY_VIEWERS),
+        _download("answer", "thumb-webp", ACTIVITY_VIEWERS),
+        _download("answer", "preview-webp", ACTIVITY_VIEWERS),
         _download("answer", "poster", expect(anonymous="login")),
+        # The parent's voice answer: the family keeps what it recorded, the staff hear the rendition.
+        _download("voice_answer", "original", expect(parent=200, teacher="redirect", leaders="redirect")),
+        _download("voice_answer", "video", ACTIVITY_VIEWERS),
     ],
 }
 

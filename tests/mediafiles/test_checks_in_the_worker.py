@@ -172,7 +172,15 @@ def test_a_worker_killed_after_storing_the_original_finishes_from_the_stored_cop
     media.refresh_from_db()
     assert media.original.name == original_path(media, "")  # its own name, no copy beside it
     assert media.sha256 == hashlib.sha256(clip.read_bytes()).hexdigest()
-    assert sorted(p.name for p in stored.parent.iterdir()) == ["original", "poster.jpg", "thumb.jpg", "video.mp4"]
+    assert sorted(p.name for p in stored.parent.iterdir()) == [
+        "original",
+        "poster.jpg",
+        "preview.jpg",
+        "preview.webp",
+        "thumb.jpg",
+        "thumb.webp",
+        "video.mp4",
+    ]
 
 
 def test_a_finished_upload_that_the_worker_cannot_find_fails_with_a_reason(world, photo, caplog):

@@ -46,7 +46,7 @@ def test_a_file_never_attached_is_deleted_after_a_day_with_its_renditions(
     world, clip, django_capture_on_commit_callbacks
 ):
     video = services.media_ingest(school=world.school, by=world.teacher, kind="video", path=clip)
-    assert len(on_disk(video)) == 4
+    assert len(on_disk(video)) == 7  # the original, the rendition, the poster, two sizes in JPEG and WebP
     age(video, hours=25)
 
     with django_capture_on_commit_callbacks(execute=True):  # the stored files go once the rows are gone

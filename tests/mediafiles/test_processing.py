@@ -73,7 +73,15 @@ def test_a_video_gets_a_small_h264_aac_rendition_that_starts_playing_at_once(wor
     with Image.open(stored(media.thumbnail.name)) as thumb:
         assert thumb.format == "JPEG" and max(thumb.size) <= 360
     assert media.stored_bytes == media.size + sum(
-        stored(f.name).stat().st_size for f in (media.rendition, media.poster, media.thumbnail)
+        stored(f.name).stat().st_size
+        for f in (
+            media.rendition,
+            media.poster,
+            media.thumbnail,
+            media.thumbnail_webp,
+            media.preview,
+            media.preview_webp,
+        )
     )
     assert media.ready_at is not None
     assert media.playback_url == f"/media/{media.pk}/video"
@@ -244,7 +252,7 @@ def test_a_lost_database_connection_is_retried_then_given_up(world, photo, monke
 def test_deleting_a_file_removes_its_renditions_and_its_row(world, clip, settings, django_capture_on_commit_callbacks):
     media = services.media_ingest(school=world.school, by=world.teacher, kind="video", path=clip)
     folder = stored(media.original.name).parent
-    assert len(list(folder.iterdir())) == 4  # original, rendition, poster, thumbnail
+    assert len(list(folder.iterdir())) == 7  # original, rendition, poster, thumbnail and preview (JPEG, WebP)
     with django_capture_on_commit_callbacks(execute=True):
         services.media_delete(media=media)
     assert not MediaFile.objects.exists()

@@ -91,7 +91,7 @@ def test_a_refused_file_counts_the_bytes_it_sent_not_the_ones_it_announced(world
 
 
 def test_uploads_in_progress_at_once_are_limited(world, english, settings):
-    settings.MEDIA_UNFINISHED_UPLOADS = 2
+    settings.MEDIA_FAMILY_UNFINISHED_UPLOADS = 2
     english.force_login(world.parent)
     assert start(english, world).status_code == 201
     assert start(english, world).status_code == 201
@@ -101,9 +101,35 @@ def test_uploads_in_progress_at_once_are_limited(world, english, settings):
     assert_nothing_made(2)
 
 
+def test_a_teachers_batch_of_40_photos_may_all_be_started_at_once(world, english):
+    """The defaults: a teacher photographs the day's works (40 at once); a family keeps a lower limit."""
+    english.force_login(world.teacher)
+    for number in range(40):
+        assert (
+            upload_start(english, school=world.school, size=1000, kind="image", filename=f"{number}.jpg").status_code
+            == 201
+        )
+    assert MediaFile.objects.filter(uploaded_by=world.teacher, state=State.UPLOADING).count() == 40
+
+    english.force_login(world.parent)
+    for _number in range(10):
+        assert start(english, world).status_code == 201
+    refused = start(english, world)
+    assert refused.status_code == 429
+    assert refused.json()["error"] == "You already have 10 uploads in progress. Let them finish, then try again."
+
+
+def test_the_staff_limit_of_uploads_in_progress_is_its_own(world, english, settings):
+    settings.MEDIA_STAFF_UNFINISHED_UPLOADS = 2
+    english.force_login(world.teacher)
+    assert start(english, world).status_code == 201
+    assert start(english, world).status_code == 201
+    assert start(english, world).status_code == 429
+
+
 def test_an_upload_left_for_an_hour_no_longer_holds_a_place(world, client, settings):
     """A closed tab must not block the person for the day it takes the sweep to remove the upload."""
-    settings.MEDIA_UNFINISHED_UPLOADS = 1
+    settings.MEDIA_FAMILY_UNFINISHED_UPLOADS = 1
     client.force_login(world.parent)
     assert start(client, world).status_code == 201
     assert start(client, world).status_code == 429
@@ -112,7 +138,7 @@ def test_an_upload_left_for_an_hour_no_longer_holds_a_place(world, client, setti
 
 
 def test_a_finished_upload_no_longer_counts_as_in_progress(world, client, settings, photo):
-    settings.MEDIA_UNFINISHED_UPLOADS = 1
+    settings.MEDIA_FAMILY_UNFINISHED_UPLOADS = 1
     client.force_login(world.parent)
     data = photo.read_bytes()
     url = upload_start(client, school=world.school, size=len(data), kind="image").json()["upload_url"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import translation
 
 from mediafiles import services
 from mediafiles.models import MediaFile, State
@@ -34,9 +37,11 @@ def test_a_ready_photo_is_a_lazy_thumbnail_linking_to_the_photo(world, photo, dj
     )
     with django_assert_num_queries(0):
         html = player(picture, alt="Bé Khôi vẽ con mèo")
-    assert f'<a href="/media/{picture.pk}/original"><img loading="lazy" src="/media/{picture.pk}/thumb"' in html
-    assert 'alt="Bé Khôi vẽ con mèo"' in html
-    assert 'width="64" height="48"' in html
+    assert f'<a href="/media/{picture.pk}/original"><picture class="media-picture">' in html
+    assert f'<source type="image/webp" srcset="/media/{picture.pk}/thumb-webp">' in html
+    assert (
+        f'<img loading="lazy" src="/media/{picture.pk}/thumb" alt="Bé Khôi vẽ con mèo" width="64" height="48">' in html
+    )
 
 
 def test_a_list_of_media_from_the_database_renders_without_queries(world, clip, photo, django_assert_num_queries):
@@ -90,5 +95,62 @@ def test_the_upload_widget_has_a_labelled_input_a_progress_bar_a_status_and_the_
 
 def test_the_upload_widget_takes_photos(world):
     html = widget(world, kind="image", name="photo")
-    assert 'accept="image/jpeg,image/png,image/webp,image/gif"' in html
+    assert 'accept="image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.heic,.heif"' in html
     assert 'name="photo"' in html and 'data-kind="image"' in html
+
+
+def no_inline_code(html: str) -> None:
+    """The Content-Security-Policy allows scripts and styles only from the site's files."""
+    assert "style=" not in html and "<style" not in html
+    scripts = html.split("<script")[1:]
+    assert scripts and all(tag.startswith(" src=") for tag in scripts)
+
+
+def test_the_recorder_has_labelled_buttons_a_live_status_and_a_file_to_pick_instead(world, settings):
+    settings.MEDIA_AUDIO_MAX_SECONDS = 240
+    request = RequestFactory().get("/")
+    request.user = world.parent
+    with translation.override("en"):
+        html = render_to_string(
+            "mediafiles/recorder.html",
+            {"school": world.school, "name": "voice", "label": "Your answer"},
+            request=request,
+        )
+    assert "<legend>Your answer</legend>" in html
+    assert 'data-media-recorder data-max-seconds="240"' in html
+    for action, text in [
+        ("start", "Record"),
+        ("stop", "Stop"),
+        ("play", "Listen again"),
+        ("again", "Record again"),
+        ("send", "Send the recording"),
+    ]:
+        assert re.search(rf'<button type="button"[^>]* data-recorder-{action}( hidden)?>{text}</button>', html), action
+    assert 'role="status" aria-live="polite" data-recorder-status' in html
+    assert 'role="timer"' in html
+    # Hidden until the script finds that the browser can record; the file input always works.
+    assert "data-recorder-controls hidden" in html
+    assert (
+        'type="file" id="voice-file" data-media-file aria-describedby="voice-status" accept="audio/*" capture>' in html
+    )
+    assert 'data-kind="audio"' in html and '<input type="hidden" name="voice" value=""' in html
+    assert "js/recorder.js" in html and "js/upload.js" in html
+    no_inline_code(html)
+
+
+def test_the_many_files_widget_picks_several_photos_or_takes_one_with_the_camera(world):
+    request = RequestFactory().get("/")
+    request.user = world.teacher
+    with translation.override("en"):
+        html = render_to_string(
+            "mediafiles/upload_many.html", {"school": world.school, "name": "photos", "camera": True}, request=request
+        )
+    assert 'data-media-upload-many data-name="photos" data-kind="image"' in html
+    assert 'data-parallel="3"' in html
+    assert '<label for="photos-files">' in html
+    assert 'type="file" id="photos-files" multiple data-media-files' in html
+    assert 'accept="image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.heic,.heif"' in html
+    assert 'type="file" id="photos-camera" data-media-files capture="environment"' in html
+    assert 'role="status" aria-live="polite" data-media-summary' in html
+    assert '<ol class="media-upload-list" data-media-list' in html
+    no_inline_code(html)
