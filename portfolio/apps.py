@@ -7,8 +7,12 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Children's works and portfolios")
 
     def ready(self):
-        from mediafiles import usage
+        from mediafiles import access, usage
+        from portfolio import policies
         from portfolio.models import Work, WorkPhoto
+
+        # Who may download a work's photos and voice note.
+        access.register(policies.can_view_portfolio_media)
 
         # Which files are in use: the daily cleanup deletes the rest.
         usage.register(Work, "voice")

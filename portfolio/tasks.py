@@ -1,14 +1,31 @@
-"""Background jobs of the portfolio: they take ids, are queued on commit and are safe to run twice."""
+"""Background jobs of the portfolio: they take ids, are queued on commit and are safe to run twice.
+
+Named media_* so that coordination.celery routes them to the media queue. Each takes an id and calls
+a builder whose conditional updates make a second run (or two at once) harmless.
+"""
+
+import logging
+
+from celery import shared_task
+from django.db import DatabaseError
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5, soft_time_limit=60, time_limit=90)
+def media_work_build(self, work_id: int) -> str:
+    """Make a work's QR images (SVG for the screen, PNG for print) for its current code."""
+    from portfolio.build import work_qr_build
+
+    try:
+        return work_qr_build(work_id=work_id)
+    except (DatabaseError, ConnectionError, TimeoutError, OSError) as exc:
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            # Left "preparing": the label sheet draws a missing code itself, and the next change retries.
+            logging.getLogger("portfolio").exception("QR images of work %s not made", work_id)
+            return "failed"
+        raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
 
 
 # --- Printed outputs: label sheets and albums ------------------------------------------------------
-# Named media_* so that coordination.celery routes them to the media queue. Each takes an id and calls
-# a builder whose conditional updates make a second run (or two at once) harmless.
-
-import logging  # noqa: E402
-
-from celery import shared_task  # noqa: E402
-from django.db import DatabaseError  # noqa: E402
 
 _printing_logger = logging.getLogger("portfolio.printing")
 _PRINTING_TRANSIENT: tuple[type[BaseException], ...] = (DatabaseError, ConnectionError, TimeoutError, OSError)

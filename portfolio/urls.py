@@ -1,8 +1,9 @@
-from django.urls import path  # noqa: F401 (the patterns follow)
+from portfolio.urls_printing import printing_urlpatterns
+from portfolio.urls_sitting import sitting_urlpatterns
+from portfolio.urls_timeline import timeline_urlpatterns
+from portfolio.urls_works import works_urlpatterns
 
 app_name = "portfolio"
-urlpatterns: list = []
-
-from portfolio.urls_printing import printing_urlpatterns  # noqa: E402
-
-urlpatterns += printing_urlpatterns
+# A work's page (/w/<token>, the QR label's address); recording works in a sitting; each child's
+# timeline; label sheets, albums and the "ready for school" summary.
+urlpatterns = works_urlpatterns + sitting_urlpatterns + timeline_urlpatterns + printing_urlpatterns

@@ -325,6 +325,9 @@ APP_TABLES = (
     "tests.activities.matrix",
     "tests.portfolio.matrix",
     "tests.portfolio.matrix_printing",
+    "tests.portfolio.matrix_works",
+    "tests.portfolio.matrix_sitting",
+    "tests.portfolio.matrix_timeline",
 )
 for _module_name in APP_TABLES:
     _module = importlib.import_module(_module_name)

@@ -59,10 +59,27 @@ def unicode_fonts() -> tuple[str, str]:
 
 def qr_image(data: str, *, box_size: int = 10) -> ImageReader:
     """A QR code for reportlab, with medium error correction so a smudged label still scans."""
+    return ImageReader(io.BytesIO(qr_png(data, box_size=box_size)))
+
+
+def _qr_code(data: str, *, box_size: int) -> qrcode.QRCode:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=2)
     code.add_data(data)
     code.make(fit=True)
+    return code
+
+
+def qr_png(data: str, *, box_size: int = 10) -> bytes:
+    """A QR code as PNG bytes (for print), medium error correction."""
     buffer = io.BytesIO()
-    code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    buffer.seek(0)
-    return ImageReader(buffer)
+    _qr_code(data, box_size=box_size).make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def qr_svg(data: str) -> bytes:
+    """A QR code as a small SVG (one path, scales to any screen), medium error correction."""
+    from qrcode.image.svg import SvgPathImage
+
+    buffer = io.BytesIO()
+    _qr_code(data, box_size=10).make_image(image_factory=SvgPathImage).save(buffer)
+    return buffer.getvalue()

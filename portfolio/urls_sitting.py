@@ -1,0 +1,3 @@
+"""The sitting pages' addresses (added to portfolio.urls)."""
+
+sitting_urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The timeline pages' addresses (added to portfolio.urls)."""
+
+timeline_urlpatterns: list = []

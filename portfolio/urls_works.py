@@ -1,0 +1,3 @@
+"""The works pages' addresses (added to portfolio.urls)."""
+
+works_urlpatterns: list = []
