@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -330,14 +330,18 @@ def work_code_replace(*, work: Work, by) -> Work:
 
 def work_opened(*, work: Work, user, by_family: bool, already: bool = False) -> None:
     """Mark that this person opened the work: written once per person and work (a second visit writes
-    nothing). The family's first opening is kept on the work for the teacher's list."""
+    nothing). The family's first opening is kept on the work for the teacher's list.
+
+    `already`: the page read that this person opened it before (selectors.work_for_token) and so
+    writes nothing. Otherwise one insert that does nothing if two first visits race (no savepoint),
+    and for the family's first opening one conditional update."""
     if already:
         return
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            WorkOpen.objects.create(school_id=work.school_id, work=work, user=user, opened_at=now, by_family=by_family)
-    except IntegrityError:
-        return
+    WorkOpen.objects.bulk_create(
+        [WorkOpen(school_id=work.school_id, work_id=work.pk, user=user, opened_at=now, by_family=by_family)],
+        ignore_conflicts=True,
+    )
     if by_family and work.family_opened_at is None:
         Work.objects.filter(pk=work.pk, family_opened_at__isnull=True).update(family_opened_at=now)
+        work.family_opened_at = now
