@@ -18,8 +18,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from parents.policies import guardian_child_ids
 from portfolio import policies, selectors, services
 from portfolio.models import TOKEN_PATTERN
+from schools.policies import access_for
 
 _TOKEN = re.compile(TOKEN_PATTERN)
 
@@ -32,6 +34,10 @@ def work_page(request, token: str):
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    # What decides who sees a work, read first (and kept on the user for the menu): an unknown code
+    # and another family's then cost the same queries.
+    access_for(user)
+    guardian_child_ids(user)
     work = selectors.work_for_token(token=token, user=user)
     if work is None:
         raise Http404
