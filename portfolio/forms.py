@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mediafiles.models import Kind, State
 from portfolio.services import TITLE_MAX
 from schools.models import Domain, school_today
 
@@ -63,7 +64,11 @@ class SittingForm(WorkFieldsForm):
 
     def __init__(self, *args, photos=(), grid=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.photos = list(photos)  # the MediaFiles named by the form, in order
+        photos = list(photos)  # the files named by the form, in order
+        # Files refused by mediafiles' checks (not a photo, an image bomb…) or not photos at all: said at once,
+        # and left out of the form shown again.
+        self.refused = [m for m in photos if m.state == State.FAILED or m.kind != Kind.IMAGE]
+        self.photos = [m for m in photos if m not in self.refused]
         self.grid = list(grid)
         if not self.is_bound:
             self.initial.setdefault("made_on", school_today())
@@ -71,6 +76,14 @@ class SittingForm(WorkFieldsForm):
     def clean(self):
         data = super().clean()
         known = {str(g.child.pk) for g in self.grid}
+        for media in self.refused:
+            if media.kind != Kind.IMAGE:
+                reason = _("This file is not a photo. Choose a photo.")
+            else:
+                reason = _("This file could not be used: %(reason)s Please upload another one.") % {
+                    "reason": media.failure_reason
+                }
+            self.add_error(None, f"{media.original_name}: {reason}")
         photos_by_child: dict[int, list[str]] = {}
         unassigned = 0
         for media in self.photos:

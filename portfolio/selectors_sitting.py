@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.http import Http404
 
-from mediafiles.models import Kind, MediaFile, State
+from mediafiles.models import MediaFile
 from portfolio import policies
 from portfolio.models import Work, WorkPhoto
 from portfolio.selectors import work_is_ready
@@ -105,15 +105,14 @@ def class_grid(*, classroom: Classroom) -> list[GridChild]:
 
 
 def photos_chosen(*, user, values) -> list[MediaFile]:
-    """The photos a form names that this person uploaded, in the order named; refused files and others' are left out."""
+    """The files a form names that this person uploaded, in the order named (others' are left out)."""
     ids = []
     for value in values:
         try:
             ids.append(uuid.UUID(str(value)))
         except ValueError:
             continue
-    chosen = MediaFile.objects.filter(pk__in=ids, uploaded_by=user, kind=Kind.IMAGE).exclude(state=State.FAILED)
-    found = {m.pk: m for m in chosen}
+    found = {m.pk: m for m in MediaFile.objects.filter(pk__in=ids, uploaded_by=user)}
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 

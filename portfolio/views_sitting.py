@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from mediafiles.models import Kind, State
 from portfolio import selectors_sitting as selectors
 from portfolio import services
 from portfolio.forms import SittingForm, WorkEditForm, WorksFilterForm, errors_to_form
@@ -102,8 +103,8 @@ def sitting(request, classroom_id: int):
             "school": classroom.school,
             "form": form,
             "grid": grid,
-            "photo_ids": [str(m.pk) for m in photos],
-            "cards": [{"media": m, "id": str(m.pk), "child": assigned.get(str(m.pk), "")} for m in photos],
+            "photo_ids": [str(m.pk) for m in form.photos],
+            "cards": [{"media": m, "id": str(m.pk), "child": assigned.get(str(m.pk), "")} for m in form.photos],
             "ticked": form.ticked(),
         },
         status=status,
@@ -158,7 +159,7 @@ def work_edit(request, work_id: int):
             "photos": selectors.work_photos(work=work),
             "photos_allowed": selectors.photos_allowed(work=work),
             "voice_allowed": voice_allowed,
-            "added_ids": [str(m.pk) for m in added],
+            "added_ids": [str(m.pk) for m in added if m.kind == Kind.IMAGE and m.state != State.FAILED],
             "voice_value": request.POST.get("voice", "") if request.method == "POST" else "",
         },
         status=400 if request.method == "POST" else 200,
