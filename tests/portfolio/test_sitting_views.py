@@ -315,7 +315,8 @@ def test_the_class_works_page_runs_a_fixed_number_of_queries(client, world, teac
     for number in range(1, 12):
         work_make(child=world.child, by=world.teacher, title=f"Tranh {number}", photos=1, voice=number % 4 == 0)
     assert counted(12) == one
-    assert one <= 11  # the session, the person, the class, their roles (2), count, works, photos, consents; the menu (2)
+    # The session, the person, the class, their roles (2), count, works, photos, consents; the menu (2).
+    assert one <= 11
 
 
 # --- A work's edit page ------------------------------------------------------------------------------------
