@@ -23,7 +23,7 @@ class DateInput(forms.DateInput):
 
 
 class WorksFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), input_formats=DATE_FORMATS, widget=DateInput(), required=False)
+    date_from = forms.DateField(label=_("Works from"), input_formats=DATE_FORMATS, widget=DateInput(), required=False)
     date_to = forms.DateField(label=_("until"), input_formats=DATE_FORMATS, widget=DateInput(), required=False)
 
 

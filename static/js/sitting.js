@@ -23,8 +23,10 @@
     this.widget = form.querySelector("[data-media-upload-many]");
     this.history = [];
     this.current = null;
+    this.picked = false;  // the teacher chose the current card (to change its child)
     var self = this;
 
+    form.classList.add("sitting-live");
     var help = form.querySelector("[data-sitting-help]");
     if (help) help.hidden = false;
     this.undoButton.hidden = false;
@@ -38,10 +40,10 @@
     this.undoButton.addEventListener("click", function () { self.undo(); });
 
     this.widget.addEventListener("media:checked", function (event) {
-      self.cardFor(event.detail.id, event.detail.file);
+      self.cardFor(event.detail.id, event.detail.file, event.detail.index);
     });
     this.widget.addEventListener("media:ready", function (event) {
-      var card = self.cardFor(event.detail.id, event.detail.file);
+      var card = self.cardFor(event.detail.id, event.detail.file, event.detail.index);
       self.thumbnail(card, event.detail);
     });
     this.chooseNext();
@@ -72,11 +74,15 @@
     var leave = card.querySelector("[data-card-leave]");
     leave.hidden = false;
     leave.addEventListener("click", function () { self.leaveOut(card); });
-    card.querySelector("[data-card-pick]").addEventListener("click", function () { self.choose(card); });
+    card.querySelector("[data-card-pick]").addEventListener("click", function () {
+      self.picked = true;
+      self.choose(card);
+    });
     this.show(card);
   };
 
-  Sitting.prototype.cardFor = function (id, file) {
+  // The card of a photo, made when the server has checked it, in the order the photos were chosen.
+  Sitting.prototype.cardFor = function (id, file, index) {
     var card = this.cards.querySelector('[data-photo="' + id + '"]');
     if (card) return card;
     var html = this.template.innerHTML.replace(/__id__/g, id);
@@ -84,9 +90,14 @@
     holder.innerHTML = html.trim();
     card = holder.firstElementChild;
     card.querySelector("[data-card-file]").textContent = (file && file.name) || "";
-    this.cards.appendChild(card);
+    card.setAttribute("data-index", String(index || 0));
+    var after = this.allCards().filter(function (other) {
+      return other.hasAttribute("data-index") && Number(other.getAttribute("data-index")) > (index || 0);
+    })[0];
+    this.cards.insertBefore(card, after || null);
     this.enhance(card);
-    if (!this.current) this.chooseNext();
+    // Until the teacher picks a card, the first photo without a child is the one a tap gives.
+    if (!this.current || !this.picked) this.chooseNext();
     return card;
   };
 
@@ -102,7 +113,7 @@
     }
     var img = document.createElement("img");
     img.src = detail.thumbUrl;
-    img.alt = this.fileName(card);
+    img.alt = "";  // the file's name is written beside it
     picture.appendChild(img);
     box.appendChild(picture);
   };
@@ -149,6 +160,7 @@
     var select = this.select(card);
     this.history.push({ card: card, before: select.value });
     select.value = button.getAttribute("data-child");
+    this.picked = false;
     this.show(card);
     this.undoButton.disabled = false;
     var text = fill(this.msg("assigned"), { file: this.fileName(card), name: button.getAttribute("data-name") });
@@ -162,6 +174,7 @@
     if (last.card.parentNode) {
       this.select(last.card).value = last.before;
       this.show(last.card);
+      this.picked = true;
       this.choose(last.card);
       this.say(fill(this.msg("undone"), { file: this.fileName(last.card) }));
     }
