@@ -21,3 +21,7 @@ class PortfolioConfig(AppConfig):
         from portfolio import printing
 
         printing.install()  # label sheets, albums, "ready for school": demo step, links, daily cleanup
+
+        from portfolio import links_sitting
+
+        links_sitting.install()  # "Children's works" on a class and on a teacher's home

@@ -68,6 +68,27 @@ def media_pick(value, *, by, school, kind: str) -> MediaFile:
     return media
 
 
+def _pick_photos(values, *, by, school) -> tuple[list[MediaFile], list[str]]:
+    """The photos these ids name, and a message for each one that cannot be used (with its file name)."""
+    picked, problems = [], []
+    for value in dict.fromkeys(values):
+        try:
+            picked.append(media_pick(value, by=by, school=school, kind=Kind.IMAGE))
+        except ValidationError as exc:
+            problems.append(_named(value, exc.messages[0], by=by))
+    return picked, problems
+
+
+def _named(value, message: str, *, by) -> str:
+    """The message about a file, starting with the file's name when the person uploaded it."""
+    try:
+        found = MediaFile.objects.filter(pk=uuid.UUID(str(value)), uploaded_by=by)
+        name = found.values_list("original_name", flat=True).first()
+    except ValueError:
+        name = None
+    return f"{name}: {message}" if name else message
+
+
 @dataclass
 class Attached:
     """What became of the photos given for a work."""
@@ -181,16 +202,17 @@ def works_record(
             "The guardians of %(names)s have not agreed to portfolio photos: record their works without a photo.",
             len(refused),
         ) % {"names": ", ".join(refused)}
+    given = [str(v) for values in photos_by_child.values() for v in dict.fromkeys(values)]
+    if len(given) != len(set(given)):
+        errors["photos"] = _("One photo was given to two children. Give each photo to one child.")
     picked: dict[int, list[MediaFile]] = {}
     if not errors:
+        problems: list[str] = []
         for child_id, values in photos_by_child.items():
-            try:
-                picked[child_id] = [
-                    media_pick(v, by=by, school=classroom.school, kind=Kind.IMAGE) for v in dict.fromkeys(values)
-                ]
-            except ValidationError as exc:
-                errors["photos"] = exc.messages[0]
-                break
+            picked[child_id], found = _pick_photos(values, by=by, school=classroom.school)
+            problems += found
+        if problems:
+            errors["photos"] = problems
     if errors:
         raise ValidationError(errors)
     sitting = Sitting()
@@ -245,10 +267,9 @@ def work_update(
     picked: list[MediaFile] = []
     voice_media = None
     if not errors:
-        try:
-            picked = [media_pick(v, by=by, school=work.school, kind=Kind.IMAGE) for v in dict.fromkeys(add_photos)]
-        except ValidationError as exc:
-            errors["photos"] = exc.messages[0]
+        picked, problems = _pick_photos(add_photos, by=by, school=work.school)
+        if problems:
+            errors["photos"] = problems
     if voice and not errors:
         if work.child_id not in policies.consented_child_ids([work.child_id], policies.VOICE):
             errors["voice"] = _(
