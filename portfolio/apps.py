@@ -18,6 +18,8 @@ class PortfolioConfig(AppConfig):
         usage.register(Work, "voice")
         usage.register(WorkPhoto, "media")
 
-        from portfolio import printing
+        from portfolio import links_timeline, printing
+
+        links_timeline.install()  # the timeline on a child's card and page
 
         printing.install()  # label sheets, albums, "ready for school": demo step, links, daily cleanup
