@@ -18,8 +18,9 @@ class PortfolioConfig(AppConfig):
         usage.register(Work, "voice")
         usage.register(WorkPhoto, "media")
 
-        from portfolio import links_timeline, printing
+        from portfolio import after_leaving, links_timeline, printing
 
         links_timeline.install()  # the timeline on a child's card and page
+        after_leaving.beat_schedule_install()  # the family is told before the after-leaving period ends
 
         printing.install()  # label sheets, albums, "ready for school": demo step, links, daily cleanup
