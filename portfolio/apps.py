@@ -18,8 +18,9 @@ class PortfolioConfig(AppConfig):
         usage.register(Work, "voice")
         usage.register(WorkPhoto, "media")
 
-        from portfolio import after_leaving, links_timeline, printing
+        from portfolio import after_leaving, demo, links_timeline, printing
 
+        demo.register()  # the demo's works (step "portfolio"), before the printed outputs' step
         links_timeline.install()  # the timeline on a child's card and page
         after_leaving.beat_schedule_install()  # the family is told before the after-leaving period ends
 
