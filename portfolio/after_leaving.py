@@ -22,9 +22,9 @@ from portfolio import policies
 from schools.models import Child, school_today
 
 NOTICE_DAYS = 30
-# The longest after-leaving period a school can set is far shorter than this: children who left
+# Longer than the longest after-leaving period a school can set (60 months): children who left
 # before are not read at all.
-LONGEST_PERIOD = datetime.timedelta(days=31 * 120)
+LONGEST_PERIOD = datetime.timedelta(days=31 * 61)
 
 TITLE = _("The portfolio of %(name)s closes on %(date)s")
 BODY = _(
