@@ -115,6 +115,6 @@ def test_read_only_access_until_the_last_day_then_404(client, world):
     with at(LAST_DAY + datetime.timedelta(days=1)):
         client.force_login(world.former_parent)
         assert client.get(url).status_code == 404
-    # The school's staff do not follow a child who left; other families never.
+    # Other families never.
     client.force_login(world.parent)
     assert client.get(url).status_code == 404

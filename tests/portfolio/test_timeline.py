@@ -203,3 +203,19 @@ def test_linked_from_the_cards_on_the_family_home(client, world):
         assert url(world.child) in client.get("/family/").content.decode()
     client.force_login(world.other_parent)
     assert url(world.child) not in client.get("/family/").content.decode()
+
+
+def test_linked_from_the_childs_page_for_the_family(client, world):
+    client.force_login(world.parent)
+    assert url(world.child) in client.get(f"/children/{world.child.pk}/").content.decode()
+
+
+def test_the_staff_see_the_answers_the_nurse_without_the_familys_file(client, world):
+    answer = answer_on(world, datetime.date(2026, 11, 2), title="Đếm hạt đậu")
+    client.force_login(world.teacher)
+    html = client.get(url(world.child)).content.decode()
+    assert "Đếm hạt đậu" in html and f"/activities/{answer.activity_id}/participation/" in html
+    assert str(answer.media.pk) in html
+    client.force_login(world.nurse)
+    html = client.get(url(world.child)).content.decode()
+    assert "Đếm hạt đậu" in html and str(answer.media.pk) not in html
