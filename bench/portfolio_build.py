@@ -58,7 +58,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=2, help="turns of bare loop and portal (2).")
     parser.add_argument("--photo", default="3024x4032", help="size of the photos, as a phone takes them (3024x4032).")
     parser.add_argument("--photos", type=int, default=20, help="distinct photos, used in turn (20).")
-    parser.add_argument("--db", default=DEFAULT_DB, help=f"PostgreSQL database, dropped and made afresh ({DEFAULT_DB}).")
+    parser.add_argument(
+        "--db", default=DEFAULT_DB, help=f"PostgreSQL database, dropped and made afresh ({DEFAULT_DB})."
+    )
     return parser.parse_args(argv)
 
 
