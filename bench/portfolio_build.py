@@ -72,8 +72,10 @@ def fresh_database(url: str) -> None:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not name or not name.replace("_", "").isalnum():
-        raise SystemExit(f"--db: a plain database name is needed, not {name!r}")
+    if not name.replace("_", "").isalnum() or "bench" not in name:
+        raise SystemExit(f"--db: it is dropped first, so its name must be plain and contain 'bench', not {name!r}")
+    if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("--db must point at the loopback interface")
     admin_url = parts._replace(path="/postgres").geturl()
     connection = psycopg2.connect(admin_url)
     try:
