@@ -39,6 +39,8 @@ bench: setup
 	$(PY) bench/notify_fanout.py
 	$(PY) bench/media_upload.py
 	$(PY) bench/media_rendition.py
+	$(PY) bench/portfolio_build.py
+	$(PY) bench/portfolio_labels.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
