@@ -249,6 +249,37 @@ def test_a_teacher_can_start_a_batch_of_forty_uploads(client, world, teacher):
     assert MediaFile.objects.filter(uploaded_by=world.teacher).count() == 40
 
 
+def test_the_sitting_page_runs_a_fixed_number_of_queries(client, world, teacher):
+    def counted() -> int:
+        client.get(sitting_url(world))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(sitting_url(world))
+        assert response.status_code == 200
+        return len(queries)
+
+    one = counted()
+    for number in range(15):
+        child = f.ChildFactory(classroom=world.classroom, full_name=f"Bé Số {number}")
+        consent_granted = number % 2 == 0
+        f.ConsentFactory(child=child, guardian=f.UserFactory(), granted=consent_granted)
+    assert counted() == one
+
+
+def test_without_javascript_each_photo_gets_a_select_after_a_reload(
+    client, world, teacher, lan, tmp_path, django_capture_on_commit_callbacks
+):
+    """A browser without the script sends the photos with no child: the page comes back with a select per
+    photo (children without the photo consent cannot be chosen), and the second send records the works."""
+    a = uploaded(client, django_capture_on_commit_callbacks, world, tmp_path, "a.jpg")
+    first = client.post(sitting_url(world), form(photos=[a]))
+    page = assert_nothing_recorded_and_kept(first, a)
+    select = re.search(rf'<select name="photo_{a}".*?</select>', page, re.S).group(0)
+    assert f'<option value="{lan.pk}">Lan (Trần Ngọc Lan)</option>' in select
+    response = client.post(sitting_url(world), form(photos=[a], **{f"photo_{a}": str(lan.pk)}), follow=True)
+    assert "1 work recorded." in response.content.decode()
+    assert Work.objects.get().child == lan
+
+
 def test_another_class_teacher_gets_404(client, world):
     client.force_login(world.other_teacher)
     assert client.get(sitting_url(world)).status_code == 404
