@@ -15,7 +15,7 @@ from mediafiles.models import MediaFile
 from portfolio.models import RevokedToken, Work, WorkPhoto
 from schools.models import school_today
 from tests import factories as f
-from tests.mediafiles.conftest import make_photo, upload_processed, upload_start
+from tests.mediafiles.conftest import make_heic, make_photo, upload_processed, upload_start
 from tests.mediafiles.test_bad_input import png_bomb
 from tests.portfolio.printing_makers import photo_make, voice_make, work_make
 
@@ -138,6 +138,29 @@ def test_duplicates_are_told_after_saving(client, world, teacher, tmp_path, djan
     page = response.content.decode()
     assert "1 work recorded. 1 photo was already among the child&#x27;s works and was not stored twice." in page
     assert WorkPhoto.objects.count() == 1
+
+
+def test_a_heic_photo_from_an_iphone_becomes_a_work_with_jpeg_copies(
+    client, world, teacher, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    heic = make_heic(tmp_path / "IMG_0042.HEIC", size=(640, 480))
+    media_id, _last, status = upload_processed(
+        client, django_capture_on_commit_callbacks, school=world.school, path=heic, kind="image"
+    )
+    assert status["state"] == "ready", status
+    response = client.post(
+        sitting_url(world), form(photos=[media_id], **{f"photo_{media_id}": str(world.child.pk)}), follow=True
+    )
+    assert "1 work recorded." in response.content.decode()
+    media = Work.objects.get().photos.get().media
+    assert media.content_type == "image/heic"
+    with default_storage.open(media.thumbnail.name) as stored, Image.open(stored) as thumb:
+        assert thumb.format == "JPEG"
+    row = re.search(r'<li class="work-row".*?</li>', response.content.decode(), re.S).group(0)
+    assert f"/media/{media_id}/thumb" in row
 
 
 def assert_nothing_recorded_and_kept(response, *photo_ids):
