@@ -344,6 +344,39 @@ def test_the_class_works_filtered_by_dates(client, world, teacher):
     assert "No works in this period." in page
 
 
+def test_the_class_works_come_in_pages_that_keep_the_dates(client, world, teacher):
+    from portfolio.views_sitting import WORKS_PER_PAGE
+
+    day = datetime.date(2026, 11, 20)
+    Work.objects.bulk_create(
+        Work(
+            school=world.school,
+            child=world.child,
+            classroom=world.classroom,
+            title=f"Tranh {n}",
+            domain="aesthetic",
+            made_on=day,
+            created_by=world.teacher,
+        )
+        for n in range(WORKS_PER_PAGE + 1)
+    )
+    query = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
+    first = client.get(works_url(world), query).content.decode()
+    assert first.count('class="work-row"') == WORKS_PER_PAGE
+    assert "page=2" in first and "date_from=2026-11-01" in first
+    second = client.get(works_url(world), {**query, "page": 2}).content.decode()
+    assert second.count('class="work-row"') == 1
+
+
+def test_a_leader_chooses_among_the_schools_classes(client, world):
+    client.force_login(world.principal)
+    page = client.get("/works/").content.decode()
+    for classroom in (world.classroom, world.other_classroom):
+        assert f'href="/classes/{classroom.pk}/works/"' in page
+        assert f'href="/classes/{classroom.pk}/works/new/"' in page
+    assert f'href="/classes/{world.foreign_classroom.pk}/works/"' not in page
+
+
 def test_a_ready_work_is_not_preparing(client, world, teacher, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(sitting_url(world), form(without_photo=[str(world.child.pk)]))
