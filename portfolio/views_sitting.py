@@ -43,7 +43,8 @@ def my_classes_works(request):
 def class_works(request, classroom_id: int):
     """The class's works, newest day first, with whether the family opened each."""
     classroom = selectors.classroom_for_recording(user=request.user, classroom_id=classroom_id)
-    filters = WorksFilterForm(request.GET or None)
+    asked = {"date_from", "date_to"} & set(request.GET)
+    filters = WorksFilterForm(request.GET if asked else None)
     period = filters.cleaned_data if filters.is_valid() else {}
     works = selectors.class_works(classroom=classroom, date_from=period.get("date_from"), date_to=period.get("date_to"))
     page = Paginator(works, WORKS_PER_PAGE).get_page(request.GET.get("page"))

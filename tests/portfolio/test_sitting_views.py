@@ -15,7 +15,7 @@ from mediafiles.models import MediaFile
 from portfolio.models import RevokedToken, Work, WorkPhoto
 from schools.models import school_today
 from tests import factories as f
-from tests.mediafiles.conftest import make_photo, upload_processed, upload_start
+from tests.mediafiles.conftest import make_heic, make_photo, upload_processed, upload_start
 from tests.mediafiles.test_bad_input import png_bomb
 from tests.portfolio.printing_makers import photo_make, voice_make, work_make
 
@@ -140,6 +140,29 @@ def test_duplicates_are_told_after_saving(client, world, teacher, tmp_path, djan
     assert WorkPhoto.objects.count() == 1
 
 
+def test_a_heic_photo_from_an_iphone_becomes_a_work_with_jpeg_copies(
+    client, world, teacher, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    heic = make_heic(tmp_path / "IMG_0042.HEIC", size=(640, 480))
+    media_id, _last, status = upload_processed(
+        client, django_capture_on_commit_callbacks, school=world.school, path=heic, kind="image"
+    )
+    assert status["state"] == "ready", status
+    response = client.post(
+        sitting_url(world), form(photos=[media_id], **{f"photo_{media_id}": str(world.child.pk)}), follow=True
+    )
+    assert "1 work recorded." in response.content.decode()
+    media = Work.objects.get().photos.get().media
+    assert media.content_type == "image/heic"
+    with default_storage.open(media.thumbnail.name) as stored, Image.open(stored) as thumb:
+        assert thumb.format == "JPEG"
+    row = re.search(r'<li class="work-row".*?</li>', response.content.decode(), re.S).group(0)
+    assert f"/media/{media_id}/thumb" in row
+
+
 def assert_nothing_recorded_and_kept(response, *photo_ids):
     assert response.status_code == 400
     assert not Work.objects.exists()
@@ -249,6 +272,37 @@ def test_a_teacher_can_start_a_batch_of_forty_uploads(client, world, teacher):
     assert MediaFile.objects.filter(uploaded_by=world.teacher).count() == 40
 
 
+def test_the_sitting_page_runs_a_fixed_number_of_queries(client, world, teacher):
+    def counted() -> int:
+        client.get(sitting_url(world))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(sitting_url(world))
+        assert response.status_code == 200
+        return len(queries)
+
+    one = counted()
+    for number in range(15):
+        child = f.ChildFactory(classroom=world.classroom, full_name=f"Bé Số {number}")
+        consent_granted = number % 2 == 0
+        f.ConsentFactory(child=child, guardian=f.UserFactory(), granted=consent_granted)
+    assert counted() == one
+
+
+def test_without_javascript_each_photo_gets_a_select_after_a_reload(
+    client, world, teacher, lan, tmp_path, django_capture_on_commit_callbacks
+):
+    """A browser without the script sends the photos with no child: the page comes back with a select per
+    photo (children without the photo consent cannot be chosen), and the second send records the works."""
+    a = uploaded(client, django_capture_on_commit_callbacks, world, tmp_path, "a.jpg")
+    first = client.post(sitting_url(world), form(photos=[a]))
+    page = assert_nothing_recorded_and_kept(first, a)
+    select = re.search(rf'<select name="photo_{a}".*?</select>', page, re.S).group(0)
+    assert f'<option value="{lan.pk}">Lan (Trần Ngọc Lan)</option>' in select
+    response = client.post(sitting_url(world), form(photos=[a], **{f"photo_{a}": str(lan.pk)}), follow=True)
+    assert "1 work recorded." in response.content.decode()
+    assert Work.objects.get().child == lan
+
+
 def test_another_class_teacher_gets_404(client, world):
     client.force_login(world.other_teacher)
     assert client.get(sitting_url(world)).status_code == 404
@@ -288,6 +342,39 @@ def test_the_class_works_filtered_by_dates(client, world, teacher):
     assert "Bông hoa" in page and "Con thuyền" not in page
     page = client.get(works_url(world), {"date_from": "2026-12-01"}).content.decode()
     assert "No works in this period." in page
+
+
+def test_the_class_works_come_in_pages_that_keep_the_dates(client, world, teacher):
+    from portfolio.views_sitting import WORKS_PER_PAGE
+
+    day = datetime.date(2026, 11, 20)
+    Work.objects.bulk_create(
+        Work(
+            school=world.school,
+            child=world.child,
+            classroom=world.classroom,
+            title=f"Tranh {n}",
+            domain="aesthetic",
+            made_on=day,
+            created_by=world.teacher,
+        )
+        for n in range(WORKS_PER_PAGE + 1)
+    )
+    query = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
+    first = client.get(works_url(world), query).content.decode()
+    assert first.count('class="work-row"') == WORKS_PER_PAGE
+    assert "page=2" in first and "date_from=2026-11-01" in first
+    second = client.get(works_url(world), {**query, "page": 2}).content.decode()
+    assert second.count('class="work-row"') == 1
+
+
+def test_a_leader_chooses_among_the_schools_classes(client, world):
+    client.force_login(world.principal)
+    page = client.get("/works/").content.decode()
+    for classroom in (world.classroom, world.other_classroom):
+        assert f'href="/classes/{classroom.pk}/works/"' in page
+        assert f'href="/classes/{classroom.pk}/works/new/"' in page
+    assert f'href="/classes/{world.foreign_classroom.pk}/works/"' not in page
 
 
 def test_a_ready_work_is_not_preparing(client, world, teacher, django_capture_on_commit_callbacks):
