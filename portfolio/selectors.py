@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db import connection
+from django.db.models import Q
 
-from mediafiles.models import State
+from mediafiles.models import MediaFile, State
 from parents.models import ConsentPurpose, ConsentRecord
 from portfolio.models import Work, WorkPhoto
+from schools.models import Child, Classroom, School
 
 PHOTOS = ConsentPurpose.PORTFOLIO_PHOTOS
 VOICE = ConsentPurpose.VOICE_RECORDINGS
@@ -41,24 +44,60 @@ def work_is_ready(work: Work, photos) -> bool:
 EARLIER_WORKS = 4
 
 
-def _consent_stands(purpose: str):
-    """Whether the guardians' consent to `purpose` stands for the outer row's child, as SQL.
+def _consent_sql(alias: str) -> str:
+    """Whether the guardians' consent to a purpose (the next parameter) stands for `alias`'s child.
 
     The rule of parents.selectors.consent_granted_child_ids (at least one guardian said yes, and no
-    guardian's latest word is a withdrawal), written as a condition so that the page reads it with
-    the work instead of in queries of its own (tests/portfolio/test_consent.py holds them equal)."""
-    records = ConsentRecord.objects.filter(child_id=OuterRef("child_id"), purpose=purpose)
-    # A later word of the same guardian (in the same order as the rule: recorded_at, then pk).
-    later = ConsentRecord.objects.filter(
-        Q(recorded_at__gt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk")),
-        child_id=OuterRef("child_id"),
-        guardian_id=OuterRef("guardian_id"),
-        purpose=purpose,
+    guardian's latest word is a withdrawal), as SQL, so that the page reads it with the work instead
+    of in queries of its own (tests/portfolio/test_consent.py holds the two equal)."""
+    table = ConsentRecord._meta.db_table
+    # Table names from the models; the values are parameters.
+    return (
+        f"(EXISTS (SELECT 1 FROM {table} k WHERE k.child_id = {alias}.child_id AND k.purpose = %s AND k.granted)"  # noqa: S608
+        f" AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.child_id = {alias}.child_id AND k.purpose = %s"
+        " AND NOT k.granted AND NOT EXISTS ("
+        f"SELECT 1 FROM {table} l WHERE l.child_id = k.child_id AND l.guardian_id = k.guardian_id"
+        " AND l.purpose = k.purpose"
+        " AND (l.recorded_at > k.recorded_at OR (l.recorded_at = k.recorded_at AND l.id > k.id)))))"
     )
-    standing_withdrawal = records.filter(granted=False).filter(~Exists(later))
-    return ExpressionWrapper(
-        Q(Exists(records.filter(granted=True))) & ~Q(Exists(standing_withdrawal)), output_field=BooleanField()
+
+
+def _columns(model, alias: str) -> tuple[list[str], str]:
+    fields = [f.attname for f in model._meta.concrete_fields]
+    return fields, ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
+
+
+@functools.cache
+def _lookup_sql() -> tuple[str, dict]:
+    """The lookup's SQL, built once from the models' tables and columns."""
+    from portfolio.models import RevokedToken, WorkOpen
+
+    parts = {
+        "work": (Work, "w"),
+        "child": (Child, "c"),
+        "school": (School, "s"),
+        "classroom": (Classroom, "r"),
+        "voice": (MediaFile, "v"),
+    }
+    fields, selects = {}, []
+    for name, (model, alias) in parts.items():
+        fields[name], columns = _columns(model, alias)
+        selects.append(columns)
+    work_table = Work._meta.db_table
+    # Table and column names from the models; the values are parameters.
+    sql = (
+        f"SELECT {', '.join(selects)}, w.token = %s,"  # noqa: S608
+        f" EXISTS (SELECT 1 FROM {WorkOpen._meta.db_table} o WHERE o.work_id = w.id AND o.user_id = %s),"
+        f" {_consent_sql('w')}, {_consent_sql('w')}"
+        f" FROM {work_table} w"
+        f" JOIN {Child._meta.db_table} c ON c.id = w.child_id"
+        f" JOIN {School._meta.db_table} s ON s.id = c.school_id"
+        f" JOIN {Classroom._meta.db_table} r ON r.id = w.classroom_id"
+        f" LEFT JOIN {MediaFile._meta.db_table} v ON v.id = w.voice_id"
+        f" WHERE w.id IN (SELECT id FROM {work_table} WHERE token = %s"
+        f" UNION ALL SELECT work_id FROM {RevokedToken._meta.db_table} WHERE token = %s)"
     )
+    return sql, fields
 
 
 def work_for_token(*, token: str, user) -> Work | None:
@@ -69,27 +108,32 @@ def work_for_token(*, token: str, user) -> Work | None:
     class and voice note, and with:
     - `token_is_current`: False for a replaced code;
     - `viewer_opened`: whether `user` opened it before (the page writes the mark only once);
-    - `photos_allowed`, `voice_allowed`: whether the guardians' consents stand."""
-    from portfolio.models import RevokedToken, WorkOpen
+    - `photos_allowed`, `voice_allowed`: whether the guardians' consents stand.
 
-    codes = (
-        Work.objects.filter(token=token)
-        .order_by()
-        .values("pk")
-        .union(RevokedToken.objects.filter(token=token).order_by().values("work_id"), all=True)
+    Plain SQL, built once from the models: the page runs it on every visit, and the ORM took three
+    times longer to build this query than PostgreSQL to run it (BENCHMARKS.md, Work page)."""
+    sql, fields = _lookup_sql()
+    params = [token, user.pk, PHOTOS, PHOTOS, VOICE, VOICE, token, token]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values, start = {}, 0
+    for name, names in fields.items():
+        values[name] = row[start : start + len(names)]
+        start += len(names)
+    db = connection.alias
+    work = Work.from_db(db, fields["work"], values["work"])
+    child = Child.from_db(db, fields["child"], values["child"])
+    child.school = School.from_db(db, fields["school"], values["school"])
+    work.child = child
+    work.classroom = Classroom.from_db(db, fields["classroom"], values["classroom"])
+    work.voice = MediaFile.from_db(db, fields["voice"], values["voice"]) if work.voice_id else None
+    work.token_is_current, work.viewer_opened, work.photos_allowed, work.voice_allowed = (
+        bool(value) for value in row[start:]
     )
-    return (
-        Work.objects.filter(pk__in=codes)
-        .select_related("child__school", "classroom", "voice")
-        .annotate(
-            token_is_current=ExpressionWrapper(Q(token=token), output_field=BooleanField()),
-            viewer_opened=Exists(WorkOpen.objects.filter(work_id=OuterRef("pk"), user_id=user.pk)),
-            photos_allowed=_consent_stands(PHOTOS),
-            voice_allowed=_consent_stands(VOICE),
-        )
-        .order_by()
-        .first()
-    )
+    return work
 
 
 @dataclass
