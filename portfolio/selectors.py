@@ -88,7 +88,13 @@ def _lookup_sql() -> tuple[str, dict]:
     sql = (
         f"SELECT {', '.join(selects)}, w.token = %s,"  # noqa: S608
         f" EXISTS (SELECT 1 FROM {WorkOpen._meta.db_table} o WHERE o.work_id = w.id AND o.user_id = %s),"
-        f" {_consent_sql('w')}, {_consent_sql('w')}"
+        f" {_consent_sql('w')}, {_consent_sql('w')},"
+        # Marks of what the page shows beside the work's own row: its photos, and the child's works
+        # in the domain (added, removed, moved). The page's cached content is keyed by them.
+        f" (SELECT COUNT(*) || ':' || COALESCE(MAX(p.id), 0) FROM {WorkPhoto._meta.db_table} p"
+        " WHERE p.work_id = w.id),"
+        f" (SELECT COUNT(*) || ':' || COALESCE(MAX(e.id), 0) FROM {work_table} e"
+        " WHERE e.child_id = w.child_id AND e.domain = w.domain)"
         f" FROM {work_table} w"
         f" JOIN {Child._meta.db_table} c ON c.id = w.child_id"
         f" JOIN {School._meta.db_table} s ON s.id = c.school_id"
@@ -108,7 +114,9 @@ def work_for_token(*, token: str, user) -> Work | None:
     class and voice note, and with:
     - `token_is_current`: False for a replaced code;
     - `viewer_opened`: whether `user` opened it before (the page writes the mark only once);
-    - `photos_allowed`, `voice_allowed`: whether the guardians' consents stand.
+    - `photos_allowed`, `voice_allowed`: whether the guardians' consents stand;
+    - `content_marks`: marks of its photos and of the child's works in its domain, which change when
+      one is added or removed (the page's cached content is keyed by them).
 
     Plain SQL, built once from the models: the page runs it on every visit, and the ORM took three
     times longer to build this query than PostgreSQL to run it (BENCHMARKS.md, Work page)."""
@@ -130,9 +138,9 @@ def work_for_token(*, token: str, user) -> Work | None:
     work.child = child
     work.classroom = Classroom.from_db(db, fields["classroom"], values["classroom"])
     work.voice = MediaFile.from_db(db, fields["voice"], values["voice"]) if work.voice_id else None
-    work.token_is_current, work.viewer_opened, work.photos_allowed, work.voice_allowed = (
-        bool(value) for value in row[start:]
-    )
+    flags, marks = row[start : start + 4], row[start + 4 :]
+    work.token_is_current, work.viewer_opened, work.photos_allowed, work.voice_allowed = (bool(v) for v in flags)
+    work.content_marks = tuple(marks)
     return work
 
 
