@@ -48,23 +48,24 @@ def _consent_sql(alias: str) -> str:
     """Whether the guardians' consent to a purpose (the next parameter) stands for `alias`'s child.
 
     The rule of parents.selectors.consent_granted_child_ids (at least one guardian said yes, and no
-    guardian's latest word is a withdrawal), as SQL, so that the page reads it with the work instead
-    of in queries of its own (tests/portfolio/test_consent.py holds the two equal)."""
-    table = ConsentRecord._meta.db_table
-    # Table names from the models; the values are parameters.
+    guardian's latest word is a withdrawal: each guardian's latest record, all granted), as SQL, so
+    that the page reads it with the work instead of in queries of its own
+    (tests/portfolio/test_consent.py holds the two equal)."""
+    # Each guardian's latest record (window functions: PostgreSQL, and SQLite for development), all
+    # granted; no record at all is no consent. The table's name from the model; the purpose a parameter.
     return (
-        f"(EXISTS (SELECT 1 FROM {table} k WHERE k.child_id = {alias}.child_id AND k.purpose = %s AND k.granted)"  # noqa: S608
-        f" AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.child_id = {alias}.child_id AND k.purpose = %s"
-        " AND NOT k.granted AND NOT EXISTS ("
-        f"SELECT 1 FROM {table} l WHERE l.child_id = k.child_id AND l.guardian_id = k.guardian_id"
-        " AND l.purpose = k.purpose"
-        " AND (l.recorded_at > k.recorded_at OR (l.recorded_at = k.recorded_at AND l.id > k.id)))))"
+        "COALESCE((SELECT MIN(CASE WHEN latest.granted THEN 1 ELSE 0 END) FROM ("  # noqa: S608
+        "SELECT k.granted, ROW_NUMBER() OVER ("
+        "PARTITION BY k.guardian_id ORDER BY k.recorded_at DESC, k.id DESC) AS newest"
+        f" FROM {ConsentRecord._meta.db_table} k WHERE k.child_id = {alias}.child_id AND k.purpose = %s"
+        ") latest WHERE latest.newest = 1), 0) = 1"
     )
 
 
-def _columns(model, alias: str) -> tuple[list[str], str]:
-    fields = [f.attname for f in model._meta.concrete_fields]
-    return fields, ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
+def _columns(model, alias: str, only: tuple[str, ...] = ()) -> tuple[list[str], str]:
+    """The model's columns (or only these fields'), with their attribute names for Model.from_db."""
+    chosen = [f for f in model._meta.concrete_fields if not only or f.name in only or f.primary_key]
+    return [f.attname for f in chosen], ", ".join(f'{alias}."{f.column}"' for f in chosen)
 
 
 @functools.cache
@@ -72,16 +73,18 @@ def _lookup_sql() -> tuple[str, dict]:
     """The lookup's SQL, built once from the models' tables and columns."""
     from portfolio.models import RevokedToken, WorkOpen
 
+    # The school and the class only with what the page and the policies use (the family's period after
+    # leaving; the class's name, school and teachers' access): the rest is never read here.
     parts = {
-        "work": (Work, "w"),
-        "child": (Child, "c"),
-        "school": (School, "s"),
-        "classroom": (Classroom, "r"),
-        "voice": (MediaFile, "v"),
+        "work": (Work, "w", ()),
+        "child": (Child, "c", ()),
+        "school": (School, "s", ("portfolio_access_months",)),
+        "classroom": (Classroom, "r", ("school", "name")),
+        "voice": (MediaFile, "v", ()),
     }
     fields, selects = {}, []
-    for name, (model, alias) in parts.items():
-        fields[name], columns = _columns(model, alias)
+    for name, (model, alias, only) in parts.items():
+        fields[name], columns = _columns(model, alias, only)
         selects.append(columns)
     work_table = Work._meta.db_table
     # Table and column names from the models; the values are parameters.
@@ -121,7 +124,7 @@ def work_for_token(*, token: str, user) -> Work | None:
     Plain SQL, built once from the models: the page runs it on every visit, and the ORM took three
     times longer to build this query than PostgreSQL to run it (BENCHMARKS.md, Work page)."""
     sql, fields = _lookup_sql()
-    params = [token, user.pk, PHOTOS, PHOTOS, VOICE, VOICE, token, token]
+    params = [token, user.pk, PHOTOS, VOICE, token, token]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
