@@ -10,11 +10,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -47,18 +52,55 @@ def work_page(request, token: str):
         raise Http404
     if not policies.can_view_work(user, work):
         raise Http404
-    page = selectors.work_page(work)
     by_family = policies.is_family_of(user, work.child)
     services.work_opened(work=work, user=user, by_family=by_family, already=work.viewer_opened)
     return render(
         request,
         "portfolio/work.html",
-        {
-            "work": work,
-            "page": page,
-            "child": work.child,
-            "photos": page.photos if work.photos_allowed else [],
-            "voice": work.voice if work.voice_allowed else None,
-            "manages": policies.can_manage_work(user, work),
-        },
+        {"work": work, "content": _content(work), "manages": policies.can_manage_work(user, work)},
     )
+
+
+# The work's content (photos, voice, notes, earlier works) is the same for everyone who may see it, so
+# it is rendered once and kept, under a key made of everything it shows: the work's row, the child's
+# name and class, the consents, and marks of its photos and of the child's works in the domain (read
+# with the work, selectors.work_for_token). A change to any of them is a new key; an edit of an
+# earlier work's title shows within CONTENT_SECONDS. Kept only once everything is ready.
+CONTENT_SECONDS = 300
+NOT_SHOWN = frozenset({"family_opened_at", "created_at", "created_by_id"})
+
+
+def _content_key(work) -> str:
+    child, voice = work.child, work.voice
+    shown = [
+        get_language(),
+        *(getattr(work, f.attname) for f in work._meta.concrete_fields if f.attname not in NOT_SHOWN),
+        child.full_name,
+        child.nickname,
+        work.classroom.name,
+        voice and (voice.state, voice.rendition.name, voice.original.name),
+        work.photos_allowed,
+        work.voice_allowed,
+        work.content_marks,
+    ]
+    return "portfolio:work-page:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+def _content(work) -> str:
+    key = _content_key(work)
+    content = cache.get(key)
+    if content is None:
+        page = selectors.work_page(work)
+        content = render_to_string(
+            "portfolio/work_content.html",
+            {
+                "work": work,
+                "page": page,
+                "child": work.child,
+                "photos": page.photos if work.photos_allowed else [],
+                "voice": work.voice if work.voice_allowed else None,
+            },
+        )
+        if page.ready:
+            cache.set(key, content, CONTENT_SECONDS)
+    return mark_safe(content)  # noqa: S308 (rendered by the template engine just above, or earlier)

@@ -7,6 +7,7 @@ import datetime
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -200,8 +201,11 @@ def test_the_page_costs_a_fixed_number_of_queries_with_one_photo_and_with_many(c
         )
     client.get(f"/w/{small.token}")  # the first visits write the "opened" marks
     client.get(f"/w/{big.token}")
+    cache.clear()  # the content rendered anew: every read
     one, many = queries_of(client, small.token), queries_of(client, big.token)
     assert one == many <= MAX_QUERIES, (one, many)
+    # Then kept rendered: the earlier works and the photos are not read again.
+    assert queries_of(client, small.token) == queries_of(client, big.token) == one - 2
     assert big.photos.count() == 6 and "/media/" in client.get(f"/w/{big.token}").content.decode()
 
 
@@ -211,6 +215,7 @@ def test_the_first_visit_adds_only_the_opened_mark(client, world, work):
         client.get(f"/w/{work.token}")
     writes = [q["sql"] for q in first.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
     assert len(writes) == 2, writes  # the mark, and the family's first opening on the work
+    cache.clear()
     assert len(first) == queries_of(client, work.token) + 2
 
 
@@ -248,3 +253,50 @@ def test_the_teacher_sees_when_the_family_opened_it_and_the_family_does_not(clie
     assert "The family first opened this page on" in html
     nurse_html = page(client, world.nurse, work.token).content.decode()
     assert "Seen by the family" not in nurse_html  # the nurse sees the work, does not manage it
+
+
+# --- The content kept rendered ---------------------------------------------------------------------------
+
+
+def test_the_kept_content_follows_new_photos_new_earlier_works_and_edits(client, world, work):
+    from portfolio.services import work_update
+
+    consent(world)
+    client.force_login(world.parent)
+    assert "<picture" not in client.get(f"/w/{work.token}").content.decode()
+    photo = work_make(child=world.child, by=world.teacher, photos=1, made_on=datetime.date(2026, 12, 1))
+    moved = photo.photos.get()
+    moved.work = work
+    moved.save()
+    photo.delete()
+    html = client.get(f"/w/{work.token}").content.decode()
+    assert f"/media/{moved.media_id}/preview" in html
+    work_make(child=world.child, by=world.teacher, title="Bông hoa", made_on=datetime.date(2026, 10, 1))
+    assert "Bông hoa" in client.get(f"/w/{work.token}").content.decode()
+    work_update(
+        work=Work.objects.get(pk=work.pk),
+        by=world.teacher,
+        title="Khu vườn mùa xuân",
+        domain="aesthetic",
+        made_on=work.made_on,
+        teacher_note="Ghi chú mới của cô.",
+    )
+    html = client.get(f"/w/{work.token}").content.decode()
+    assert "Khu vườn mùa xuân" in html and "Ghi chú mới của cô." in html and TITLE not in html
+    work_update(
+        work=Work.objects.get(pk=work.pk),
+        by=world.teacher,
+        title="Khu vườn mùa xuân",
+        domain="aesthetic",
+        made_on=work.made_on,
+        remove_photos=[moved.pk],
+    )
+    assert f"/media/{moved.media_id}/" not in client.get(f"/w/{work.token}").content.decode()
+
+
+def test_a_page_still_being_prepared_is_not_kept(client, world):
+    work = work_make(child=world.child, by=world.teacher, title=TITLE)
+    client.force_login(world.parent)
+    assert "being prepared" in client.get(f"/w/{work.token}").content.decode()
+    Work.objects.filter(pk=work.pk).update(qr_png="portfolio/qr.png", qr_token=work.token)
+    assert "being prepared" not in client.get(f"/w/{work.token}").content.decode()
