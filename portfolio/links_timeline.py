@@ -21,3 +21,5 @@ def install() -> None:
     )
     # A child's page, for the family.
     register("child", PageLink(label=_("Portfolio"), url=_url, visible=policies.can_view_portfolio, order=55))
+    # A child's page, for the staff who may see the child (leaders, the nurse, the class's teachers).
+    register("staff_child", PageLink(label=_("Portfolio"), url=_url, visible=policies.can_view_portfolio, order=55))

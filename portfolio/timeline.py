@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
 
 from portfolio import policies
@@ -163,7 +164,7 @@ def _work_item(work: Work, *, photos_shown: bool, voice_heard: bool, domains: di
         date=work.made_on,
         title=work.title,
         domain=str(domains.get(work.domain, "")),
-        url=f"/w/{work.token}",
+        url=reverse("portfolio:work", args=[work.token]),
         picture=photos[0].media if photos and photos_shown else None,
         photo_count=len(photos) if photos_shown else 0,
         has_voice=work.voice_id is not None and voice_heard,

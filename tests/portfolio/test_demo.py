@@ -97,3 +97,9 @@ def test_the_demo_works(client, settings):
     assert f"/w/{voiced.token}" in html and voiced.title in html and "Voice note" in html
     other = Work.objects.exclude(child=khoi).first()
     assert not policies.can_view_work(grandma, other)
+    # The QR address of the voiced work opens its page for her, with the child's voice.
+    page = client.get(f"/w/{voiced.token}")
+    assert page.status_code == 200 and voiced.title in page.content.decode() and "<audio" in page.content.decode()
+    assert client.get(f"/w/{other.token}").status_code == 404
+    # The replaced label opens nothing for her (she is not a guardian), as for any unknown code.
+    assert client.get(f"/w/{revoked.token}").status_code == 404

@@ -210,6 +210,13 @@ def test_linked_from_the_childs_page_for_the_family(client, world):
     assert url(world.child) in client.get(f"/children/{world.child.pk}/").content.decode()
 
 
+@pytest.mark.parametrize("persona", ["teacher", "principal", "nurse"])
+def test_linked_from_the_childs_page_for_the_staff(client, world, persona):
+    client.force_login(world.persona(persona))
+    page = client.get(f"/children/{world.child.pk}/")
+    assert page.status_code == 200 and url(world.child) in page.content.decode()
+
+
 def test_the_staff_see_the_answers_the_nurse_without_the_familys_file(client, world):
     answer = answer_on(world, datetime.date(2026, 11, 2), title="Đếm hạt đậu")
     client.force_login(world.teacher)

@@ -182,7 +182,7 @@ def queries_of(client, token: str) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("persona", ["parent", "family_viewer"])
+@pytest.mark.parametrize("persona", ["parent", "family_viewer", "teacher", "principal", "nurse"])
 def test_the_page_costs_a_fixed_number_of_queries_with_one_photo_and_with_many(client, world, persona):
     consent(world)
     consent(world, "voice_recordings")
