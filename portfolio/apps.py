@@ -18,6 +18,14 @@ class PortfolioConfig(AppConfig):
         usage.register(Work, "voice")
         usage.register(WorkPhoto, "media")
 
-        from portfolio import printing
+        from portfolio import after_leaving, demo, links_timeline, printing
+
+        demo.register()  # the demo's works (step "portfolio"), before the printed outputs' step
+        links_timeline.install()  # the timeline on a child's card and page
+        after_leaving.beat_schedule_install()  # the family is told before the after-leaving period ends
 
         printing.install()  # label sheets, albums, "ready for school": demo step, links, daily cleanup
+
+        from portfolio import links_sitting
+
+        links_sitting.install()  # "Children's works" on a class and on a teacher's home

@@ -1,6 +1,6 @@
 """The demo's printed outputs: a QR label sheet ready for Lá 1 of Sao Mai, and an album ready for
-parent@saomai.test's child Khôi. Both are made from the demo's works; without works (the portfolio's
-own demo step not installed) the step makes nothing. Run again, it adds nothing."""
+parent@saomai.test's child Khôi. Both are made from the demo's works (the step "portfolio",
+portfolio.demo); without works the step makes nothing. Run again, it adds nothing."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ STEP = "portfolio-printing"
 
 
 def register() -> None:
-    # After the step that records the demo's works, where it is installed.
-    after = ("portfolio",) if "portfolio" in demo_steps._steps else ("families",)
-    demo_steps.register(STEP, seed_printouts, after=after)
+    # After the step that records the demo's works (portfolio.demo).
+    demo_steps.register(STEP, seed_printouts, after=("portfolio",))
 
 
 def seed_printouts(ctx) -> None:

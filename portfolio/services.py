@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -66,6 +66,27 @@ def media_pick(value, *, by, school, kind: str) -> MediaFile:
     if _is_attached(media):
         raise ValidationError(_("This file is already used elsewhere. Please upload it again."))
     return media
+
+
+def _pick_photos(values, *, by, school) -> tuple[list[MediaFile], list[str]]:
+    """The photos these ids name, and a message for each one that cannot be used (with its file name)."""
+    picked, problems = [], []
+    for value in dict.fromkeys(values):
+        try:
+            picked.append(media_pick(value, by=by, school=school, kind=Kind.IMAGE))
+        except ValidationError as exc:
+            problems.append(_named(value, exc.messages[0], by=by))
+    return picked, problems
+
+
+def _named(value, message: str, *, by) -> str:
+    """The message about a file, starting with the file's name when the person uploaded it."""
+    try:
+        found = MediaFile.objects.filter(pk=uuid.UUID(str(value)), uploaded_by=by)
+        name = found.values_list("original_name", flat=True).first()
+    except ValueError:
+        name = None
+    return f"{name}: {message}" if name else message
 
 
 @dataclass
@@ -181,16 +202,17 @@ def works_record(
             "The guardians of %(names)s have not agreed to portfolio photos: record their works without a photo.",
             len(refused),
         ) % {"names": ", ".join(refused)}
+    given = [str(v) for values in photos_by_child.values() for v in dict.fromkeys(values)]
+    if len(given) != len(set(given)):
+        errors["photos"] = _("One photo was given to two children. Give each photo to one child.")
     picked: dict[int, list[MediaFile]] = {}
     if not errors:
+        problems: list[str] = []
         for child_id, values in photos_by_child.items():
-            try:
-                picked[child_id] = [
-                    media_pick(v, by=by, school=classroom.school, kind=Kind.IMAGE) for v in dict.fromkeys(values)
-                ]
-            except ValidationError as exc:
-                errors["photos"] = exc.messages[0]
-                break
+            picked[child_id], found = _pick_photos(values, by=by, school=classroom.school)
+            problems += found
+        if problems:
+            errors["photos"] = problems
     if errors:
         raise ValidationError(errors)
     sitting = Sitting()
@@ -245,10 +267,9 @@ def work_update(
     picked: list[MediaFile] = []
     voice_media = None
     if not errors:
-        try:
-            picked = [media_pick(v, by=by, school=work.school, kind=Kind.IMAGE) for v in dict.fromkeys(add_photos)]
-        except ValidationError as exc:
-            errors["photos"] = exc.messages[0]
+        picked, problems = _pick_photos(add_photos, by=by, school=work.school)
+        if problems:
+            errors["photos"] = problems
     if voice and not errors:
         if work.child_id not in policies.consented_child_ids([work.child_id], policies.VOICE):
             errors["voice"] = _(
@@ -330,14 +351,18 @@ def work_code_replace(*, work: Work, by) -> Work:
 
 def work_opened(*, work: Work, user, by_family: bool, already: bool = False) -> None:
     """Mark that this person opened the work: written once per person and work (a second visit writes
-    nothing). The family's first opening is kept on the work for the teacher's list."""
+    nothing). The family's first opening is kept on the work for the teacher's list.
+
+    `already`: the page read that this person opened it before (selectors.work_for_token) and so
+    writes nothing. Otherwise one insert that does nothing if two first visits race (no savepoint),
+    and for the family's first opening one conditional update."""
     if already:
         return
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            WorkOpen.objects.create(school_id=work.school_id, work=work, user=user, opened_at=now, by_family=by_family)
-    except IntegrityError:
-        return
+    WorkOpen.objects.bulk_create(
+        [WorkOpen(school_id=work.school_id, work_id=work.pk, user=user, opened_at=now, by_family=by_family)],
+        ignore_conflicts=True,
+    )
     if by_family and work.family_opened_at is None:
         Work.objects.filter(pk=work.pk, family_opened_at__isnull=True).update(family_opened_at=now)
+        work.family_opened_at = now

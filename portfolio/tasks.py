@@ -76,3 +76,15 @@ def media_printouts_expire(self) -> dict:
     from portfolio.printing import retention
 
     return retention.printouts_expire()
+
+
+# --- The family's time after the child leaves ----------------------------------------------------------
+# Named notify_*: coordination.celery routes it to the notifications queue.
+
+
+@shared_task(bind=True, acks_late=True, max_retries=0, soft_time_limit=600, time_limit=660)
+def notify_portfolio_access_ending(self) -> int:
+    """Tell the guardians of children who left that the portfolio closes soon (run daily by beat)."""
+    from portfolio.after_leaving import access_ending_notify
+
+    return access_ending_notify()

@@ -38,19 +38,26 @@ class Access:
 _EMPTY = Access()
 
 
-def _roles_and_posts(user_id: int) -> list[tuple]:
-    """(membership id, school id, role) for each active membership and (None, authority id, "") for
-    each post at an authority, in one query.
+def _roles_posts_and_classes(user_id: int) -> list[tuple]:
+    """What one person holds, in one query: ("m", school id, role) for each active membership,
+    ("a", authority id, "") for each post at an authority and ("c", classroom id, "") for each class
+    taught under an active teacher's membership.
 
     Plain SQL: this runs on every page (for the menu, and for the MFA check), and building the
     same query through the ORM cost ten times more than running it (BENCHMARKS.md, Home activities).
     """
     staff, posts = StaffMembership._meta.db_table, AuthorityOfficer._meta.db_table
+    taught = StaffMembership.classrooms.through
+    through = taught._meta.db_table
+    member_column = taught._meta.get_field("staffmembership").column
+    class_column = taught._meta.get_field("classroom").column
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, school_id, role FROM {staff} WHERE user_id = %s AND is_active = %s "  # noqa: S608 (table names)
-            f"UNION ALL SELECT NULL, authority_id, '' FROM {posts} WHERE user_id = %s",
-            [user_id, True, user_id],
+            f"SELECT 'm', school_id, role FROM {staff} WHERE user_id = %s AND is_active = %s "  # noqa: S608 (table names)
+            f"UNION ALL SELECT 'a', authority_id, '' FROM {posts} WHERE user_id = %s "
+            f"UNION ALL SELECT 'c', t.{class_column}, '' FROM {through} t "
+            f"JOIN {staff} s ON s.id = t.{member_column} WHERE s.user_id = %s AND s.is_active = %s AND s.role = %s",
+            [user_id, True, user_id, user_id, True, StaffRole.TEACHER],
         )
         return cursor.fetchall()
 
@@ -61,14 +68,11 @@ def access_for(user) -> Access:
     cached = getattr(user, "_portal_access", None)
     if cached is not None:
         return cached
-    rows = _roles_and_posts(user.pk)
-    memberships = [(pk, school_id, role) for pk, school_id, role in rows if pk is not None]
-    teaching = [pk for pk, _school_id, role in memberships if role == StaffRole.TEACHER]
-    taught = StaffMembership.classrooms.through.objects.filter(staffmembership_id__in=teaching)
+    rows = _roles_posts_and_classes(user.pk)
     access = Access(
-        roles_by_school={school_id: role for _pk, school_id, role in memberships},
-        taught_classroom_ids=frozenset(taught.values_list("classroom_id", flat=True)) if teaching else frozenset(),
-        authority_ids=frozenset(authority_id for pk, authority_id, _role in rows if pk is None),
+        roles_by_school={school_id: role for kind, school_id, role in rows if kind == "m"},
+        taught_classroom_ids=frozenset(classroom_id for kind, classroom_id, _ in rows if kind == "c"),
+        authority_ids=frozenset(authority_id for kind, authority_id, _ in rows if kind == "a"),
     )
     user._portal_access = access
     return access

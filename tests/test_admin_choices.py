@@ -271,9 +271,7 @@ def test_admin_forms_offer_and_accept_only_the_schools_own_objects(model_path, w
     form_id = f"{model._meta.model_name}_form"
     for view, url in (("add", f"/admin/{model_path}/add/"), ("change", f"/admin/{model_path}/{obj.pk}/change/")):
         page = client.get(url)
-        editable = page.status_code == 200 and (
-            view == "add" or page.context.get("has_change_permission")
-        )
+        editable = page.status_code == 200 and (view == "add" or page.context.get("has_change_permission"))
         if not editable:
             # A form the principal may not use (superusers' models, records nobody edits) refuses posts.
             before = _snapshot(model)

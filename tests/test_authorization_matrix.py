@@ -186,9 +186,7 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         effect=invitations_of("other_class_child"),
     ),
     "schools/<slug:slug>/": Entry(lambda w: f"/schools/{w.school.slug}/", EVERYONE_200, shows="Sao Mai"),
-    "schools/<slug:slug>/manage/": Entry(
-        lambda w: f"/schools/{w.school.slug}/manage/", SCHOOL_LEADERS, shows="Lá 1"
-    ),
+    "schools/<slug:slug>/manage/": Entry(lambda w: f"/schools/{w.school.slug}/manage/", SCHOOL_LEADERS, shows="Lá 1"),
     "schools/<slug:slug>/manage/staff/": Entry(
         lambda w: f"/schools/{w.school.slug}/manage/staff/", SCHOOL_LEADERS, shows=lambda w: w.teacher.email
     ),
@@ -523,10 +521,7 @@ CHANGES = {"post", "patch", "put", "delete"}
 def test_every_request_that_changes_something_says_what_it_changes():
     """A POST or PATCH row without `effect` would prove only a status code."""
     missing = [
-        route
-        for route in MATRIX
-        for entry in _entries(route)
-        if entry.method in CHANGES and entry.effect is None
+        route for route in MATRIX for entry in _entries(route) if entry.method in CHANGES and entry.effect is None
     ]
     assert not missing, f"declare the effect of these rows: {missing}"
 

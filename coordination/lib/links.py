@@ -23,6 +23,7 @@ from typing import Any
 SLOTS = {
     "family_child": "a child's card on the family's home page (the child), a viewer's too if followers=True",
     "child": "a child's page, for the family (the child)",
+    "staff_child": "a child's page, for the staff who may see the child (the child)",
     "teacher": "the top of a teacher's home page (nothing)",
     "classroom": "a class, on the teacher's home and the class page (the class)",
     "school": "a leader's home page (the school)",

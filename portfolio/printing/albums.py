@@ -185,7 +185,8 @@ def _queue(album_id: int) -> None:
 # offers a module `portfolio_entries` with a function `entries_for_child(*, child, start, end)` that
 # returns plain records (mappings or objects) with: title, date, domain (its label), text (the
 # family's note), feedback (the teacher's), media (a list of MediaFile). The album finds these
-# modules with autodiscover_modules and never imports the app.
+# modules with autodiscover_modules and never imports the app (portfolio.timeline, which the
+# timeline shares).
 
 
 def _value(record, *names, default=None):
@@ -197,23 +198,10 @@ def _value(record, *names, default=None):
 
 
 def _timeline_entries(child: Child, start, end) -> list:
-    import sys
+    """The same entries as the child's timeline (portfolio.timeline.child_entries), without a person."""
+    from portfolio.timeline import child_entries
 
-    from django.apps import apps
-    from django.utils.module_loading import autodiscover_modules
-
-    autodiscover_modules("portfolio_entries")
-    found = []
-    for config in apps.get_app_configs():
-        module = sys.modules.get(f"{config.name}.portfolio_entries")
-        provider = getattr(module, "entries_for_child", None) if module else None
-        if provider is None or config.name == "portfolio":
-            continue
-        try:
-            found += list(provider(child=child, start=start, end=end))
-        except Exception:  # noqa: BLE001 (another app's entries missing leaves the works, never a failed album)
-            logger.exception("portfolio entries of %s could not be read", config.name)
-    return found
+    return child_entries(child=child, start=start, end=end)
 
 
 # --- Building (the worker) ----------------------------------------------------------------------------------

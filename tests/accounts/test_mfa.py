@@ -113,10 +113,7 @@ def test_nobody_is_forced_in_the_demo(world, client, settings):
 
 
 def _settings_under(env: dict) -> dict:
-    code = (
-        "import json; from coordination import settings as s; "
-        "print(json.dumps({'roles': s.MFA_REQUIRED_ROLES}))"
-    )
+    code = "import json; from coordination import settings as s; print(json.dumps({'roles': s.MFA_REQUIRED_ROLES}))"
     environ = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "MFA_REQUIRED_ROLES")}
     environ["SECRET_KEY"] = "a-long-random-key-for-reading-the-settings-only-" + "x" * 20
     result = subprocess.run(

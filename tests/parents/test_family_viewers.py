@@ -261,9 +261,10 @@ def test_a_guardian_of_the_child_cannot_also_be_its_viewer(world, client):
     f.GuardianshipFactory(child=world.child, guardian=father, relationship="father", is_primary=False)
     client.force_login(father)
     english(client)
-    assert "a guardian cannot also follow the child as a family viewer" in client.get(
-        f"/follow/{viewer.token}/"
-    ).content.decode()
+    assert (
+        "a guardian cannot also follow the child as a family viewer"
+        in client.get(f"/follow/{viewer.token}/").content.decode()
+    )
     client.post(f"/follow/{viewer.token}/")
     viewer.refresh_from_db()
     assert viewer.viewer is None and viewer.accepted_at is None

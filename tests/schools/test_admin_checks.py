@@ -55,9 +55,7 @@ def test_a_form_that_meets_an_unknown_relation_fails_loudly_even_for_a_superuser
     request = RequestFactory().get("/admin/")
     request.user = world.superuser
     with pytest.raises(ImproperlyConfigured, match="contenttypes.ContentType"):
-        SchoolScopedAdmin(LogEntry, admin.site).formfield_for_dbfield(
-            LogEntry._meta.get_field("content_type"), request
-        )
+        SchoolScopedAdmin(LogEntry, admin.site).formfield_for_dbfield(LogEntry._meta.get_field("content_type"), request)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,12 @@
+"""The benchmark's probe page (bench/http_urls.py)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+
+@require_safe
+@login_required
+def empty_page(request):
+    """The site's layout (header, menu, bell) for a signed-in person, and nothing else."""
+    return render(request, "bench/empty.html")

@@ -1,0 +1,106 @@
+"""The page behind a work's QR label: /w/<token>.
+
+- A malformed code is the plain 404, for everyone.
+- A well-formed code sends a visitor who is not signed in to sign in, and back here, whether or not
+  the code exists: the answer tells nothing about it.
+- Signed in: the work, to those who may see it (portfolio.policies.can_view_work). A replaced code
+  tells the child's guardians that the label was replaced, with a link to the work. Everyone else
+  gets the same 404 as for a code that never existed, after the same single lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from parents.policies import guardian_child_ids
+from portfolio import policies, selectors, services
+from portfolio.models import TOKEN_PATTERN
+from schools.policies import access_for
+
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+@require_safe
+@never_cache
+def work_page(request, token: str):
+    if not _TOKEN.fullmatch(token):
+        raise Http404
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    # What decides who sees a work, read first (and kept on the user for the menu): an unknown code
+    # and another family's then cost the same queries.
+    access_for(user)
+    guardian_child_ids(user)
+    work = selectors.work_for_token(token=token, user=user)
+    if work is None:
+        raise Http404
+    if not work.token_is_current:
+        if policies.is_told_of_replaced_code(user, work):
+            return render(request, "portfolio/work_replaced.html", {"work": work})
+        raise Http404
+    if not policies.can_view_work(user, work):
+        raise Http404
+    by_family = policies.is_family_of(user, work.child)
+    services.work_opened(work=work, user=user, by_family=by_family, already=work.viewer_opened)
+    return render(
+        request,
+        "portfolio/work.html",
+        {"work": work, "content": _content(work), "manages": policies.can_manage_work(user, work)},
+    )
+
+
+# The work's content (photos, voice, notes, earlier works) is the same for everyone who may see it, so
+# it is rendered once and kept, under a key made of everything it shows: the work's row, the child's
+# name and class, the consents, and marks of its photos and of the child's works in the domain (read
+# with the work, selectors.work_for_token). A change to any of them is a new key; an edit of an
+# earlier work's title shows within CONTENT_SECONDS. Kept only once everything is ready.
+CONTENT_SECONDS = 300
+NOT_SHOWN = frozenset({"family_opened_at", "created_at", "created_by_id"})
+
+
+def _content_key(work) -> str:
+    child, voice = work.child, work.voice
+    shown = [
+        get_language(),
+        *(getattr(work, f.attname) for f in work._meta.concrete_fields if f.attname not in NOT_SHOWN),
+        child.full_name,
+        child.nickname,
+        work.classroom.name,
+        voice and (voice.state, voice.rendition.name, voice.original.name),
+        work.photos_allowed,
+        work.voice_allowed,
+        work.content_marks,
+    ]
+    return "portfolio:work-page:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+def _content(work) -> str:
+    key = _content_key(work)
+    content = cache.get(key)
+    if content is None:
+        page = selectors.work_page(work)
+        content = render_to_string(
+            "portfolio/work_content.html",
+            {
+                "work": work,
+                "page": page,
+                "child": work.child,
+                "photos": page.photos if work.photos_allowed else [],
+                "voice": work.voice if work.voice_allowed else None,
+            },
+        )
+        if page.ready:
+            cache.set(key, content, CONTENT_SECONDS)
+    return mark_safe(content)  # noqa: S308 (rendered by the template engine just above, or earlier)
