@@ -114,7 +114,8 @@ def image(source: Path, work: Path) -> dict[str, Path]:
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         logger.info("photo %s could not be re-encoded: %s", source, exc)
         raise inspection.incomplete() from exc
-    return {"rendition": target, **small_sizes(target, work)}
+    # The small sizes from the copy still in memory: reading back the JPEG just written would decode it again.
+    return {"rendition": target, **_small_sizes_of(picture, work)}
 
 
 def _flatten(picture: Image.Image) -> Image.Image:
@@ -129,9 +130,13 @@ def _flatten(picture: Image.Image) -> Image.Image:
 
 def small_sizes(source: Path, work: Path) -> dict[str, Path]:
     """The thumbnail and the preview of a picture (a photo's copy or a poster), each in JPEG and WebP."""
-    outputs = {}
     with Image.open(source) as picture:
-        flat = _flatten(picture)
+        return _small_sizes_of(_flatten(picture), work)
+
+
+def _small_sizes_of(flat: Image.Image, work: Path) -> dict[str, Path]:
+    """The thumbnail and the preview of an RGB picture, each in JPEG and WebP."""
+    outputs = {}
     for field, long_side, stem in (("thumbnail", THUMB_LONG_SIDE, "thumb"), ("preview", PREVIEW_LONG_SIDE, "preview")):
         small = flat.copy()
         small.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)

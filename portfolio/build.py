@@ -15,7 +15,7 @@ import uuid
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from coordination.lib.pdf import qr_png, qr_svg
+from coordination.lib.pdf import qr_svg_and_png
 from mediafiles import files as media_files
 from portfolio.models import Work, qr_path, work_url
 
@@ -37,8 +37,9 @@ def work_qr_build(*, work_id: int) -> str:
         return "done"
     token = work.token
     address = work_url(work)
-    svg_name = _store(work, "qr.svg", qr_svg(address))
-    png_name = _store(work, "qr.png", qr_png(address, box_size=PNG_BOX_SIZE))
+    svg, png = qr_svg_and_png(address, box_size=PNG_BOX_SIZE)  # one code, two images
+    svg_name = _store(work, "qr.svg", svg)
+    png_name = _store(work, "qr.png", png)
     old = [work.qr_svg.name, work.qr_png.name]
     updated = (
         Work.objects.filter(pk=work.pk, token=token)

@@ -83,3 +83,16 @@ def qr_svg(data: str) -> bytes:
     buffer = io.BytesIO()
     _qr_code(data, box_size=10).make_image(image_factory=SvgPathImage).save(buffer)
     return buffer.getvalue()
+
+
+def qr_svg_and_png(data: str, *, box_size: int = 10) -> tuple[bytes, bytes]:
+    """The same QR code as `qr_svg` and `qr_png` give, encoded once: choosing its mask is most of the work."""
+    from qrcode.image.svg import SvgPathImage
+
+    code = _qr_code(data, box_size=10)
+    svg = io.BytesIO()
+    code.make_image(image_factory=SvgPathImage).save(svg)
+    code.box_size = box_size
+    png = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(png, format="PNG")
+    return svg.getvalue(), png.getvalue()

@@ -100,20 +100,20 @@ def test_a_code_replaced_meanwhile_throws_the_old_images_away_and_the_new_run_ma
 ):
     work = work_make(child=world.child, by=world.teacher)
     old = work.token
-    made = build.qr_png
+    made = build.qr_svg_and_png
 
     def replaced_while_drawing(address, **kwargs):
-        image = made(address, **kwargs)
+        images = made(address, **kwargs)
         Work.objects.filter(pk=work.pk).update(token="z" * 43)  # the teacher replaced the code
-        return image
+        return images
 
-    monkeypatch.setattr(build, "qr_png", replaced_while_drawing)
+    monkeypatch.setattr(build, "qr_svg_and_png", replaced_while_drawing)
     assert work_qr_build(work_id=work.pk) == "done"
     work.refresh_from_db()
     assert not work.qr_ready and not work.qr_png and not work.qr_svg
     folder = Path(default_storage.path(f"portfolio/{work.school_id}/qr/{work.pk}"))
     assert not folder.exists() or not list(folder.iterdir())  # the images of the old code were deleted
-    monkeypatch.setattr(build, "qr_png", made)
+    monkeypatch.setattr(build, "qr_svg_and_png", made)
     assert work_qr_build(work_id=work.pk) == "ready"
     work.refresh_from_db()
     assert work.token != old and decoded(work, tmp_path) == ([work_url(work)], [work_url(work)])
