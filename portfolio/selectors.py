@@ -109,6 +109,34 @@ def _lookup_sql() -> tuple[str, dict]:
     return sql, fields
 
 
+def _converters(fields: dict) -> dict[str, list]:
+    """Per part, each column's (position, field's column, converters) for this connection's backend: what
+    the ORM applies to values read (SQLite gives UUIDs, dates and times as text), kept on the connection."""
+    cached = getattr(connection, "_portfolio_work_converters", None)
+    if cached is None:
+        models = {"work": Work, "child": Child, "school": School, "classroom": Classroom, "voice": MediaFile}
+        cached = {}
+        for name, attnames in fields.items():
+            by_attname = {f.attname: f for f in models[name]._meta.concrete_fields}
+            part = []
+            for index, attname in enumerate(attnames):
+                col = by_attname[attname].get_col(name)
+                found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                if found:
+                    part.append((index, col, found))
+            cached[name] = part
+        connection._portfolio_work_converters = cached
+    return cached
+
+
+def _converted(values: tuple, converters: list) -> list:
+    values = list(values)
+    for index, col, found in converters:
+        for converter in found:
+            values[index] = converter(values[index], col, connection)
+    return values
+
+
 def work_for_token(*, token: str, user) -> Work | None:
     """The work whose current or replaced code `token` is, in one query, or None.
 
@@ -130,9 +158,9 @@ def work_for_token(*, token: str, user) -> Work | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    values, start = {}, 0
+    values, start, converters = {}, 0, _converters(fields)
     for name, names in fields.items():
-        values[name] = row[start : start + len(names)]
+        values[name] = _converted(row[start : start + len(names)], converters[name])
         start += len(names)
     db = connection.alias
     work = Work.from_db(db, fields["work"], values["work"])

@@ -300,3 +300,21 @@ def test_a_page_still_being_prepared_is_not_kept(client, world):
     assert "being prepared" in client.get(f"/w/{work.token}").content.decode()
     Work.objects.filter(pk=work.pk).update(qr_png="portfolio/qr.png", qr_token=work.token)
     assert "being prepared" not in client.get(f"/w/{work.token}").content.decode()
+
+
+def test_the_single_lookup_gives_the_same_values_as_the_orm(world):
+    """The lookup is plain SQL: its values go through the backend's converters like the ORM's (SQLite,
+    the embedded default, gives UUIDs, dates and times as text)."""
+    import uuid
+
+    from portfolio.selectors import work_for_token
+
+    made = ready(work_make(child=world.child, by=world.teacher, title=TITLE, voice=True))
+    work = work_for_token(token=made.token, user=world.parent)
+    fresh = Work.objects.select_related("child__school", "classroom", "voice").get(pk=made.pk)
+    assert isinstance(work.voice.pk, uuid.UUID) and work.voice.pk == fresh.voice.pk
+    assert isinstance(work.made_on, datetime.date) and work.made_on == fresh.made_on
+    assert work.created_at == fresh.created_at and work.created_at.tzinfo is not None
+    assert work.child.date_of_birth == fresh.child.date_of_birth and work.child.school.pk == fresh.child.school.pk
+    assert work.voice.url("video") == fresh.voice.url("video")
+    assert (work.token_is_current, work.viewer_opened) == (True, False)
