@@ -6,12 +6,14 @@ from schools import services
 from schools.admin_base import SchoolScopedAdmin, SchoolScopedInline
 from schools.models import (
     Authority,
+    AuthorityDaysOff,
     AuthorityOfficer,
     Child,
     Classroom,
     Enrolment,
     PickupPerson,
     School,
+    SchoolDaysOff,
     SchoolYear,
     StaffMembership,
 )
@@ -202,3 +204,35 @@ class PickupPersonAdmin(SchoolScopedAdmin):
     def delete_queryset(self, request, queryset):
         for person in queryset.select_related("child"):
             services.pickup_person_remove(person=person, by=request.user)
+
+
+@admin.register(SchoolDaysOff)
+class SchoolDaysOffAdmin(SchoolScopedAdmin):
+    """A principal adds the school's days off (a Tết break, a local festival, a closure): periods
+    counted in working days (schools.calendar) skip them."""
+
+    list_display = ["name", "school", "starts_on", "ends_on"]
+    list_filter = ["school"]
+    date_hierarchy = "starts_on"
+    search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AuthorityDaysOff)
+class AuthorityDaysOffAdmin(SuperuserOnlyAdmin):
+    """Days off an authority decides for all its kindergartens (a province's Tết break)."""
+
+    list_display = ["name", "authority", "starts_on", "ends_on"]
+    list_select_related = ["authority"]
+    date_hierarchy = "starts_on"
+    search_fields = ["name", "authority__name"]
+    autocomplete_fields = ["authority"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

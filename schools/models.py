@@ -309,6 +309,70 @@ class PickupPerson(models.Model):
                 raise ValidationError({"phone": exc.error_list}) from exc
 
 
+class DaysOffBase(models.Model):
+    """Days a school is closed beyond weekends and the national public holidays: the Tết break as
+    decided each year, a local festival, a flood. `schools.calendar` counts working days with them."""
+
+    starts_on = models.DateField(_("first day off"))
+    ends_on = models.DateField(_("last day off"))
+    name = models.CharField(_("reason"), max_length=120, help_text=_("For example “Tết break 2027”."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Longer than any break a school decides (the summer is not a break: schools take children then).
+    MAX_DAYS = 62
+
+    class Meta:
+        abstract = True
+        ordering = ["-starts_on"]
+
+    def __str__(self):
+        if self.starts_on == self.ends_on:
+            return f"{self.name} ({self.starts_on:%d/%m/%Y})"
+        return f"{self.name} ({self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y})"
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on:
+            if self.ends_on < self.starts_on:
+                raise ValidationError({"ends_on": _("The last day off cannot be before the first.")})
+            if (self.ends_on - self.starts_on).days + 1 > self.MAX_DAYS:
+                raise ValidationError({"ends_on": _("At most %(count)s days in one entry.") % {"count": self.MAX_DAYS}})
+
+
+class SchoolDaysOff(DaysOffBase):
+    """Days off one school adds (its principal, in the admin)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="days_off", verbose_name=_("school"))
+
+    class Meta(DaysOffBase.Meta):
+        verbose_name = _("school's days off")
+        verbose_name_plural = _("school's days off")
+        indexes = [models.Index(fields=["school", "starts_on"], name="school_days_off_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="school_days_off_order")
+        ]
+
+
+class AuthorityDaysOff(DaysOffBase):
+    """Days off an authority decides for all its kindergartens (a province's Tết break applies to its
+    communes' schools too)."""
+
+    authority = models.ForeignKey(
+        Authority, on_delete=models.CASCADE, related_name="days_off", verbose_name=_("authority")
+    )
+
+    class Meta(DaysOffBase.Meta):
+        verbose_name = _("authority's days off")
+        verbose_name_plural = _("authorities' days off")
+        indexes = [models.Index(fields=["authority", "starts_on"], name="authority_days_off_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="authority_days_off_order")
+        ]
+
+
 def school_today() -> datetime.date:
     """Today in the schools' time zone (Asia/Ho_Chi_Minh), whatever the reader's."""
     return timezone.localdate(timezone=timezone.get_default_timezone())

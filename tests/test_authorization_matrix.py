@@ -14,6 +14,7 @@ tests/matrix_kit.py; apps keep their tables in tests/<app>/matrix.py.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 from collections.abc import Callable
 
@@ -280,6 +281,15 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     "admin/(?P<url>.*)$": Entry("/admin/no-such-page/", admin_answers(404, 404, 404)),
 }
 
+def _days_off(w: World, **owner):
+    from schools.models import AuthorityDaysOff, SchoolDaysOff
+
+    model = SchoolDaysOff if "school" in owner else AuthorityDaysOff
+    return model.objects.create(
+        starts_on=datetime.date(2027, 2, 1), ends_on=datetime.date(2027, 2, 12), name="Nghỉ Tết 2027", **owner
+    )
+
+
 ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
     "auth/group": (SUPERUSER_ONLY, lambda w: _group()),
     "account/emailaddress": (SUPERUSER_ONLY, lambda w: w.parent.emailaddress_set.get()),
@@ -301,6 +311,9 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
         lambda w: w.child.enrolments.get(),
     ),
     "schools/pickupperson": (SCOPED, lambda w: f.PickupPersonFactory(child=w.child)),
+    # Days off: a principal adds the school's; an authority's (a province's Tết break) are the superuser's.
+    "schools/schooldaysoff": (SCOPED, lambda w: _days_off(w, school=w.school)),
+    "schools/authoritydaysoff": (SUPERUSER_ONLY, lambda w: _days_off(w, authority=w.school.authority)),
     # Guardians are made with codes, never added here; their record is kept (superusers only delete).
     "parents/guardianship": (
         {**SCOPED_NO_ADD, "delete": admin_answers(403, 403)},
