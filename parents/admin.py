@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parents import services
-from parents.models import ConsentRecord, FamilyViewer, Guardianship, InvitationCode
+from parents.models import BoardMember, ConsentRecord, FamilyViewer, Guardianship, InvitationCode
 from schools.admin_base import SchoolScopedAdmin
 
 
@@ -159,3 +159,21 @@ class FamilyViewerAdmin(SchoolScopedAdmin):
             self.message_user(
                 request, _("%(n)d revoked; they lost access at once and the guardians were told.") % {"n": changed}
             )
+
+
+@admin.register(BoardMember)
+class BoardMemberAdmin(SchoolScopedAdmin):
+    """The principal names the parents' representative board for each school year: guardians of the
+    school's children only (the model refuses anyone else)."""
+
+    list_display = ["guardian", "role", "school_year", "school", "appointed_by", "appointed_at"]
+    list_filter = ["school_year", "role"]
+    list_select_related = ["guardian", "school_year", "school", "appointed_by"]
+    search_fields = ["guardian__full_name", "guardian__email", "guardian__phone"]
+    autocomplete_fields = ["guardian"]
+    readonly_fields = ["appointed_by", "appointed_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.appointed_by = request.user
+        super().save_model(request, obj, form, change)

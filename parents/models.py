@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import Child, School
+from schools.models import Child, School, SchoolYear
 
 
 class Relationship(models.TextChoices):
@@ -194,9 +194,7 @@ class FamilyViewerQuerySet(models.QuerySet):
 
     def open(self, now=None):
         """Invitations that can still be accepted: not accepted, not cancelled, not expired."""
-        return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
-        )
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now())
 
 
 class FamilyViewerStatus(models.TextChoices):
@@ -290,3 +288,56 @@ class FamilyViewer(models.Model):
     @property
     def is_current(self) -> bool:
         return self.status == FamilyViewerStatus.FOLLOWING
+
+
+class BoardRole(models.TextChoices):
+    HEAD = "head", _("Head of the board")
+    DEPUTY = "deputy", _("Deputy head")
+    MEMBER = "member", _("Member")
+
+
+class BoardMember(models.Model):
+    """A guardian on the school's parents' representative board (ban đại diện cha mẹ học sinh) for a
+    school year, named by the principal. The board is school-wide; its members follow the school's
+    sponsorship campaigns on the families' behalf."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="board_members")
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.CASCADE, related_name="board_members", verbose_name=_("school year")
+    )
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_seats", verbose_name=_("guardian")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=BoardRole.choices, default=BoardRole.MEMBER)
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    appointed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("member of the parents' board")
+        verbose_name_plural = _("parents' representative board")
+        ordering = ["school_year", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["school_year", "guardian"], name="one_board_seat_per_year"),
+            models.UniqueConstraint(fields=["school_year"], condition=Q(role="head"), name="one_board_head_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.guardian} – {self.get_role_display()} ({self.school_year})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = {}
+        if self.school_year_id and self.school_id and self.school_year.school_id != self.school_id:
+            errors["school_year"] = _("Choose a school year of this school.")
+        if self.guardian_id and self.school_id:
+            is_guardian_here = Guardianship.objects.active().filter(
+                guardian_id=self.guardian_id, child__school_id=self.school_id, child__left_on__isnull=True
+            )
+            if not is_guardian_here.exists():
+                errors["guardian"] = _("Only a guardian of a child at this school can be on its parents' board.")
+        if errors:
+            raise ValidationError(errors)

@@ -177,3 +177,32 @@ def has_verified_contact(user) -> bool:
 def can_claim_children(user) -> bool:
     """Only someone whose e-mail or phone is verified may become a child's guardian."""
     return getattr(user, "is_authenticated", False) and has_verified_contact(user)
+
+
+# --- The parents' representative board ----------------------------------------------------------
+
+
+def board_school_ids(user) -> frozenset[int]:
+    """The schools whose parents' board the person sits on this school year, while a guardian of a child
+    there (one query, kept for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_board_school_ids", None)
+    if cached is None:
+        from django.db.models import Exists, OuterRef
+
+        from parents.models import BoardMember
+
+        # A seat counts while its holder is still an active guardian of a child at the school.
+        still_a_family = Guardianship.objects.active().filter(
+            guardian=user, child__school_id=OuterRef("school_id"), child__left_on__isnull=True
+        )
+        seats = BoardMember.objects.filter(Exists(still_a_family), guardian=user, school_year__is_current=True)
+        cached = frozenset(seats.values_list("school_id", flat=True))
+        user._board_school_ids = cached
+    return cached
+
+
+def is_board_member(user, school) -> bool:
+    """On the school's parents' representative board for the current school year."""
+    return getattr(school, "pk", school) in board_school_ids(user)

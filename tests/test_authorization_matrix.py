@@ -290,6 +290,12 @@ def _days_off(w: World, **owner):
     )
 
 
+def _board_member(w: World):
+    from parents.models import BoardMember
+
+    return BoardMember.objects.create(school=w.school, school_year=w.classroom.school_year, guardian=w.parent)
+
+
 ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
     "auth/group": (SUPERUSER_ONLY, lambda w: _group()),
     "account/emailaddress": (SUPERUSER_ONLY, lambda w: w.parent.emailaddress_set.get()),
@@ -320,6 +326,7 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
         lambda w: w.child.guardianships.first(),
     ),
     "parents/invitationcode": (SCOPED_NO_ADD, lambda w: w.invitation),
+    "parents/boardmember": (SCOPED, lambda w: _board_member(w)),
     "parents/consentrecord": (READ_ONLY, lambda w: f.ConsentFactory(child=w.child, guardian=w.parent)),
     "notifications/notice": (READ_ONLY, _parent_notice),
     "notifications/delivery": (READ_ONLY, _parent_delivery),
