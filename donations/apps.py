@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class DonationsConfig(AppConfig):
     name = "donations"
     verbose_name = _("Donations")
+
+    def ready(self):
+        from schools import linked_accounts
+
+        # A donor's own account is linked to the school: the school's forms may name it.
+        linked_accounts.register("donors", _donor_accounts)
+
+
+def _donor_accounts(school_ids):
+    from donations.models import Donor
+
+    return Donor.objects.filter(school__in=school_ids, user__isnull=False).values("user_id")

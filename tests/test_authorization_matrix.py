@@ -346,6 +346,7 @@ APP_TABLES = (
     "tests.portfolio.matrix_works",
     "tests.portfolio.matrix_sitting",
     "tests.portfolio.matrix_timeline",
+    "tests.donations.matrix",
 )
 for _module_name in APP_TABLES:
     _module = importlib.import_module(_module_name)
