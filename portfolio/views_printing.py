@@ -2,7 +2,7 @@
 school's leaders), a child's albums and "ready for school" summary (the child's guardians, and
 during the after-leaving period the guardians of a child who left).
 
-Who may do what is decided in portfolio.printing.access; anyone else gets the same 404 as for
+Who may do what is decided in portfolio.policies; anyone else gets the same 404 as for
 something that does not exist. Files are private: served here after that check, never cached.
 """
 
@@ -27,9 +27,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from coordination.lib.links import PageLink, register
 from mediafiles import files as media_files
+from portfolio import policies
 from portfolio.layouts import DEFAULT_LAYOUT, LAYOUTS, layout_choices
 from portfolio.models import AlbumScope, PrintoutState
-from portfolio.printing import access, albums, labels, summary
+from portfolio.printing import albums, labels, summary
 from portfolio.printing.albums import ascii_slug
 from schools.models import school_today
 
@@ -204,7 +205,7 @@ def child_albums(request, child_id: int):
         "child": child,
         "form": form,
         "albums": albums.albums_of(child=child),
-        "access_ends": access.family_access_ends(child),
+        "access_ends": policies.family_access_ends(child),
     }
     return render(request, "portfolio/printing/albums.html", context)
 
@@ -219,7 +220,7 @@ def album(request, album_id: int):
         "child": album.child,
         "status": albums.album_status(album),
         "withdrawn": withdrawn,
-        "access_ends": access.family_access_ends(album.child),
+        "access_ends": policies.family_access_ends(album.child),
     }
     return _refreshing(render(request, "portfolio/printing/album.html", context), album.is_pending)
 
@@ -312,7 +313,7 @@ def links_install() -> None:
         PageLink(
             label=gettext_lazy("Print QR labels"),
             url=lambda classroom: reverse("portfolio:class_labels", args=[classroom.pk]),
-            visible=lambda user, classroom: access.can_print_labels(user, classroom),
+            visible=lambda user, classroom: policies.can_print_labels(user, classroom),
             order=60,
         ),
     )
@@ -321,7 +322,7 @@ def links_install() -> None:
         PageLink(
             label=gettext_lazy("Albums"),
             url=lambda child: reverse("portfolio:child_albums", args=[child.pk]),
-            visible=lambda user, child: access.can_have_albums(user, child),
+            visible=lambda user, child: policies.can_have_albums(user, child),
             order=60,
         ),
     )
@@ -330,7 +331,7 @@ def links_install() -> None:
         PageLink(
             label=gettext_lazy("Ready for school"),
             url=lambda child: reverse("portfolio:ready_for_school", args=[child.pk]),
-            visible=lambda user, child: access.can_make_summary(user, child),
+            visible=lambda user, child: policies.can_make_summary(user, child),
             order=65,
         ),
     )

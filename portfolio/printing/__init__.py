@@ -2,7 +2,7 @@
 files with a page that opens offline), and the "ready for school" summary a family takes to the
 primary school.
 
-- `access`: who may print, ask for and download them (the after-leaving period included);
+- who may print, ask for and download them (the after-leaving period included) is portfolio.policies;
 - `labels`, `albums`, `summary`: asking, reading and building each one;
 - `documents`: what the builders share (fonts, text that fits its box, stored files);
 - `retention`: the daily job that deletes what is kept long enough.

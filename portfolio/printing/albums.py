@@ -48,8 +48,8 @@ from notifications.models import Category
 from notifications.services import notice_send
 from parents.models import ConsentPurpose
 from parents.selectors import child_consent_granted
+from portfolio import policies
 from portfolio.models import PRINTOUT_PENDING, Album, AlbumScope, PrintoutState, Work, WorkPhoto
-from portfolio.printing import access
 from portfolio.printing.documents import clean, day, delete_stored, family_copy, store_local
 from schools.models import Child, Domain, SchoolYear, school_today
 
@@ -69,14 +69,14 @@ READY_BODY = gettext_lazy("The album you asked for is ready. Open it in the port
 def child_for_albums(*, user, child_id: int) -> Child:
     """The child whose albums this person may ask for and download; 404 for anyone else."""
     child = Child.objects.select_related("school", "classroom__school_year").filter(pk=child_id).first()
-    if child is None or not access.can_have_albums(user, child):
+    if child is None or not policies.can_have_albums(user, child):
         raise Http404
     return child
 
 
 def album_get(*, user, album_id: int) -> Album:
     album = Album.objects.select_related("child__school", "requested_by").filter(pk=album_id).first()
-    if album is None or not access.can_have_albums(user, album.child):
+    if album is None or not policies.can_have_albums(user, album.child):
         raise Http404
     return album
 
@@ -130,7 +130,7 @@ def album_request(*, child: Child, by, scope: str) -> Album:
     """A guardian asks for an album of the child (this school year, or everything); a worker builds it.
 
     The same album still being made is not asked for twice; a period without any work is refused."""
-    if not access.can_have_albums(by, child):
+    if not policies.can_have_albums(by, child):
         raise PermissionDenied
     if scope not in AlbumScope.values:
         raise ValidationError({"scope": _("Choose what the album holds.")}, code="scope")
@@ -464,7 +464,7 @@ def album_build(*, album_id: int) -> str:
         if album.attempts > MAX_ATTEMPTS:
             _fail(album, _("This album could not be made. Please ask for it again."))
             return PrintoutState.FAILED
-        if requester is None or not requester.is_active or not access.can_have_albums(requester, album.child):
+        if requester is None or not requester.is_active or not policies.can_have_albums(requester, album.child):
             _fail(album, _("This album can no longer be made for you."))
             return PrintoutState.FAILED
         return _build(album, requester)

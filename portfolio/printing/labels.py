@@ -25,9 +25,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from coordination.lib.pdf import qr_image, unicode_fonts
+from portfolio import policies
 from portfolio.layouts import A4_HEIGHT_MM, A4_WIDTH_MM, LAYOUTS, Layout
 from portfolio.models import PRINTOUT_PENDING, LabelSheet, PrintoutState, Work, work_url
-from portfolio.printing import access
 from portfolio.printing.documents import Block, clean, day, draw_lines, fit, name_key, store_bytes, stored_bytes
 from schools.models import Classroom
 
@@ -45,14 +45,14 @@ RECENT_SHEETS = 10
 def classroom_for_labels(*, user, classroom_id: int) -> Classroom:
     """The class whose labels this person prints; 404 for anyone else (as for a class that does not exist)."""
     classroom = Classroom.objects.select_related("school").filter(pk=classroom_id).first()
-    if classroom is None or not access.can_print_labels(user, classroom):
+    if classroom is None or not policies.can_print_labels(user, classroom):
         raise Http404
     return classroom
 
 
 def label_sheet_get(*, user, sheet_id: int) -> LabelSheet:
     sheet = LabelSheet.objects.select_related("classroom__school", "requested_by").filter(pk=sheet_id).first()
-    if sheet is None or not access.can_print_labels(user, sheet.classroom):
+    if sheet is None or not policies.can_print_labels(user, sheet.classroom):
         raise Http404
     return sheet
 
@@ -74,7 +74,7 @@ def label_sheet_request(
     """Ask for a sheet of labels for the class's works of a period; it is built by a worker.
 
     A period without any work is refused with a message, and nothing is made."""
-    if not access.can_print_labels(by, classroom):
+    if not policies.can_print_labels(by, classroom):
         raise PermissionDenied
     errors: dict[str, str] = {}
     chosen = LAYOUTS.get(layout)

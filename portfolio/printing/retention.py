@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portfolio import policies
 from portfolio.models import PRINTOUT_PENDING, Album, LabelSheet, PrintoutState
-from portfolio.printing import access
 from portfolio.printing.albums import album_withdrawn
 from portfolio.printing.documents import delete_stored
 
@@ -62,7 +62,7 @@ def printouts_expire(*, now: datetime.datetime | None = None) -> dict[str, int]:
     gone = [
         album.pk
         for album in Album.objects.filter(state=PrintoutState.READY).select_related("child__school")
-        if not access.family_access_open(album.child, today=timezone.localdate(now)) or album_withdrawn(album)
+        if not policies.family_access_open(album.child, today=timezone.localdate(now)) or album_withdrawn(album)
     ]
     done["albums"] += _delete(Album, gone)
     reason = _("This could not be made. Please ask for it again.")

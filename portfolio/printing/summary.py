@@ -23,8 +23,8 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 from coordination.lib.pdf import unicode_fonts
 from parents.models import ConsentPurpose
 from parents.selectors import child_consent_granted
+from portfolio import policies
 from portfolio.models import Work, WorkPhoto
-from portfolio.printing import access
 from portfolio.printing.documents import clean, day, photo_bytes
 from schools.models import Child, Domain, school_today
 
@@ -60,7 +60,7 @@ def summary_chosen(*, child: Child, work_ids: list[str]) -> list[Work]:
 
 def summary_pdf(*, child: Child, by, work_ids: list[str]) -> bytes:
     """The summary of the chosen works. Only the child's guardians make it; nothing is sent anywhere."""
-    if not access.can_make_summary(by, child):
+    if not policies.can_make_summary(by, child):
         raise PermissionDenied
     works = summary_chosen(child=child, work_ids=work_ids)
     with_photos = child_consent_granted(child=child, purpose=ConsentPurpose.PORTFOLIO_PHOTOS)
