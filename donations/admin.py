@@ -39,3 +39,7 @@ class DonorAdmin(SchoolScopedAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# The bank statements, handovers and asset register; the honour rolls and letters.
+from donations import admin_bank, admin_honour  # noqa: E402, F401

@@ -12,6 +12,13 @@ class DonationsConfig(AppConfig):
         # A donor's own account is linked to the school: the school's forms may name it.
         linked_accounts.register("donors", _donor_accounts)
 
+        # Each part plugs its links, reminder sources, media access and demo steps in.
+        from donations import hooks_campaigns, hooks_honour, hooks_public
+
+        hooks_public.install()
+        hooks_campaigns.install()
+        hooks_honour.install()
+
 
 def _donor_accounts(school_ids):
     from donations.models import Donor

@@ -347,6 +347,11 @@ APP_TABLES = (
     "tests.portfolio.matrix_sitting",
     "tests.portfolio.matrix_timeline",
     "tests.donations.matrix",
+    "tests.donations.matrix_public",
+    "tests.donations.matrix_campaigns",
+    "tests.donations.matrix_admin",
+    "tests.donations.matrix_bank",
+    "tests.donations.matrix_honour",
 )
 for _module_name in APP_TABLES:
     _module = importlib.import_module(_module_name)

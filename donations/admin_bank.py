@@ -1,0 +1,1 @@
+"""The admin of bank statements, handovers and the asset register."""

@@ -1,0 +1,1 @@
+"""The admin of honour rolls and thank-you letters."""

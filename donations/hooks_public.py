@@ -1,0 +1,5 @@
+"""What the public part of donations plugs into the rest of the portal."""
+
+
+def install() -> None:
+    pass
