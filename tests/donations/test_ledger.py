@@ -109,3 +109,13 @@ def test_verify_ledger_reports_every_intact_school(world):
     assert "sao-mai: 2 entries, chain intact" in out.getvalue()
     with pytest.raises(CommandError, match="No school"):
         call_command("verify_ledger", school="nowhere", stdout=out)
+
+
+def test_the_check_takes_only_one_json_object_and_nothing_after_it():
+    from donations.ledger import canonical, check_chain
+
+    text = canonical({"seq": 1, "prev": GENESIS, "kind": "receipt"})
+    assert check_chain([(1, text, GENESIS, digest(text))]) == (1, None)
+    for bad in (text + " ", text + "{}", "[1]", "{", ""):
+        count, problem = check_chain([(1, bad, GENESIS, digest(bad))])
+        assert count == 1 and problem.seq == 1 and "JSON" in problem.reason
