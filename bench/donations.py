@@ -21,11 +21,12 @@ Run from the repository root with the project's Python:
    of `hashlib.sha256(...).hexdigest()` over the same canonical bytes, read once into memory. They take
    turns, --verify-rounds times; medians compared. --profile prints where verify_ledger's time goes.
 3. The board: gunicorn as `bench/run_http.py` starts it (production settings, 2 sync workers), then
-   `/healthz`, `/schools/scale-00001/transparency/` and, when it exists, the page of the sample school's
-   open campaign on the board take turns, round after round, with the same connections; each page's
-   req/s against the `/healthz` round just before it. Target: at least 0.25. Every response must be
-   200 and name the school; the in-process render must show no donor's e-mail and no anonymous
-   donor's name.
+   `/healthz`, the board `/schools/scale-00001/transparency/`, the board's page of the sample school's
+   open campaign (`.../transparency/campaigns/<pk>/`) and its ledger page (`.../transparency/ledger/`)
+   take turns, round after round, with the same connections; each page's req/s against the `/healthz`
+   round just before it. Target: at least 0.25. Every response must be 200 and show the school's name
+   (and the board and ledger pages the latest hash, the campaign page its title); the in-process render
+   must show no donor's e-mail or phone and no anonymous donor's real name.
 4. The admin, in the same server run: the admin's index and the contributions list filtered by state,
    kind, campaign and month, as the principal of scale-00001. Target: the list's time per request at
    most 3 times the index's (index req/s over list req/s, per round).
@@ -633,7 +634,7 @@ def pages() -> tuple[list[dict], list[dict]]:
     from django.contrib.auth import get_user_model
     from django.utils.html import escape
 
-    from donations.models import Campaign
+    from donations.models import Campaign, LedgerEntry
     from schools.models import School
 
     school = School.objects.get(slug=scale.school_slug(scale.SAMPLE_SCHOOL))
@@ -641,22 +642,32 @@ def pages() -> tuple[list[dict], list[dict]]:
     open_campaign = Campaign.objects.get(school=school, state="open")
     name = escape(school.name).encode()
     cookie = http.session_cookie(principal)
+    latest = LedgerEntry.objects.filter(school=school).order_by("-seq").values_list("hash", flat=True).first()
     wanted = [
         {"name": "healthz", "path": "/healthz", "cookie": "", "expect": [b'"status": "ok"'], "group": "base"},
         {
             "name": "transparency board",
             "path": f"/schools/{school.slug}/transparency/",
             "cookie": "",
-            "expect": [name],
+            "expect": [name, latest.encode()],
             "group": "board",
             "public": True,
         },
-        # The contract names only the board's address; its campaign page follows the board's own URLs.
+        # The sample school's open campaign on the board: its figures, gifts and spending, paged.
         {
             "name": "board: campaign",
-            "path": f"/schools/{school.slug}/transparency/{open_campaign.pk}/",
+            "path": f"/schools/{school.slug}/transparency/campaigns/{open_campaign.pk}/",
             "cookie": "",
             "expect": [name, escape(open_campaign.title).encode()],
+            "group": "board",
+            "public": True,
+        },
+        # The ledger's newest entries in their canonical form, paged, with the latest hash.
+        {
+            "name": "board: ledger",
+            "path": f"/schools/{school.slug}/transparency/ledger/",
+            "cookie": "",
+            "expect": [name, latest.encode()],
             "group": "board",
             "public": True,
         },
