@@ -41,6 +41,7 @@ bench: setup
 	$(PY) bench/media_rendition.py
 	$(PY) bench/portfolio_build.py
 	$(PY) bench/portfolio_labels.py
+	$(PY) bench/donations.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
