@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from donations.ledger import GENESIS
 from donations.models import (
     Campaign,
     CampaignState,
     Contribution,
-    ContributionKind,
     ContributionState,
     LedgerEntry,
     Spending,
@@ -27,9 +27,10 @@ from donations.models import (
     SpendingState,
     WishItem,
 )
+from donations.selectors import Figures, campaign_figures, wish_progress
 from schools.models import School
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "Figures", "campaign_figures"]
 
 
 def school_get(*, slug: str) -> School:
@@ -39,7 +40,7 @@ def school_get(*, slug: str) -> School:
     return school
 
 
-# --- Campaigns and their figures
+# --- Campaigns and their figures (donations.selectors.campaign_figures: a fixed number of queries)
 
 
 def _with_plan(campaigns: QuerySet) -> QuerySet:
@@ -62,56 +63,25 @@ def public_campaign_get(*, school: School, pk: int) -> Campaign:
     return campaign
 
 
-@dataclass(frozen=True)
-class Figures:
-    cash_received: int = 0
-    goods_value: int = 0
-    work_hours: Decimal = Decimal(0)
-    spent: int = 0
-    contributions: int = 0
-
-    @property
-    def balance(self) -> int:
-        return self.cash_received - self.spent
-
-
-def campaign_figures(*, campaigns) -> dict[int, Figures]:
-    """Received cash, goods' value, work hours and approved spending per campaign, in two queries."""
-    ids = [campaign.pk for campaign in campaigns]
-    if not ids:
-        return {}
-    received = (
-        Contribution.objects.filter(campaign_id__in=ids, state=ContributionState.RECEIVED)
-        .order_by()
-        .values("campaign_id", "kind")
-        .annotate(cash=Sum("amount"), goods=Sum("estimated_value"), hours=Sum("hours"), n=Sum(1))
+def settlement_figures(settlement) -> Figures:
+    """The figures frozen when the report was prepared: what the board member signs."""
+    frozen = settlement.figures or {}
+    return Figures(
+        cash_received=frozen.get("cash_received", 0),
+        goods_value=frozen.get("goods_value", 0),
+        work_hours=Decimal(frozen.get("work_hours") or 0),
+        contributions=frozen.get("contributions", 0),
+        spent=frozen.get("spent", 0),
     )
-    spent = dict(
-        Spending.objects.filter(campaign_id__in=ids, state=SpendingState.APPROVED)
-        .order_by()
-        .values("campaign_id")
-        .annotate(total=Sum("amount"))
-        .values_list("campaign_id", "total")
-    )
-    totals = {pk: {"cash_received": 0, "goods_value": 0, "work_hours": Decimal(0), "contributions": 0} for pk in ids}
-    for row in received:
-        into = totals[row["campaign_id"]]
-        into["contributions"] += row["n"] or 0
-        if row["kind"] == ContributionKind.CASH:
-            into["cash_received"] += row["cash"] or 0
-        elif row["kind"] == ContributionKind.IN_KIND:
-            into["goods_value"] += row["goods"] or 0
-        elif row["kind"] == ContributionKind.WORK:
-            into["work_hours"] += row["hours"] or Decimal(0)
-    return {pk: Figures(spent=spent.get(pk) or 0, **values) for pk, values in totals.items()}
 
 
 def with_figures(campaigns) -> list[Campaign]:
-    """The campaigns (a page of them), each with `.figures`."""
+    """The campaigns (a page of them), each with `.figures` and `.wish_rows` (received against needed)."""
     campaigns = list(campaigns)
     figures = campaign_figures(campaigns=campaigns)
     for campaign in campaigns:
         campaign.figures = figures[campaign.pk]
+        campaign.wish_rows = wish_progress(campaign=campaign, figures=campaign.figures)
     return campaigns
 
 

@@ -73,8 +73,7 @@ def board(request, slug: str):
 @require_safe
 def campaign(request, slug: str, pk: int):
     school = selectors_public.school_get(slug=slug)
-    shown = selectors_public.public_campaign_get(school=school, pk=pk)
-    shown.figures = selectors_public.campaign_figures(campaigns=[shown])[shown.pk]
+    shown = selectors_public.with_figures([selectors_public.public_campaign_get(school=school, pk=pk)])[0]
     contributions = _page(selectors_public.public_contributions(campaign=shown), request, ITEMS_PER_PAGE)
     spending = _page(selectors_public.public_spending(campaign=shown), request, ITEMS_PER_PAGE, "spending_page")
     return render(
@@ -107,7 +106,7 @@ def _settled_campaign(slug: str, pk: int):
     settlement = getattr(shown, "settlement", None)
     if settlement is None:
         raise Http404
-    shown.figures = selectors_public.campaign_figures(campaigns=[shown])[shown.pk]
+    shown.figures = selectors_public.settlement_figures(settlement)
     return school, shown, settlement
 
 

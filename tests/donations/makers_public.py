@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from donations import ledger, services
 from donations.models import (
     Campaign,
     CampaignState,
@@ -73,7 +74,7 @@ def gift_make(campaign, donor, *, kind=ContributionKind.CASH, received_on=None, 
         **fields,
     )
     if kind != ContributionKind.WORK:
-        _append(
+        ledger.ledger_append(
             school=campaign.school,
             kind=EntryKind.RECEIPT,
             campaign=campaign,
@@ -92,7 +93,7 @@ def spending_make(campaign, *, amount=3_000_000, state=SpendingState.APPROVED, e
     for media, personal in evidence:
         SpendingEvidence.objects.create(spending=spending, media=media, caption="Hóa đơn", personal=personal)
     if state == SpendingState.APPROVED:
-        _append(
+        ledger.ledger_append(
             school=campaign.school,
             kind=EntryKind.SPENDING,
             campaign=campaign,
@@ -118,44 +119,6 @@ def photo_make(school, by, tmp_path, name="hoa-don.jpg"):
     return services.media_ingest(school=school, by=by, kind="image", path=path)
 
 
-def _append(*, school, kind, campaign, contribution=None, spending=None, amount=0, value_in_kind=0, on):
-    """Until the ledger's service is merged: the same canonical form, appended at the end of the chain."""
-    import hashlib
-    import json
-
-    from donations.models import LedgerEntry
-
-    last = LedgerEntry.objects.filter(school=school).order_by("-seq").values("seq", "hash").first()
-    seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, "0" * 64)
-    content = {
-        "v": 1,
-        "school": school.slug,
-        "seq": seq,
-        "kind": kind,
-        "campaign": campaign.pk,
-        "date": on.isoformat(),
-        "cash": amount,
-        "goods": value_in_kind,
-        "reverses": None,
-        "prev": prev,
-    }
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return LedgerEntry.objects.create(
-        school=school,
-        seq=seq,
-        kind=kind,
-        campaign=campaign,
-        contribution=contribution,
-        spending=spending,
-        amount=amount,
-        value_in_kind=value_in_kind,
-        donor_reference=contribution.donor.reference if contribution else "",
-        canonical=text,
-        prev_hash=prev,
-        hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    )
-
-
 def board_member_make(school, guardian):
     """Seat a guardian of the school on its parents' board for the current school year."""
     from parents.models import BoardMember
@@ -170,35 +133,55 @@ def board_member_make(school, guardian):
 
 
 def board_make(world):
-    """Sao Mai's board with a bit of everything: an open campaign with an anonymous and a named donor
-    (cash, goods, work), a closed campaign with its settlement waiting for the board, a draft, and
-    Hoa Sen's campaign."""
+    """Sao Mai's board with a bit of everything, made through the services: an open campaign with an
+    anonymous, a named and a self-named donor (cash, goods, work), a pledge and spending waiting for
+    approval; a closed campaign with approved spending and its settlement waiting for the board; a
+    draft; and Hoa Sen's campaign. The other parent sits on Sao Mai's board and sponsorship team."""
     from types import SimpleNamespace
 
-    school = world.school
-    open_campaign = campaign_make(school)
-    closed = campaign_make(school, state=CampaignState.CLOSED, title="Trang phục Trung thu", target_amount=None)
-    draft = campaign_make(school, state=CampaignState.DRAFT, title="Kế hoạch nháp sân chơi")
-    foreign = campaign_make(world.other_school, title="Thư viện Hoa Sen")
+    from tests.donations import makers
+
+    school, by = world.school, world.accountant
+    open_campaign = makers.opened(
+        world,
+        purpose="Mua lò nướng cho bếp ăn của trường.",
+        wishes=(("Lò nướng", 1, True), ("Bộ trang phục biểu diễn", 20, False)),
+    )
+    closed = makers.opened(world, title="Trang phục Trung thu", target_amount=None)
+    draft = makers.draft(world, title="Kế hoạch nháp sân chơi")
     secret = donor_make(school)
     named = donor_make(school, name="Công ty Sữa Bình Minh", display=DonorDisplay.NAME, email="lienhe@binhminh.test")
     chosen = donor_make(school, name="Lý Văn Kín", display=DonorDisplay.CHOSEN, display_name="Gia đình bé Na")
-    foreign_donor = donor_make(world.other_school, name="Hồ Văn Ngoại", display=DonorDisplay.NAME)
+
+    def give(campaign, donor, kind="cash", **gift):
+        return services.contribution_record(campaign=campaign, donor=donor, by=by, kind=kind, **gift)
+
+    oven = open_campaign.wishes.get(name="Lò nướng")
     gifts = [
-        gift_make(open_campaign, secret, amount=1_200_000),
-        gift_make(open_campaign, secret, kind=ContributionKind.IN_KIND),
-        gift_make(open_campaign, named, amount=2_000_000),
-        gift_make(open_campaign, chosen, kind=ContributionKind.WORK),
-        gift_make(closed, named, amount=5_000_000),
-        gift_make(foreign, foreign_donor, amount=7_700_000),
+        give(open_campaign, secret, amount=1_200_000),
+        give(open_campaign, secret, "in_kind", wish=oven, items="Lò nướng điện", estimated_value=4_500_000),
+        give(open_campaign, named, amount=2_000_000),
+        give(open_campaign, chosen, "work", hours="6", work_description="Dựng sân khấu Trung thu"),
+        give(closed, named, amount=5_000_000),
     ]
     # A pledge is nobody's business: it is not a gift yet.
-    Contribution.objects.create(
-        school=school, campaign=open_campaign, donor=secret, kind=ContributionKind.CASH, amount=9_990_000
+    services.contribution_pledge(campaign=open_campaign, donor=secret, by=by, kind="cash", amount=9_990_000)
+    today = timezone.localdate()
+    spent = services.spending_record(
+        campaign=closed, by=by, use=Use.EQUIPMENT, description="Vải may trang phục", amount=4_000_000, spent_on=today
     )
-    spent = spending_make(closed, amount=4_000_000, description="Vải may trang phục")
-    waiting = spending_make(open_campaign, amount=1_000_000, state=SpendingState.RECORDED, description="Khay nướng")
-    report = settlement_make(closed, prepared_by=world.principal)
+    spent = services.spending_approve(spending=spent, by=world.principal)
+    waiting = services.spending_record(
+        campaign=open_campaign, by=by, use=Use.EQUIPMENT, description="Khay nướng", amount=1_000_000, spent_on=today
+    )
+    services.campaign_close(campaign=closed, by=world.principal)
+    report = services.settlement_prepare(
+        campaign=closed, by=world.principal, summary="Đã mua lò nướng; số dư chuyển sang năm sau."
+    )
+    foreign = campaign_make(world.other_school, title="Thư viện Hoa Sen")
+    gift_make(foreign, donor_make(world.other_school, name="Hồ Văn Ngoại", display=DonorDisplay.NAME), amount=7_700_000)
+    for campaign in (open_campaign, closed, draft):
+        campaign.refresh_from_db()
     return SimpleNamespace(
         open=open_campaign,
         closed=closed,

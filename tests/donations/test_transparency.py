@@ -9,6 +9,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from donations.models import CampaignState, ContributionKind, DonorDisplay
 from tests.donations import makers_public as m
@@ -83,7 +84,8 @@ def test_the_csv_downloads_hold_public_columns_only(world, client):
     assert "1200000" in text and "4500000" in text and "Lò nướng điện" in text and ",6," in text
     spending = client.get(f"{BOARD}campaigns/{made.closed.pk}/spending.csv")
     rows = list(csv.reader(io.StringIO(b"".join(spending.streaming_content).decode("utf-8-sig"))))
-    assert len(rows) == 2 and rows[1][0] == "2026-10-20" and rows[1][2:] == ["Vải may trang phục", "4000000"]
+    assert len(rows) == 2 and rows[1][0] == timezone.localdate().isoformat()
+    assert rows[1][2:] == ["Vải may trang phục", "4000000"]
 
 
 def _queries(client, url) -> int:
@@ -112,7 +114,7 @@ def test_the_board_and_a_campaign_cost_a_fixed_number_of_queries(world, client, 
     for url in urls:
         with django_assert_num_queries(few[url]):
             assert client.get(url).status_code == 200
-    assert few == {BOARD: 7, f"{BOARD}campaigns/{one.pk}/": 10, f"{BOARD}ledger/": 3}
+    assert few == {BOARD: 8, f"{BOARD}campaigns/{one.pk}/": 11, f"{BOARD}ledger/": 3}
 
 
 def test_lists_are_paged(world, client):

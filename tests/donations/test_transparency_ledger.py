@@ -50,11 +50,11 @@ def test_the_readme_lines_verify_a_real_download_and_catch_a_changed_row(world, 
     m.gift_make(made.open, made.named, kind=ContributionKind.IN_KIND, items="Tủ lạnh", estimated_value=6_000_000)
     latest = LedgerEntry.objects.filter(school=world.school).order_by("-seq").first()
     lines = download(client, ".jsonl").splitlines(keepends=True)
-    assert len(lines) == latest.seq == 6  # Sao Mai's entries only: Hoa Sen keeps its own chain
+    assert len(lines) == latest.seq == 7  # Sao Mai's entries only: Hoa Sen keeps its own chain
 
     good = run_check(tmp_path, lines)
     assert good.returncode == 0, good.stderr
-    assert good.stdout.strip() == f"6 entries, chain intact; latest hash {latest.hash}"
+    assert good.stdout.strip() == f"7 entries, chain intact; latest hash {latest.hash}"
 
     # A changed amount, its hash left as it was.
     row = json.loads(lines[2])
