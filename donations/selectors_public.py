@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -75,10 +76,28 @@ def settlement_figures(settlement) -> Figures:
     )
 
 
-def with_figures(campaigns) -> list[Campaign]:
+# Every change to what the board shows of a campaign's figures (a receipt of cash, goods or work, a
+# correction, approved spending) is an entry of the school's ledger: figures read at one ledger length
+# stay right until the next entry, so they are kept under that length.
+FIGURES_SECONDS = 600
+
+
+def public_figures(*, school: School, campaigns, ledger_length: int) -> dict[int, Figures]:
+    """campaign_figures for a page of the school's campaigns, kept until the school's ledger grows."""
+    ids = sorted(campaign.pk for campaign in campaigns)
+    key = f"donations:public-figures:{school.pk}:{ledger_length}:" + ",".join(map(str, ids))
+    figures = cache.get(key)
+    if figures is None:
+        figures = campaign_figures(campaigns=ids)
+        cache.set(key, figures, FIGURES_SECONDS)
+    return figures
+
+
+def with_figures(campaigns, *, figures: dict[int, Figures] | None = None) -> list[Campaign]:
     """The campaigns (a page of them), each with `.figures` and `.wish_rows` (received against needed)."""
     campaigns = list(campaigns)
-    figures = campaign_figures(campaigns=campaigns)
+    if figures is None:
+        figures = campaign_figures(campaigns=campaigns)
     for campaign in campaigns:
         campaign.figures = figures[campaign.pk]
         campaign.wish_rows = wish_progress(campaign=campaign, figures=campaign.figures)

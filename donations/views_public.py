@@ -51,12 +51,19 @@ def _page(queryset, request, per_page: int, name: str = "page"):
 # --- The board and a campaign
 
 
+def _with_public_figures(school, campaigns: list, latest) -> list:
+    figures = selectors_public.public_figures(
+        school=school, campaigns=campaigns, ledger_length=latest.seq if latest else 0
+    )
+    return selectors_public.with_figures(campaigns, figures=figures)
+
+
 @require_safe
 def board(request, slug: str):
     school = selectors_public.school_get(slug=slug)
     page = _page(selectors_public.public_campaigns(school=school), request, CAMPAIGNS_PER_PAGE)
-    page.object_list = selectors_public.with_figures(page.object_list)
     latest = selectors_public.latest_entry(school=school)
+    page.object_list = _with_public_figures(school, list(page.object_list), latest)
     return render(
         request,
         "donations/public/board.html",
@@ -73,7 +80,8 @@ def board(request, slug: str):
 @require_safe
 def campaign(request, slug: str, pk: int):
     school = selectors_public.school_get(slug=slug)
-    shown = selectors_public.with_figures([selectors_public.public_campaign_get(school=school, pk=pk)])[0]
+    shown = selectors_public.public_campaign_get(school=school, pk=pk)
+    shown = _with_public_figures(school, [shown], selectors_public.latest_entry(school=school))[0]
     contributions = _page(selectors_public.public_contributions(campaign=shown), request, ITEMS_PER_PAGE)
     spending = _page(selectors_public.public_spending(campaign=shown), request, ITEMS_PER_PAGE, "spending_page")
     return render(

@@ -55,7 +55,7 @@ def donor_make(school, *, name=SECRET_NAME, display=DonorDisplay.ANONYMOUS, **fi
 
 
 def gift_make(campaign, donor, *, kind=ContributionKind.CASH, received_on=None, **fields) -> Contribution:
-    """A received contribution, with its ledger entry (cash and goods)."""
+    """A received contribution, with its ledger entry."""
     received_on = received_on or datetime.date(2026, 10, 5)
     if kind == ContributionKind.CASH:
         fields.setdefault("amount", 500_000)
@@ -73,16 +73,15 @@ def gift_make(campaign, donor, *, kind=ContributionKind.CASH, received_on=None, 
         received_at=timezone.now(),
         **fields,
     )
-    if kind != ContributionKind.WORK:
-        ledger.ledger_append(
-            school=campaign.school,
-            kind=EntryKind.RECEIPT,
-            campaign=campaign,
-            contribution=gift,
-            amount=gift.amount or 0,
-            value_in_kind=gift.estimated_value or 0,
-            on=received_on,
-        )
+    ledger.ledger_append(
+        school=campaign.school,
+        kind=EntryKind.RECEIPT,
+        campaign=campaign,
+        contribution=gift,
+        amount=gift.amount if kind == ContributionKind.CASH else 0,
+        value_in_kind=gift.estimated_value if kind == ContributionKind.IN_KIND else 0,
+        on=received_on,
+    )
     return gift
 
 
