@@ -29,7 +29,6 @@ from django.views.decorators.http import require_POST, require_safe
 from donations import policies, selectors_public, services
 from donations.models import CampaignState, ContributionKind
 from donations.settlement_pdf import settlement_pdf
-from parents.policies import is_board_member
 
 CAMPAIGNS_PER_PAGE = 10
 ITEMS_PER_PAGE = 25
@@ -121,7 +120,7 @@ def _settled_campaign(slug: str, pk: int):
 @require_safe
 def settlement(request, slug: str, pk: int):
     school, shown, report = _settled_campaign(slug, pk)
-    can_cosign = not report.cosigned_at and is_board_member(request.user, school)
+    can_cosign = not report.cosigned_at and policies.can_cosign_settlement(request.user, school)
     return render(
         request,
         "donations/public/settlement.html",
@@ -146,7 +145,7 @@ def settlement_download(request, slug: str, pk: int):
 @require_POST
 def settlement_cosign(request, slug: str, pk: int):
     school, shown, report = _settled_campaign(slug, pk)
-    if not is_board_member(request.user, school):
+    if not policies.can_cosign_settlement(request.user, school):
         raise PermissionDenied
     form = CosignForm(request.POST)
     if not form.is_valid():
