@@ -226,6 +226,15 @@ def ledger_page(*, school: School, last_seq: int, page: str | None, per_page: in
     return LedgerPage(entries=entries, number=number, per_page=per_page, last_seq=last_seq)
 
 
+def campaign_ledger(*, campaign: Campaign) -> QuerySet:
+    """One campaign's entries of the school's chain, newest first."""
+    return (
+        LedgerEntry.objects.filter(campaign=campaign)
+        .only("seq", "kind", "canonical", "hash", "recorded_at", "campaign_id")
+        .order_by("-seq")
+    )
+
+
 def ledger_rows(*, school: School, batch: int = 2000) -> Iterator[tuple[int, str, str]]:
     """(seq, canonical, hash) of every entry in order, read in keyset batches: bounded memory."""
     after = 0

@@ -275,15 +275,32 @@ def evidence_file(request, slug: str, pk: int, variant: str):
 
 @require_safe
 def ledger(request, slug: str):
+    """The school's entries, newest first; with ?campaign=<pk>, one published campaign's entries."""
     school = selectors_public.school_get(slug=slug)
     latest = selectors_public.latest_entry(school=school)
-    page = selectors_public.ledger_page(
-        school=school, last_seq=latest.seq if latest else 0, page=request.GET.get("page"), per_page=LEDGER_PER_PAGE
-    )
+    campaign_pk = request.GET.get("campaign", "")
+    shown = None
+    if campaign_pk:
+        if not campaign_pk.isdigit():
+            raise Http404
+        shown = selectors_public.public_campaign_get(school=school, pk=int(campaign_pk))
+        page = _page(selectors_public.campaign_ledger(campaign=shown), request, LEDGER_PER_PAGE)
+    else:
+        page = selectors_public.ledger_page(
+            school=school, last_seq=latest.seq if latest else 0, page=request.GET.get("page"), per_page=LEDGER_PER_PAGE
+        )
     return render(
         request,
         "donations/public/ledger.html",
-        {"school": school, "latest": latest, "page": page, "genesis": selectors_public.GENESIS},
+        {
+            "school": school,
+            "latest": latest,
+            "page": page,
+            "entries": page.entries if shown is None else page.object_list,
+            "campaign": shown,
+            "campaign_query": f"campaign={shown.pk}&" if shown else "",
+            "genesis": selectors_public.GENESIS,
+        },
     )
 
 

@@ -104,3 +104,12 @@ def test_an_empty_ledger_shows_the_starting_hash(world, client):
     html = client.get(LEDGER + "/").content.decode()
     assert "0" * 64 in html
     assert client.get(LEDGER + ".jsonl").status_code == 200
+
+
+def test_one_campaigns_entries(world, client):
+    made = m.board_make(world)
+    text = html.unescape(client.get(f"{LEDGER}/?campaign={made.closed.pk}").content.decode())
+    assert '"cash":5000000' in text and '"cash":-4000000' in text and '"cash":1200000' not in text
+    assert client.get(f"{LEDGER}/?campaign={made.draft.pk}").status_code == 404
+    assert client.get(f"{LEDGER}/?campaign={made.foreign.pk}").status_code == 404
+    assert client.get(f"{LEDGER}/?campaign=x").status_code == 404
