@@ -40,7 +40,8 @@ EVIDENCE_VARIANTS = {
     "preview": ("preview", "image/jpeg"),
     "preview-webp": ("preview_webp", "image/webp"),
 }
-PUBLIC_FILE_SECONDS = 3600
+# Short: evidence later marked as personal must leave shared caches soon.
+PUBLIC_FILE_SECONDS = 300
 
 
 def _page(queryset, request, per_page: int, name: str = "page"):

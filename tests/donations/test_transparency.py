@@ -153,3 +153,8 @@ def test_lists_are_paged(world, client):
 
 def test_the_school_public_page_links_to_the_board(world, client):
     assert 'href="/schools/sao-mai/transparency/"' in page(client, "/schools/sao-mai/")
+
+
+def test_the_leaders_home_links_to_the_board(world, client):
+    client.force_login(world.principal)
+    assert 'href="/schools/sao-mai/transparency/"' in page(client, "/schools/sao-mai/manage/")
