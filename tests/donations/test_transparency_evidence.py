@@ -74,3 +74,20 @@ def test_the_books_show_all_spending_and_personal_evidence_to_the_board(world, c
     client.force_login(world.parent)  # not on the board
     assert client.get(f"{BOARD}books/").status_code == 404
     assert client.get(f"{BOARD}books/evidence/{personal.pk}/thumb").status_code == 404
+
+
+def test_the_books_cost_a_fixed_number_of_queries(world, client, evidence, tmp_path, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    m.board_member_make(world.school, world.other_parent)
+    client.force_login(world.other_parent)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"{BOARD}books/").status_code == 200
+    for number in range(12):
+        campaign = m.campaign_make(world.school, title=f"Chiến dịch {number}")
+        photo = m.photo_make(world.school, world.accountant, tmp_path, f"hoa-don-{number}.jpg")
+        m.spending_make(campaign, amount=1_000, evidence=[(photo, number % 2 == 0)])
+        m.spending_make(campaign, amount=2_000, state=SpendingState.RECORDED)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(f"{BOARD}books/").status_code == 200
