@@ -104,9 +104,7 @@ class PledgeForm(DisplayForm):
     def __init__(self, *args, wishes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.wishes = {wish.pk: wish for wish in wishes}
-        self.fields["wish"].choices = [("", _("— none, I describe them —"))] + [
-            (wish.pk, str(wish)) for wish in wishes
-        ]
+        self.fields["wish"].choices = [("", _("— none, I describe them —"))] + [(wish.pk, str(wish)) for wish in wishes]
 
     def clean(self):
         data = super().clean()

@@ -65,9 +65,8 @@ def _remember_donor(sender, request, user, **kwargs):
 
 def open_pledges(run):
     """Each open pledge of a person with an account, on a campaign still open: a gentle follow-up."""
-    from notifications.reminders import Reminder
-
     from donations.models import CampaignState, Contribution, ContributionState
+    from notifications.reminders import Reminder
 
     pledges = (
         Contribution.objects.filter(

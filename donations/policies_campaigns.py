@@ -11,9 +11,7 @@ def is_guardian_at(user, school) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return (
-        Guardianship.objects.active()
-        .filter(guardian=user, child__school=school, child__left_on__isnull=True)
-        .exists()
+        Guardianship.objects.active().filter(guardian=user, child__school=school, child__left_on__isnull=True).exists()
     )
 
 

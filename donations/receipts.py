@@ -57,7 +57,10 @@ def receipt_pdf(*, contribution: Contribution) -> bytes:
             (_("Received from"), donor.name),
             (_("Campaign"), campaign.title),
             (_("Amount"), format_vnd(contribution.amount or 0)),
-            (_("Received on"), formats.date_format(contribution.received_on, "SHORT_DATE_FORMAT") if contribution.received_on else ""),
+            (
+                _("Received on"),
+                formats.date_format(contribution.received_on, "SHORT_DATE_FORMAT") if contribution.received_on else "",
+            ),
             (_("Transfer reference"), contribution.payment_reference),
         ]
         if contribution.bank_reference:

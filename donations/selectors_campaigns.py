@@ -89,7 +89,9 @@ def own_letters(*, user) -> list[Letter]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
-        Letter.objects.filter(donor__user=user).select_related("school", "contribution__campaign").order_by("-created_at")
+        Letter.objects.filter(donor__user=user)
+        .select_related("school", "contribution__campaign")
+        .order_by("-created_at")
     )
 
 

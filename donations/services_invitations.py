@@ -41,7 +41,9 @@ def invitation_problem(*, invitation: DonorInvitation | None, user, now=None) ->
     """Why this person cannot accept the invitation, in words they understand; None when they can."""
     now = now or timezone.now()
     if invitation is None:
-        return gettext("This invitation link is not known. Check that you copied all of it, or ask the school for a new one.")
+        return gettext(
+            "This invitation link is not known. Check that you copied all of it, or ask the school for a new one."
+        )
     if invitation.accepted_at is not None:
         if invitation.donor.user_id == getattr(user, "pk", None):
             return gettext("You accepted this invitation already: your gifts are on your page.")

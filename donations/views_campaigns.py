@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from coordination.lib.pdf import qr_svg
 from coordination.lib.vietqr import VietQRError, transfer_message, vietqr_payload
 from donations import policies_campaigns, selectors, selectors_campaigns, services, services_campaigns
-from donations.hooks_campaigns import donor_mark_remember
 from donations.forms import AnswerForm, CancelForm, CommentForm, DisplayForm, PledgeForm
+from donations.hooks_campaigns import donor_mark_remember
 from donations.models import CampaignState, Comment, ContributionKind, ContributionState, Donor
 
 # --- Transfers
@@ -89,8 +89,7 @@ def _campaign_context(request, school, campaign, *, comment_form=None) -> dict:
         "comment_form": comment_form or (CommentForm() if can_comment else None),
         "can_answer": policies_campaigns.can_answer_comments(request.user, school),
         "answer_form": AnswerForm(),
-        "can_pledge": campaign.state == CampaignState.OPEN
-        and policies_campaigns.can_pledge(request.user, school),
+        "can_pledge": campaign.state == CampaignState.OPEN and policies_campaigns.can_pledge(request.user, school),
     }
 
 
@@ -113,7 +112,11 @@ def comment_add(request, slug: str, pk: int):
         return render(
             request,
             "donations/campaigns/refused.html",
-            {"school": school, "campaign": campaign, "reason": _("Only the families and the staff of the school can comment on its plans.")},
+            {
+                "school": school,
+                "campaign": campaign,
+                "reason": _("Only the families and the staff of the school can comment on its plans."),
+            },
             status=403,
         )
     form = CommentForm(request.POST)
@@ -172,7 +175,11 @@ def pledge(request, slug: str, pk: int):
         return render(request, "donations/campaigns/refused.html", context, status=403)
     wishes = list(campaign.wishes.all())
     existing = Donor.objects.filter(school=school, user=request.user).first()
-    initial = {"display": existing.display, "display_name": existing.display_name, "language": existing.language} if existing else {}
+    initial = (
+        {"display": existing.display, "display_name": existing.display_name, "language": existing.language}
+        if existing
+        else {}
+    )
     form = PledgeForm(request.POST or None, wishes=wishes, initial=initial)
     status = 200
     if request.method == "POST":
@@ -341,4 +348,3 @@ def invitation(request, token: str):
         {"invitation": found if problem is None else None, "problem": problem},
         status=200 if problem is None else 410 if found is not None else 404,
     )
-
