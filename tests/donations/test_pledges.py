@@ -7,14 +7,16 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone, translation
+import time_machine
+from django.utils import translation
 
 from coordination.lib.vietqr import parse, vietqr_payload
 from donations import services
-from donations.models import CampaignState, Contribution, ContributionState, Donor, DonorDisplay
+from donations.models import CampaignState, Contribution, Donor, DonorDisplay
 from notifications.models import Notice
 from notifications.reminders import Job, reminder_job_run
 from tests.donations import campaign_makers as make
+from tests.notifications.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -149,38 +151,62 @@ def _reminders(user):
     return Notice.objects.filter(recipient=user, dedupe_key__startswith="reminder:pledge-follow-ups:")
 
 
-def test_a_pledger_gets_at_most_two_reminders_a_week_apart(world, campaign):
+@pytest.fixture
+def days():
+    """Travel to 10:00 in Hà Nội on a Monday; `days.next()` moves a day on."""
+    traveller = time_machine.travel(at(2026, 12, 7, 10, 0), tick=False)
+    shifter = traveller.start()
+
+    class Days:
+        def next(self):
+            shifter.shift(datetime.timedelta(days=1))
+
+    yield Days()
+    traveller.stop()
+
+
+def _run():
+    reminder_job_run(job=Job.PLEDGE_FOLLOW_UPS)
+
+
+def test_a_pledger_gets_at_most_two_reminders_a_week_apart(world, campaign, days):
     donor = make.guardian_donor(world.school, world.parent)
     pledged = services.contribution_pledge(campaign=campaign, donor=donor, by=world.parent, kind="cash", amount=300_000)
-    start = timezone.now()
     counts = []
-    for day in range(40):
-        reminder_job_run(job=Job.PLEDGE_FOLLOW_UPS, now=start + datetime.timedelta(days=day, minutes=1))
+    for _day in range(40):
+        _run()
+        _run()
         counts.append(_reminders(world.parent).count())
+        days.next()
     # The first a week after the pledge, the second a week later, then never again.
     assert counts[6] == 0 and counts[7] == 1 and counts[13] == 1 and counts[14] == 2 and counts[-1] == 2
     sent = list(_reminders(world.parent).order_by("created_at"))
     assert all(n.category == "pledges" for n in sent)
-    assert all(str(pledged.pk) in n.dedupe_key for n in sent)
+    assert all(f"pledge:{pledged.pk}#" in n.dedupe_key for n in sent)
     assert not _reminders(world.other_parent).exists() and not _reminders(world.teacher).exists()
 
 
-def test_nobody_who_did_not_pledge_is_reminded(world, campaign):
-    reminder_job_run(job=Job.PLEDGE_FOLLOW_UPS, now=timezone.now() + datetime.timedelta(days=8))
+def test_nobody_who_did_not_pledge_is_reminded(world, campaign, days):
+    make.contribution(campaign, make.donor(world.school))  # a business without an account pledged
+    for _day in range(15):
+        _run()
+        days.next()
     assert not Notice.objects.filter(dedupe_key__startswith="reminder:pledge-follow-ups:").exists()
 
 
 @pytest.mark.parametrize("ending", ["receive", "cancel"])
-def test_a_received_or_cancelled_pledge_stops_the_reminders(world, campaign, ending):
+def test_a_received_or_cancelled_pledge_stops_the_reminders(world, campaign, days, ending):
     donor = make.guardian_donor(world.school, world.parent)
     pledged = services.contribution_pledge(campaign=campaign, donor=donor, by=world.parent, kind="cash", amount=300_000)
-    start = timezone.now()
-    reminder_job_run(job=Job.PLEDGE_FOLLOW_UPS, now=start + datetime.timedelta(days=8))
+    for _day in range(8):
+        _run()
+        days.next()
     assert _reminders(world.parent).count() == 1
     if ending == "receive":
         services.contribution_receive(contribution=pledged, by=world.accountant)
     else:
         services.contribution_cancel(contribution=pledged, by=world.parent, reason="Đổi ý")
-    reminder_job_run(job=Job.PLEDGE_FOLLOW_UPS, now=start + datetime.timedelta(days=16))
+    for _day in range(15):
+        _run()
+        days.next()
     assert _reminders(world.parent).count() == 1
-    assert Contribution.objects.get().state in (ContributionState.RECEIVED, ContributionState.CANCELLED)
