@@ -132,12 +132,12 @@ def comment_add(request, slug: str, pk: int):
         try:
             services.comment_add(campaign=campaign, by=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            _add_errors(form, exc)
         else:
             messages.success(request, _("Thank you: your comment is on the page. The principal will answer it here."))
             return redirect(campaign.get_absolute_url() + "#comments")
     context = _campaign_context(request, school, campaign, comment_form=form)
-    return render(request, "donations/campaigns/campaign.html", context, status=200 if form.is_valid() else 400)
+    return render(request, "donations/campaigns/campaign.html", context, status=400)
 
 
 @login_required

@@ -22,13 +22,16 @@ TITLE = "Lò nướng cho bếp ăn"
 
 
 def account(school) -> SchoolAccount:
-    return SchoolAccount.objects.create(
+    made, _created = SchoolAccount.objects.get_or_create(
         school=school,
-        bank_name="VietinBank",
-        bank_bin="970415",
-        account_number="0011001932418",
-        account_name="TRUONG MAM NON SAO MAI",
+        defaults={
+            "bank_name": "VietinBank",
+            "bank_bin": "970415",
+            "account_number": "0011001932418",
+            "account_name": "TRUONG MAM NON SAO MAI",
+        },
     )
+    return made
 
 
 def campaign(school, *, state=CampaignState.OPEN, title=TITLE, target=20_000_000, wishes=(("Lò nướng", 1),), **more):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from donations import services
 from donations.models import ContributionState, DonorInvitation, Letter
 from donations.services_invitations import donor_invite, invitation_url
+from tests import factories as f
 from tests.conftest import requires_binary
 from tests.donations import campaign_makers as make
 
@@ -127,8 +128,10 @@ def test_the_page_runs_a_fixed_number_of_queries(world, client, gifts):
             campaign=campaign, donor=gifts["mine"], by=world.parent, kind="cash", amount=100_000 + n
         )
         Letter.objects.create(school=world.school, donor=gifts["mine"], contribution=c)
-    make.donor(world.other_principal.staff_memberships.get().school, user=world.parent, name="Thêm", kind="person")
+    third = make.donor(f.SchoolFactory(name="Hướng Dương"), user=world.parent, name="Thêm", kind="person")
+    make.contribution(make.campaign(third.school, title="Trường thứ ba"), third, amount=80_000)
     assert _queries(client, "/donations/mine/") == one
+    assert "Trường thứ ba" in client.get("/donations/mine/").content.decode()
 
 
 # --- Invitations for donors who are not guardians
