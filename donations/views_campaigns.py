@@ -31,11 +31,6 @@ from donations.models import CampaignState, Comment, ContributionKind, Contribut
 # --- Transfers
 
 
-def campaign_transfer_reference(campaign) -> str:
-    """The reference of a transfer made from the campaign's page, without a pledge: the campaign's number."""
-    return f"UHCD{campaign.pk}"
-
-
 def transfer_payload(account, message: str) -> str | None:
     """The VietQR payload for a transfer to the school's account with `message`, and NO amount: the giver types it."""
     if account is None:
@@ -78,7 +73,7 @@ def campaign_list(request, slug: str):
 def _campaign_context(request, school, campaign, *, comment_form=None) -> dict:
     figures = selectors.campaign_figures(campaigns=[campaign])[campaign.pk]
     account = _account(school)
-    message = transfer_message(f"{campaign_transfer_reference(campaign)} {campaign.title}")
+    message = transfer_message(f"{services.campaign_reference(campaign)} {campaign.title}")
     target = campaign.target_amount
     comments = list(campaign.comments.all())
     can_comment = campaign.state == CampaignState.COMMENT and policies_campaigns.can_comment(request.user, school)
@@ -88,7 +83,7 @@ def _campaign_context(request, school, campaign, *, comment_form=None) -> dict:
         "statement": services.VOLUNTARY_STATEMENT,
         "figures": figures,
         "target_percent": min(100, round(figures.cash_received * 100 / target)) if target else None,
-        "wishes": selectors.wish_progress(campaign=campaign),
+        "wishes": selectors.wish_progress(campaign=campaign, figures=figures),
         "account": account,
         "transfer_message": message,
         "qr": _qr(account, message) if campaign.state == CampaignState.OPEN else None,

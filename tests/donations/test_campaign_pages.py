@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from coordination.lib.vietqr import parse
 from donations import services
 from donations.models import CampaignState, Comment, DonorDisplay
-from donations.views_campaigns import campaign_transfer_reference, transfer_payload
+from donations.views_campaigns import transfer_payload
 from tests.donations import campaign_makers as make
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +46,10 @@ def test_an_open_campaign_shows_its_plan_statement_progress_and_account(world, c
 def test_the_qr_code_carries_the_campaigns_reference_and_no_amount(world):
     account = make.account(world.school)
     campaign = make.campaign(world.school)
-    fields = parse(transfer_payload(account, campaign_transfer_reference(campaign)))
+    fields = parse(transfer_payload(account, services.campaign_reference(campaign)))
     assert "54" not in fields  # no amount: the giver types it
     assert fields["01"] == "11"  # a static code
-    assert campaign_transfer_reference(campaign) in fields["62"]
+    assert services.campaign_reference(campaign) in fields["62"]
     assert "970415" in fields["38"] and "0011001932418" in fields["38"]
 
 
