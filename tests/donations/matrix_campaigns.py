@@ -12,7 +12,7 @@ from tests.conftest import World
 from tests.matrix_kit import SIGNED_IN_200, Entry, expect
 
 TITLE = "Lò nướng cho bếp ăn"
-MANAGERS_200 = expect(anonymous=404, others=404, leaders=200, accountant=200)
+MANAGERS_200 = expect(anonymous=404, others=404, leaders=200, accountant=200, superuser=200)
 # A guardian of a child at the school now (not the former parent), and the school's active staff.
 COMMENTERS = expect(
     others=403,
@@ -132,7 +132,7 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     ],
     "donations/comments/<int:comment_id>/answer/": Entry(
         lambda w: f"/donations/comments/{w.made.pk}/answer/",
-        expect(principal="redirect"),
+        expect(principal="redirect", superuser="redirect"),
         method="post",
         data=lambda w: {"answer": "Lò có khóa an toàn."},
         effect=_answers,
