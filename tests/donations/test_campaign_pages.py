@@ -193,3 +193,46 @@ def test_the_campaign_page_runs_a_fixed_number_of_queries(world, client, persona
     )
     html = client.get(url.format(world.school.slug, many.pk)).content.decode()
     assert len(re.findall(r'id="comment-\d+"', html)) == 6
+
+
+def test_each_wish_shows_what_was_received_against_what_is_needed(world, client):
+    campaign = make.campaign(world.school, wishes=(("Lò nướng", 1), ("Bộ khuôn bánh", 10)))
+    moulds = campaign.wishes.get(name="Bộ khuôn bánh")
+    gift = services.contribution_pledge(
+        campaign=campaign, donor=make.donor(world.school), by=world.accountant, kind="in_kind", wish=moulds, quantity=3
+    )
+    services.contribution_receive(contribution=gift, by=world.accountant)
+    html = page(client, campaign).content.decode()
+    assert re.search(r"<td>Bộ khuôn bánh</td><td>3</td><td>10</td>", html)
+    assert re.search(r"<td>Lò nướng</td><td>0</td><td>1</td>", html)
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "parent", "accountant"])
+def test_an_open_campaign_page_runs_a_fixed_number_of_queries(world, client, persona):
+    make.account(world.school)
+    one = make.campaign(world.school, wishes=(("Lò nướng", 1),))
+    many = make.campaign(world.school, wishes=[(f"Món {n}", n + 1) for n in range(8)])
+    for campaign, count in ((one, 1), (many, 7)):
+        wishes = list(campaign.wishes.all())
+        for n in range(count):
+            donor = make.donor(world.school, name=f"Nhà hảo tâm {campaign.pk}-{n}")
+            cash = services.contribution_pledge(
+                campaign=campaign, donor=donor, by=world.accountant, kind="cash", amount=100_000
+            )
+            services.contribution_receive(contribution=cash, by=world.accountant)
+            goods = services.contribution_pledge(
+                campaign=campaign, donor=donor, by=world.accountant, kind="in_kind", wish=wishes[n % len(wishes)]
+            )
+            services.contribution_receive(contribution=goods, by=world.accountant)
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
+    url = "/schools/{}/campaigns/{}/"
+    assert _queries(client, url.format(world.school.slug, one.pk)) == _queries(
+        client, url.format(world.school.slug, many.pk)
+    )
+    assert "700.000" in client.get(url.format(world.school.slug, many.pk)).content.decode()
+
+
+def test_families_find_their_schools_campaigns_from_their_home(world, client):
+    client.force_login(world.parent)
+    assert f'href="/schools/{world.school.slug}/campaigns/"' in client.get("/family/").content.decode()
