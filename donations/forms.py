@@ -94,7 +94,7 @@ class PledgeForm(DisplayForm):
     estimated_value = DongField(label=_("Estimated value (đồng), if you know it"), required=False)
     condition = forms.CharField(label=_("Condition"), max_length=100, required=False, help_text=_("New, used, …"))
     hours = forms.DecimalField(
-        label=_("Hours"), required=False, min_value=Decimal("0.5"), max_value=Decimal(10000), decimal_places=1
+        label=_("Hours"), required=False, min_value=Decimal("0.1"), max_value=Decimal(10000), decimal_places=1
     )
     work_description = forms.CharField(label=_("The work you offer"), max_length=300, required=False)
     note = forms.CharField(label=_("A note for the school"), max_length=300, required=False)
