@@ -481,8 +481,10 @@ class ContributionForm(forms.ModelForm):
         required=False,
         help_text=_("Tick when the gift is in hand (cash: a receipt number is given); leave it for a pledge."),
     )
-    received_on = forms.DateField(label=_("received on"), required=False, widget=widgets.AdminDateWidget)
-    bank_reference = forms.CharField(label=_("bank's reference"), required=False, max_length=64)
+    received_date = forms.DateField(label=_("received on"), required=False, widget=widgets.AdminDateWidget)
+    bank_transfer = forms.CharField(
+        label=_("bank's reference"), required=False, max_length=64, help_text=_("For a bank transfer.")
+    )
 
     class Meta:
         model = Contribution
@@ -509,7 +511,7 @@ class ContributionForm(forms.ModelForm):
         try:
             if data.get("received_now"):
                 self.instance = services.contribution_record(
-                    received_on=data.get("received_on"), bank_reference=data.get("bank_reference") or "", **common
+                    received_on=data.get("received_date"), bank_reference=data.get("bank_transfer") or "", **common
                 )
             else:
                 self.instance = services.contribution_pledge(**common)
@@ -608,8 +610,8 @@ class ContributionAdmin(DonationsAdmin):
         "work_description",
         "note",
         "received_now",
-        "received_on",
-        "bank_reference",
+        "received_date",
+        "bank_transfer",
     ]
     shown_fields = [
         "campaign",
