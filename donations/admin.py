@@ -586,6 +586,13 @@ EXPORT_COLUMNS = [
 CONTACT_COLUMNS = [("email", _("e-mail")), ("phone", _("phone")), ("address", _("address"))]
 
 
+def _cell(value):
+    """A value for a spreadsheet: text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not value[1:].isdigit():
+        return "'" + value
+    return value
+
+
 @admin.register(Contribution)
 class ContributionAdmin(DonationsAdmin):
     form = ContributionForm
@@ -807,7 +814,7 @@ class ContributionAdmin(DonationsAdmin):
             }
             if with_contacts and sees_contacts.get(c.school_id):
                 row.update(email=c.donor.email, phone=c.donor.phone, address=c.donor.address)
-            yield [row.get(name) for name, _label in columns]
+            yield [_cell(row.get(name)) for name, _label in columns]
 
     def export_view(self, request, fmt):
         if not self.has_view_permission(request):
