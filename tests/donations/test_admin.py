@@ -390,23 +390,55 @@ def test_the_changelist_runs_the_same_queries_for_1_and_30_contributions(as_user
     assert count() == one
 
 
-def test_the_thank_you_letter_action_sends_a_letter(as_user, world, monkeypatch):
+def _provide(monkeypatch, module_name: str, **functions) -> None:
+    """Stand in for another part's functions (letters, invitations): the admin only calls them."""
+    import importlib
     import sys
     import types
 
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        module = types.ModuleType(module_name)
+        monkeypatch.setitem(sys.modules, module_name, module)
+    for name, function in functions.items():
+        monkeypatch.setattr(module, name, function, raising=False)
+
+
+def test_the_thank_you_letter_action_sends_a_letter(as_user, world, monkeypatch):
     sent = []
-    letters = types.ModuleType("donations.letters")
-    letters.letter_send_for_contribution = lambda *, contribution, by: sent.append((contribution.pk, by))
-    monkeypatch.setitem(sys.modules, "donations.letters", sys.modules.get("donations.letters", letters))
-    if sys.modules["donations.letters"] is not letters:
-        monkeypatch.setattr(
-            sys.modules["donations.letters"], "letter_send_for_contribution", letters.letter_send_for_contribution
-        )
+    _provide(
+        monkeypatch,
+        "donations.letters",
+        letter_send_for_contribution=lambda *, contribution, by: sent.append((contribution.pk, by)),
+    )
     received = makers.cash(world, makers.opened(world))
     client = as_user("accountant")
     response = _act(client, CONTRIBUTIONS, "send_letter", [received])
     assert sent == [(received.pk, world.accountant)]
     assert any("1 thank-you letter sent" in m for m in _messages(response))
+    assert "Thank-you letter sent." in _page(client.get(f"{CONTRIBUTIONS}{received.pk}/history/"))
+
+
+def test_the_accountant_invites_a_donor_to_their_page_and_is_shown_the_link(as_user, world, monkeypatch):
+    from donations.models import DonorInvitation
+
+    def invite(*, donor, by):
+        return DonorInvitation.objects.create(
+            donor=donor, created_by=by, token="tok123", expires_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+        )
+
+    _provide(
+        monkeypatch,
+        "donations.services_invitations",
+        donor_invite=invite,
+        invitation_url=lambda invitation: f"/donors/join/{invitation.token}/",
+    )
+    donor = makers.donor(world)
+    client = as_user("accountant")
+    response = _act(client, "/admin/donations/donor/", "invite", [donor])
+    assert any("http://testserver/donors/join/tok123/" in m for m in _messages(response))
+    assert DonorInvitation.objects.get().created_by == world.accountant
 
 
 # --- Spending
