@@ -298,6 +298,7 @@ class CampaignAdmin(DonationsAdmin):
     ]
     fields = plan_fields + record_fields
     actions = ["publish", "open_campaigns", "close_campaigns", "prepare_settlement"]
+    object_actions = ("publish", "open_campaigns", "close_campaigns", "prepare_settlement")
 
     @admin.display(description=_("what keeps the plan from being published"))
     def plan_warnings(self, obj):
@@ -537,18 +538,53 @@ class EventInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("by")
 
 
+class CampaignFilter(admin.SimpleListFilter):
+    """The school's campaigns, read from the campaigns (not from every contribution of the list)."""
+
+    title = _("campaign")
+    parameter_name = "campaign__id__exact"
+
+    def lookups(self, request, model_admin):
+        campaigns = Campaign.objects.order_by("-created_at", "-pk")
+        ids = model_admin.school_ids(request)
+        if ids is not None:
+            campaigns = campaigns.filter(school_id__in=ids)
+        return [(str(pk), title) for pk, title in campaigns.values_list("pk", "title")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(campaign_id=int(value))
+
+
 class MonthFilter(admin.SimpleListFilter):
-    """The month a gift was received in, or pledged in while it is not received."""
+    """The month a gift was received in, or pledged in while it is not received.
+
+    The months offered are those in which one of the school's campaigns took gifts (from its opening
+    to its settlement, or today): read from the campaigns, so the list does not scan every contribution.
+    """
 
     title = _("month")
     parameter_name = "month"
+    LAST = 36
 
     def lookups(self, request, model_admin):
-        rows = model_admin.get_queryset(request)
-        months = set(rows.filter(received_on__isnull=False).dates("received_on", "month"))
-        months |= set(rows.filter(received_on__isnull=True).datetimes("pledged_at", "month").iterator())
-        months = {datetime.date(m.year, m.month, 1) for m in months}
-        return [(f"{m:%Y-%m}", f"{m:%m/%Y}") for m in sorted(months, reverse=True)]
+        campaigns = Campaign.objects.filter(opened_at__isnull=False)
+        ids = model_admin.school_ids(request)
+        if ids is not None:
+            campaigns = campaigns.filter(school_id__in=ids)
+        today = timezone.localdate()
+        months = set()
+        for opened_at, settled_at in campaigns.values_list("opened_at", "settled_at"):
+            month = timezone.localdate(opened_at).replace(day=1)
+            until = timezone.localdate(settled_at) if settled_at else today
+            while month <= until and len(months) < 10 * self.LAST:
+                months.add(month)
+                month = (month + datetime.timedelta(days=32)).replace(day=1)
+        return [(f"{m:%Y-%m}", f"{m:%m/%Y}") for m in sorted(months, reverse=True)[: self.LAST]]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -556,12 +592,13 @@ class MonthFilter(admin.SimpleListFilter):
             return queryset
         try:
             year, month = (int(part) for part in value.split("-"))
-            datetime.date(year, month, 1)
+            first = datetime.date(year, month, 1)
         except ValueError:
             return queryset.none()
+        after = (first + datetime.timedelta(days=32)).replace(day=1)
         return queryset.filter(
-            Q(received_on__year=year, received_on__month=month)
-            | Q(received_on__isnull=True, pledged_at__year=year, pledged_at__month=month)
+            Q(received_on__gte=first, received_on__lt=after)
+            | Q(received_on__isnull=True, pledged_at__date__gte=first, pledged_at__date__lt=after)
         )
 
 
@@ -597,12 +634,14 @@ def _cell(value):
 class ContributionAdmin(DonationsAdmin):
     form = ContributionForm
     list_display = ["__str__", "donor", "shown_as", "kind", "worth", "state", "receipt", "campaign", "pledged_at"]
-    list_filter = ["campaign", "kind", "state", MonthFilter]
+    list_filter = [CampaignFilter, "kind", "state", MonthFilter]
+    show_full_result_count = False  # one count of the filtered rows, not a second of all of them
     list_select_related = ["donor", "campaign"]
     search_fields = ["donor__name", "donor__display_name", "payment_reference"]
     date_hierarchy = "pledged_at"
     inlines = [EvidenceInline, EventInline]
     actions = ["receive", "cancel", "reverse", "send_letter"]
+    object_actions = ("receive", "cancel", "reverse", "send_letter")
     add_fields = [
         "campaign",
         "donor",
@@ -908,7 +947,8 @@ class SpendingAdmin(DonationsAdmin):
     search_fields = ["description"]
     date_hierarchy = "spent_on"
     inlines = [SpendingEvidenceInline]
-    actions = ["approve", "reject"]
+    actions = ["approve", "reject", "reverse"]
+    object_actions = ("approve", "reject", "reverse")
     shown_fields = [
         "campaign",
         "use",
@@ -949,8 +989,8 @@ class SpendingAdmin(DonationsAdmin):
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not self.approves(request):
-            actions.pop("approve", None)
-            actions.pop("reject", None)
+            for name in ("approve", "reject", "reverse"):
+                actions.pop(name, None)
         return actions
 
     def _approved(self, request, queryset):
@@ -1023,6 +1063,39 @@ class SpendingAdmin(DonationsAdmin):
             request,
             count,
             lambda n: ngettext("%(n)d spending rejected.", "%(n)d spending records rejected.", n) % {"n": n},
+        )
+        return None
+
+    @admin.action(description=_("Reverse approved spending (a correction in the ledger, with a reason)"))
+    def reverse(self, request, queryset):
+        rows = self._approved(request, queryset)
+        form = ReasonForm(request.POST if apply_posted(request) else None)
+        if not form.is_valid():
+            return intermediate_page(
+                self,
+                request,
+                queryset,
+                form=form,
+                title=gettext("Reverse the spending"),
+                intro=gettext("A correcting entry is added to the public ledger; the spending's entry stays."),
+                action="reverse",
+                button=gettext("Reverse"),
+            )
+        reason = form.cleaned_data["reason"]
+        count = 0
+        for spending in rows:
+            try:
+                services.spending_reverse(spending=spending, by=request.user, reason=reason)
+            except ValidationError as error:
+                _report(self, request, spending, error)
+            else:
+                self.log_change(request, spending, gettext("Reversed: %(reason)s") % {"reason": reason})
+                count += 1
+        _done(
+            self,
+            request,
+            count,
+            lambda n: ngettext("%(n)d spending reversed.", "%(n)d spending records reversed.", n) % {"n": n},
         )
         return None
 

@@ -49,8 +49,16 @@ class DonationsScoping:
 class DonationsAdmin(DonationsScoping, SchoolScopedAdmin):
     """A donations model's admin, for the school's principal, vice-principal and accountant."""
 
+    # Actions also offered as buttons on an object's page (those the person may run).
+    object_actions: tuple[str, ...] = ()
+
     def approves(self, request, obj=None) -> bool:
         return self.can_approve(request, None if obj is None else self.school_id_of(obj))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        actions = self.get_actions(request)
+        buttons = [(name, actions[name][2]) for name in self.object_actions if name in actions]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "object_actions": buttons})
 
     def get_actions(self, request):
         actions = super().get_actions(request)
