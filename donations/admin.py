@@ -38,6 +38,8 @@ from donations.admin_base import (
 )
 from donations.models import (
     ALLOWED_USES,
+    DEFAULT_COMMENT_DAYS,
+    MAX_AMOUNT,
     Campaign,
     CampaignState,
     Comment,
@@ -208,6 +210,27 @@ class CampaignForm(forms.ModelForm):
             "collect_until",
         ]
 
+    def clean_target_amount(self):
+        target = self.cleaned_data.get("target_amount")
+        if target is not None and not 0 < target <= MAX_AMOUNT:
+            raise ValidationError(_("A cash target is more than 0 and at most 10 billion đồng."))
+        return target
+
+    def clean_comment_days(self):
+        days = self.cleaned_data.get("comment_days")
+        if days is not None and days < DEFAULT_COMMENT_DAYS:
+            raise ValidationError(
+                _("A plan is open for comment for at least %(days)d working days.") % {"days": DEFAULT_COMMENT_DAYS}
+            )
+        return days
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("collect_from"), data.get("collect_until")
+        if start and end and end < start:
+            self.add_error("collect_until", _("Collecting ends after it starts."))
+        return data
+
 
 class WishItemInline(DonationsInline):
     model = WishItem
@@ -288,6 +311,7 @@ class CampaignAdmin(DonationsAdmin):
         "collect_until",
     ]
     record_fields = [
+        "uses_shown",
         "state",
         "plan_warnings",
         "published_at",
@@ -296,7 +320,6 @@ class CampaignAdmin(DonationsAdmin):
         "closed_at",
         "settled_at",
     ]
-    fields = plan_fields + record_fields
     actions = ["publish", "open_campaigns", "close_campaigns", "prepare_settlement"]
     object_actions = ("publish", "open_campaigns", "close_campaigns", "prepare_settlement")
 
@@ -311,8 +334,21 @@ class CampaignAdmin(DonationsAdmin):
             '<ul class="errorlist">{}</ul>', format_html_join("", "<li>{}</li>", ((p,) for p in problems))
         )
 
+    @admin.display(description=_("uses in the plan"))
+    def uses_shown(self, obj):
+        labels = dict(Use.choices)
+        return ", ".join(str(labels.get(use, use)) for use in (obj.uses or [])) or "–"
+
+    def _draft(self, obj) -> bool:
+        return obj is None or obj.state == CampaignState.DRAFT
+
+    def get_fields(self, request, obj=None):
+        if self._draft(obj):
+            return self.plan_fields + self.record_fields[1:]
+        return [name for name in self.plan_fields if name != "uses"] + self.record_fields
+
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.state != CampaignState.DRAFT:
+        if not self._draft(obj):
             return self.plan_fields + self.record_fields  # a published plan is what families read: never rewritten
         return self.record_fields
 

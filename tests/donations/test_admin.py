@@ -110,12 +110,30 @@ def test_the_accountant_drafts_a_campaign_with_its_wish_list_and_sees_what_keeps
     assert client.get(CAMPAIGNS).context["action_form"] is None
 
 
-def test_a_posted_forbidden_use_is_refused(as_user, world):
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"uses": ["staff_pay"]}, "uses"),
+        ({"target_amount": "0"}, "target_amount"),
+        ({"target_amount": "10000000001"}, "target_amount"),
+        ({"comment_days": "10"}, "comment_days"),
+        ({"collect_from": "10/01/2027", "collect_until": "01/01/2027"}, "collect_until"),
+    ],
+)
+def test_a_bad_plan_is_refused_with_a_message(as_user, world, changes, field):
     client = as_user("principal")
-    response = client.post(CAMPAIGNS + "add/", _plan_form(world, uses=["staff_pay"]))
+    response = client.post(CAMPAIGNS + "add/", _plan_form(world, **changes))
     assert response.status_code == 200
-    assert "uses" in response.context["adminform"].form.errors
+    errors = response.context["adminform"].form.errors
+    assert field in errors and "Constraint" not in str(errors)
     assert not Campaign.objects.exists()
+
+
+def test_a_published_plans_page_shows_its_uses_and_cannot_be_rewritten(as_user, world):
+    campaign = makers.published(world)
+    page = as_user("accountant").get(f"{CAMPAIGNS}{campaign.pk}/change/")
+    assert "Teaching and learning equipment, Facilities" in _page(page)
+    assert not page.context["adminform"].form.fields
 
 
 def test_the_principal_publishes_after_confirming_the_whole_checklist(as_user, world):
