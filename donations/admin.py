@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -57,7 +57,7 @@ from donations.models import (
     Use,
     WishItem,
 )
-from donations.policies import can_see_donor_contacts
+from donations.policies import MANAGER_ROLES, can_see_donor_contacts
 
 CONTACT_FIELDS = ("email", "phone", "address", "tax_code")
 
@@ -556,8 +556,27 @@ class ContributionForm(forms.ModelForm):
             add_service_errors(self, error)
 
 
-class EvidenceInline(DonationsInline):
-    """A photo of the goods, the transfer's slip, the handover: chosen among the school's files."""
+class EvidenceChoices:
+    """Evidence is chosen among the files the school's managers uploaded (the invoice, the slip, the goods):
+    never a teacher's or a family's photo of the children, which spending evidence would make public."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "media" and field is not None:
+            from schools.models import StaffMembership
+
+            uploaders = StaffMembership.objects.filter(
+                school_id=OuterRef("school_id"),
+                user_id=OuterRef("uploaded_by_id"),
+                role__in=MANAGER_ROLES,
+                is_active=True,
+            )
+            field.queryset = field.queryset.filter(Exists(uploaders)).order_by("-created_at")
+        return field
+
+
+class EvidenceInline(EvidenceChoices, DonationsInline):
+    """A photo of the goods, the transfer's slip, the handover."""
 
     model = ContributionEvidence
     fields = ["media", "caption"]
@@ -946,7 +965,7 @@ class SpendingForm(forms.ModelForm):
             add_service_errors(self, error)
 
 
-class SpendingEvidenceInline(DonationsInline):
+class SpendingEvidenceInline(EvidenceChoices, DonationsInline):
     """Invoices and photos: public unless the principal marks them as holding personal data."""
 
     model = SpendingEvidence

@@ -640,3 +640,15 @@ def test_the_principal_reverses_approved_spending_once(as_user, world):
     again = _act(client, SPENDING, "reverse", [spending], apply="1", reason="Lần nữa.")
     assert any("a reversal cannot be reversed" in m for m in _messages(again))
     assert LedgerEntry.objects.filter(kind="reversal").count() == 1
+
+
+def test_evidence_is_chosen_among_the_managers_files_never_a_teachers_photo(as_user, world):
+    from tests.activities.makers import photo_make
+
+    campaign = makers.opened(world)
+    received = makers.cash(world, campaign)
+    invoice = photo_make(school=world.school, by=world.accountant)
+    teachers = photo_make(school=world.school, by=world.teacher)
+    page = as_user("principal").get(f"{CONTRIBUTIONS}{received.pk}/change/")
+    offered = page.context["inline_admin_formsets"][0].formset.empty_form.fields["media"].queryset
+    assert invoice in offered and teachers not in offered
