@@ -692,6 +692,7 @@ class ContributionAdmin(DonationsAdmin):
     list_filter = [CampaignFilter, "kind", "state", MonthFilter]
     show_full_result_count = False  # one count of the filtered rows, not a second of all of them
     list_select_related = ["donor", "campaign"]
+    autocomplete_fields = ["donor"]  # a school may have thousands of donors
     search_fields = ["donor__name", "donor__display_name", "payment_reference"]
     date_hierarchy = "pledged_at"
     inlines = [EvidenceInline, EventInline]

@@ -652,3 +652,21 @@ def test_evidence_is_chosen_among_the_managers_files_never_a_teachers_photo(as_u
     page = as_user("principal").get(f"{CONTRIBUTIONS}{received.pk}/change/")
     offered = page.context["inline_admin_formsets"][0].formset.empty_form.fields["media"].queryset
     assert invoice in offered and teachers not in offered
+
+
+def test_the_donor_is_searched_among_the_schools_donors_only(as_user, world):
+    from donations.models import Donor
+
+    makers.donor(world, name="Công ty Hoa Mai")
+    Donor.objects.create(school=world.other_school, kind="business", name="Công ty Hoa Mai Hoa Sen")
+    client = as_user("accountant")
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "donations", "model_name": "contribution", "field_name": "donor", "term": "Hoa Mai"},
+    )
+    assert response.status_code == 200
+    assert [row["text"] for row in response.json()["results"]] == ["Công ty Hoa Mai"]
+    teacher = as_user("teacher")
+    assert (
+        teacher.get("/admin/autocomplete/", {"app_label": "donations", "model_name": "contribution"}).status_code == 302
+    )
