@@ -47,12 +47,14 @@ from donations.models import (
     ContributionEvent,
     ContributionEvidence,
     ContributionKind,
+    ContributionState,
     Donor,
     LedgerEntry,
     SchoolAccount,
     Settlement,
     Spending,
     SpendingEvidence,
+    SpendingState,
     TeamMember,
     Use,
     WishItem,
@@ -322,6 +324,14 @@ class CampaignAdmin(DonationsAdmin):
     ]
     actions = ["publish", "open_campaigns", "close_campaigns", "prepare_settlement"]
     object_actions = ("publish", "open_campaigns", "close_campaigns", "prepare_settlement")
+
+    def actions_for(self, obj):
+        return {
+            CampaignState.DRAFT: ("publish",),
+            CampaignState.COMMENT: ("open_campaigns",),
+            CampaignState.OPEN: ("close_campaigns",),
+            CampaignState.CLOSED: () if hasattr(obj, "settlement") else ("prepare_settlement",),
+        }.get(obj.state, ())
 
     @admin.display(description=_("what keeps the plan from being published"))
     def plan_warnings(self, obj):
@@ -698,6 +708,13 @@ class ContributionAdmin(DonationsAdmin):
     inlines = [EvidenceInline, EventInline]
     actions = ["receive", "cancel", "reverse", "send_letter"]
     object_actions = ("receive", "cancel", "reverse", "send_letter")
+
+    def actions_for(self, obj):
+        return {
+            ContributionState.PLEDGED: ("receive", "cancel"),
+            ContributionState.RECEIVED: ("send_letter", "reverse"),
+        }.get(obj.state, ())
+
     add_fields = [
         "campaign",
         "donor",
@@ -1005,6 +1022,10 @@ class SpendingAdmin(DonationsAdmin):
     inlines = [SpendingEvidenceInline]
     actions = ["approve", "reject", "reverse"]
     object_actions = ("approve", "reject", "reverse")
+
+    def actions_for(self, obj):
+        return {SpendingState.RECORDED: ("approve", "reject"), SpendingState.APPROVED: ("reverse",)}.get(obj.state, ())
+
     shown_fields = [
         "campaign",
         "use",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -55,9 +56,17 @@ class DonationsAdmin(DonationsScoping, SchoolScopedAdmin):
     def approves(self, request, obj=None) -> bool:
         return self.can_approve(request, None if obj is None else self.school_id_of(obj))
 
+    def actions_for(self, obj) -> tuple[str, ...]:
+        """The object actions that make sense for this object in its state (all, unless an admin says)."""
+        return self.object_actions
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        actions = self.get_actions(request)
-        buttons = [(name, actions[name][2]) for name in self.object_actions if name in actions]
+        buttons = []
+        if self.object_actions:
+            obj = self.get_object(request, unquote(object_id))
+            actions = self.get_actions(request)
+            if obj is not None:
+                buttons = [(name, actions[name][2]) for name in self.actions_for(obj) if name in actions]
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "object_actions": buttons})
 
     def get_actions(self, request):
