@@ -27,6 +27,7 @@ SLOTS = {
     "teacher": "the top of a teacher's home page (nothing)",
     "classroom": "a class, on the teacher's home and the class page (the class)",
     "school": "a leader's home page (the school)",
+    "school_public": "the school's public page, for everyone (the school)",
 }
 
 
