@@ -242,7 +242,10 @@ def letter_pdf(letter: Letter) -> bytes:
 
     with translation.override(letter.language):
         story = [Paragraph(escape(school.name), head)]
-        contact = [school.address, _("Phone: %(phone)s") % {"phone": school.phone} if school.phone else ""]
+        contact = [
+            "{}: {}".format(_("Address"), school.address) if school.address else "",
+            "{}: {}".format(_("Phone"), school.phone) if school.phone else "",
+        ]
         story += [Paragraph(escape(line), small) for line in contact if line]
         story += [
             HRFlowable(width="100%", thickness=0.8, color=colors.HexColor("#9ca3af"), spaceBefore=6, spaceAfter=6),
