@@ -22,19 +22,19 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from donations import honour, letters
 from donations.models import HonourLine, HonourRoll, Letter
+from donations.policies import can_manage_donations
 from mediafiles.access import can_view_media
 from mediafiles.models import Kind, MediaFile, State
 from schools.models import Child, StaffRole
-from schools.policies import access_for, role_at
+from schools.policies import access_for
 from schools.selectors import public_school_get
 
 # The photos a teacher chooses a drawing from: the school's latest photos that they may see.
 DRAWING_PHOTOS = 60
-MANAGER_ROLES = frozenset({StaffRole.PRINCIPAL, StaffRole.VICE_PRINCIPAL, StaffRole.ACCOUNTANT})
 
 
 def _manages(user, school_id: int) -> bool:
-    return getattr(user, "is_authenticated", False) and role_at(user, school_id) in MANAGER_ROLES
+    return can_manage_donations(user, school_id)
 
 
 def _pdf(content: bytes, name: str, *, private: bool) -> HttpResponse:

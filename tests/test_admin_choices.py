@@ -99,6 +99,19 @@ def _foreign_activity(w: World) -> list:
     ]
 
 
+def _foreign_donor(w: World) -> list:
+    from donations.models import Donor
+
+    return [Donor.objects.create(school=w.other_school, kind="business", name="Công ty Riêng Hoa Sen")]
+
+
+def _foreign_contribution(w: World) -> list:
+    from tests.donations.makers_honour import campaign_make, received_make
+
+    campaign = campaign_make(school=w.other_school, title="Quỹ riêng Hoa Sen")
+    return [received_make(campaign=campaign, donor=_foreign_donor(w)[0], received_on=datetime.date(2026, 11, 2))]
+
+
 # Objects a Sao Mai leader must never be able to choose, by the model a field chooses from.
 OUTSIDERS: dict[str, Callable[[World], list]] = {
     "schools.school": lambda w: [w.other_school],
@@ -113,6 +126,8 @@ OUTSIDERS: dict[str, Callable[[World], list]] = {
     "notifications.notice": _foreign_notice,
     "announcements.announcement": _foreign_announcement,
     "activities.activity": _foreign_activity,
+    "donations.donor": _foreign_donor,
+    "donations.contribution": _foreign_contribution,
 }
 
 

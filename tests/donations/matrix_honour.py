@@ -14,7 +14,7 @@ from tests.conftest import World
 from tests.matrix_kit import EVERYONE_200, SCOPED, Entry, expect
 
 NAMED = "Trần Thu Hà"
-MANAGERS_200 = {"principal": 200, "vice_principal": 200, "accountant": 200}
+MANAGERS_200 = {"principal": 200, "vice_principal": 200, "accountant": 200, "superuser": 200}
 
 
 def _gift(w: World):
