@@ -44,6 +44,10 @@ def install() -> None:
     )
     reminder_source_register(job=Job.HONOUR_ROLL, produce=honour_rolls_to_review, name="donations.honour_roll")
 
+    from donations import demo_honour
+
+    demo_honour.register()
+
 
 def _has_published_roll(user, school) -> bool:
     from donations.honour import has_published_roll

@@ -253,3 +253,19 @@ def test_the_principal_is_told_at_the_start_of_the_month(world, gifts):
     assert reminder_job_run(job=Job.HONOUR_ROLL, now=now).sent == 0
     honour.honour_roll_publish(roll=roll, by=world.principal)
     assert reminder_job_run(job=Job.HONOUR_ROLL, now=now + datetime.timedelta(hours=1)).sent == 0
+
+
+def test_the_demo_publishes_a_roll_and_makes_letters_once(world, gifts):
+    import random
+
+    from coordination.lib.demo import DemoContext
+    from donations.demo_honour import seed_honour
+    from donations.models import Letter
+
+    world.principal.email = "principal@saomai.test"
+    world.principal.save()
+    for _ in range(2):
+        seed_honour(DemoContext(rng=random.Random(1), log=lambda _message: None))
+    roll = HonourRoll.objects.get()
+    assert roll.starts_on == NOV and roll.published_at is not None
+    assert Letter.objects.count() == 3
