@@ -2,7 +2,8 @@
 
 - the honour roll (`/schools/<slug>/honour/`) and its poster are public, for published rolls only
   (the school's managers may print a draft's poster to check it);
-- a letter's PDF is for the donor's own account and the school's managers; anyone else gets 404;
+- a letter's PDF is for the donor's own account once it is sent, and for the school's managers;
+  anyone else gets 404;
 - the drawings page is for the school's teachers: it lists the letters waiting to be sent by the
   donor's public name only (no amounts), and lets a teacher put on one a drawing by a child of their
   class whose guardians consented.
@@ -95,7 +96,8 @@ def honour_photo(request, slug: str, pk: int, line: int):
 @require_safe
 def letter_pdf(request, pk: int):
     letter = get_object_or_404(Letter.objects.select_related("donor", "school", "drawing", "drawing_child"), pk=pk)
-    own = letter.donor.user_id is not None and letter.donor.user_id == request.user.pk
+    # The donor opens their letter once it is sent (until then a teacher may still add a drawing).
+    own = letter.sent_at is not None and letter.donor.user_id is not None and letter.donor.user_id == request.user.pk
     if not (own or _manages(request.user, letter.school_id)):
         raise Http404
     return _pdf(letters.letter_pdf(letter), f"thank-you-{letter.pk}.pdf", private=True)

@@ -61,6 +61,12 @@ def _letter(w: World):
     return letter_create(donor=gift.donor, by=w.principal, contribution=gift)
 
 
+def _sent_letter(w: World):
+    from donations.letters import letter_send
+
+    return letter_send(letter=_letter(w), by=w.principal)
+
+
 def _letter_and_drawing(w: World):
     from parents.models import ConsentPurpose
     from tests import factories as f
@@ -94,7 +100,7 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         setup=_roll_with_photo,
     ),
     "donations/letters/<int:pk>.pdf": Entry(
-        lambda w: f"/donations/letters/{w.made.pk}.pdf", expect(parent=200, **MANAGERS_200), setup=_letter
+        lambda w: f"/donations/letters/{w.made.pk}.pdf", expect(parent=200, **MANAGERS_200), setup=_sent_letter
     ),
     "donations/drawings/": Entry("/donations/drawings/", expect(teachers=200), setup=_letter),
     "donations/drawings/<int:pk>/": [

@@ -194,6 +194,9 @@ def test_a_donor_without_an_account_gets_an_email_and_without_either_a_printed_l
 def test_the_letter_pdf_is_for_the_donor_and_the_schools_managers(client, world, gift):
     letter = letters.letter_create(donor=gift.donor, by=world.principal, contribution=gift)
     url = f"/donations/letters/{letter.pk}.pdf"
+    client.force_login(world.parent)
+    assert client.get(url).status_code == 404  # not sent yet: a teacher may still add a drawing
+    letters.letter_send(letter=letter, by=world.principal)
     for persona, status in (
         ("parent", 200),
         ("principal", 200),
