@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from donations import honour, letters
-from donations.models import HonourLine, HonourRoll, Letter
+from donations.models import ContributionEvidence, HonourLine, HonourRoll, Letter, SpendingEvidence
 from donations.policies import can_manage_donations
 from mediafiles.access import can_view_media
 from mediafiles.models import Kind, MediaFile, State
@@ -147,9 +147,13 @@ def _drawing_choices(user, letter: Letter) -> tuple[list[Child], list[MediaFile]
     )
     consented = letters.drawing_child_ids(child_ids=[child.pk for child in children])
     children = [child for child in children if child.pk in consented]
-    recent = MediaFile.objects.filter(school_id=letter.school_id, kind=Kind.IMAGE, state=State.READY).order_by(
-        "-created_at"
-    )[:DRAWING_PHOTOS]
+    # Not the donations' own photos (invoices, gifts, transfer slips): a drawing is a child's.
+    recent = (
+        MediaFile.objects.filter(school_id=letter.school_id, kind=Kind.IMAGE, state=State.READY)
+        .exclude(pk__in=ContributionEvidence.objects.values("media_id"))
+        .exclude(pk__in=SpendingEvidence.objects.values("media_id"))
+        .order_by("-created_at")[:DRAWING_PHOTOS]
+    )
     photos = [media for media in recent if can_view_media(user, media)]
     return children, photos
 
