@@ -40,14 +40,12 @@ def seed_honour(ctx) -> None:
         honour.honour_roll_publish(roll=roll, by=principal)
     if Letter.objects.filter(school=school).exists():
         return
-    seen = set()
+    first_gifts = {}
     for contribution in received.select_related("donor").order_by("received_on", "pk"):
-        if contribution.donor_id in seen or len(seen) >= 3:
-            continue
-        seen.add(contribution.donor_id)
+        first_gifts.setdefault(contribution.donor_id, contribution)
+    # A guardian's letter first, sent to their account; the others wait for a teacher's drawing.
+    chosen = sorted(first_gifts.values(), key=lambda gift: gift.donor.user_id is None)[:3]
+    for number, contribution in enumerate(chosen):
         letter = letters.letter_create(donor=contribution.donor, by=principal, contribution=contribution)
-        if (
-            contribution.donor.user_id is not None
-            and not Letter.objects.filter(school=school, sent_at__isnull=False).exists()
-        ):
+        if number == 0 and contribution.donor.user_id is not None:
             letters.letter_send(letter=letter, by=principal)
