@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -61,10 +62,14 @@ def honour_page(request, slug: str):
 @require_safe
 def honour_poster(request, slug: str, pk: int):
     school = public_school_get(slug=slug)
-    roll = get_object_or_404(HonourRoll.objects.select_related("school"), pk=pk, school=school)
+    lines = HonourLine.objects.select_related("donor").order_by("position", "pk")
+    roll = get_object_or_404(
+        HonourRoll.objects.select_related("school").prefetch_related(Prefetch("lines", queryset=lines)),
+        pk=pk,
+        school=school,
+    )
     if roll.published_at is None and not _manages(request.user, school.pk):
         raise Http404
-    roll = HonourRoll.objects.select_related("school").get(pk=roll.pk)
     return _pdf(honour.honour_poster_pdf(roll), f"honour-{roll.pk}.pdf", private=roll.published_at is None)
 
 

@@ -254,3 +254,10 @@ def test_the_admin_sends_a_letter(client, world, gift):
     client.post("/admin/donations/letter/", {"action": "send", "_selected_action": [letter.pk]})
     letter.refresh_from_db()
     assert letter.sent_at is not None
+
+
+def test_a_teachers_home_leads_to_the_letters_waiting_for_a_drawing(client, world, gift):
+    client.force_login(world.teacher)
+    assert "/donations/drawings/" not in client.get("/teacher/").content.decode()
+    letters.letter_create(donor=gift.donor, by=world.principal, contribution=gift)
+    assert "/donations/drawings/" in client.get("/teacher/").content.decode()
