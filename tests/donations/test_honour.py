@@ -269,3 +269,35 @@ def test_the_demo_publishes_a_roll_and_makes_letters_once(world, gifts):
     roll = HonourRoll.objects.get()
     assert roll.starts_on == NOV and roll.published_at is not None
     assert Letter.objects.count() == 3
+
+
+def test_gifts_recorded_through_the_services_reach_the_roll_and_a_letter(world, tmp_path):
+    from donations import letters, services
+
+    campaign = campaign_make(school=world.school)
+    company = donor_make(school=world.school, name="Công ty Sao Việt", display=DonorDisplay.NAME)
+    family = donor_make(school=world.school, name=SECRET)
+    services.contribution_record(
+        campaign=campaign, donor=company, by=world.accountant, kind="cash", amount=3_000_000, received_on=NOV
+    )
+    gift = services.contribution_record(
+        campaign=campaign,
+        donor=family,
+        by=world.accountant,
+        kind="in_kind",
+        items="Bộ đồ chơi xếp hình",
+        quantity=2,
+        estimated_value=600_000,
+        received_on=datetime.date(2026, 11, 9),
+    )
+    roll = honour.honour_roll_publish(roll=draft(world), by=world.principal)
+    assert [(line.shown_as, line.gift) for line in roll.lines.all()] == [
+        ("Công ty Sao Việt", "3.000.000 đ"),
+        ("Ẩn danh", "2 × Bộ đồ chơi xếp hình"),
+    ]
+    letter = letters.letter_send_for_contribution(contribution=gift, by=world.principal) if family.email else None
+    assert letter is None  # no account, no e-mail: the principal prints it
+    text = pdf_text(
+        letters.letter_pdf(letters.letter_create(donor=family, by=world.principal, contribution=gift)), tmp_path
+    )
+    assert SECRET in text and "Bộ đồ chơi xếp hình" in text and "Công ty Sao Việt" not in text
