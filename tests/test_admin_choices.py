@@ -99,17 +99,36 @@ def _foreign_activity(w: World) -> list:
     ]
 
 
+def _foreign_campaign(w: World):
+    from donations import services
+    from donations.models import Campaign
+
+    found = Campaign.objects.filter(school=w.other_school).first()
+    if found is not None:
+        return found
+    return services.campaign_create(
+        school=w.other_school,
+        by=w.other_principal,
+        title="Quỹ riêng Hoa Sen",
+        purpose="Sân chơi mới.",
+        beneficiaries="Các lớp Hoa Sen.",
+        use_plan="Mua cầu trượt.",
+        uses=["facilities"],
+        wishes=[("Cầu trượt Hoa Sen", 1, True)],
+    )
+
+
 def _foreign_donor(w: World) -> list:
     from donations.models import Donor
 
-    return [Donor.objects.create(school=w.other_school, kind="business", name="Công ty Riêng Hoa Sen")]
+    return [Donor.objects.create(school=w.other_school, kind="business", name="Nhà hảo tâm Hoa Sen")]
 
 
 def _foreign_contribution(w: World) -> list:
-    from tests.donations.makers_honour import campaign_make, received_make
+    from tests.donations.makers_honour import received_make
 
-    campaign = campaign_make(school=w.other_school, title="Quỹ riêng Hoa Sen")
-    return [received_make(campaign=campaign, donor=_foreign_donor(w)[0], received_on=datetime.date(2026, 11, 2))]
+    donor = _foreign_donor(w)[0]
+    return [received_make(campaign=_foreign_campaign(w), donor=donor, received_on=datetime.date(2026, 11, 2))]
 
 
 # Objects a Sao Mai leader must never be able to choose, by the model a field chooses from.
@@ -126,6 +145,8 @@ OUTSIDERS: dict[str, Callable[[World], list]] = {
     "notifications.notice": _foreign_notice,
     "announcements.announcement": _foreign_announcement,
     "activities.activity": _foreign_activity,
+    "donations.campaign": lambda w: [_foreign_campaign(w)],
+    "donations.wishitem": lambda w: list(_foreign_campaign(w).wishes.all()),
     "donations.donor": _foreign_donor,
     "donations.contribution": _foreign_contribution,
 }
