@@ -1,9 +1,11 @@
 """The admin of honour rolls and thank-you letters.
 
-A principal adds a roll by choosing its month (any day of it) or the first day of a school year: the
-portal drafts its lines from the contributions received. They change the order, the text shown for a
-donor who chose to be named, and a photo of the gift (only photos of goods given, and spending
-evidence that holds no personal data), then publish. An anonymous donor stays "Anonymous".
+The school's managers (principal, vice-principal, accountant) draft rolls and write letters; only the
+principal publishes a roll or takes it off the public page. A roll is added by choosing its month (any
+day of it) or the first day of a school year: the portal drafts its lines from the contributions
+received. The order, the text shown for a donor who chose to be named, and a photo of the gift (only
+photos of goods given, and spending evidence that holds no personal data) are edited here. An
+anonymous donor stays "Anonymous".
 
 Letters are added for a received contribution or for a donor's gifts over a period, and sent from
 the list; a teacher may put a child's drawing on a letter before it is sent (the drawings page).
@@ -19,8 +21,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from donations import honour, letters
+from donations.admin_base import DonationsAdmin, DonationsInline
 from donations.models import DonorDisplay, HonourLine, HonourRoll, Letter
-from schools.admin_base import SchoolScopedAdmin, SchoolScopedInline
 
 
 class HonourLineForm(forms.ModelForm):
@@ -36,7 +38,7 @@ class HonourLineForm(forms.ModelForm):
         return shown
 
 
-class HonourLineInline(SchoolScopedInline):
+class HonourLineInline(DonationsInline):
     model = HonourLine
     form = HonourLineForm
     fields = ["position", "shown_as", "gift", "photo"]
@@ -80,12 +82,19 @@ class HonourRollForm(forms.ModelForm):
 
 
 @admin.register(HonourRoll)
-class HonourRollAdmin(SchoolScopedAdmin):
+class HonourRollAdmin(DonationsAdmin):
     form = HonourRollForm
     inlines = [HonourLineInline]
     list_display = ["title", "period", "starts_on", "ends_on", "published_at", "school"]
     list_filter = ["period"]
     actions = ["publish", "draft_again", "unpublish"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.can_approve(request):  # publishing is the principal's decision
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -125,6 +134,7 @@ class HonourRollAdmin(SchoolScopedAdmin):
 
     @admin.action(description=_("Publish the selected honour rolls"))
     def publish(self, request, queryset):
+        queryset = [roll for roll in queryset if self.can_approve(request, roll.school_id)]
         self._each(
             request,
             queryset,
@@ -145,6 +155,7 @@ class HonourRollAdmin(SchoolScopedAdmin):
 
     @admin.action(description=_("Take the selected honour rolls off the public page"))
     def unpublish(self, request, queryset):
+        queryset = [roll for roll in queryset if self.can_approve(request, roll.school_id)]
         self._each(
             request,
             queryset,
@@ -178,7 +189,7 @@ class LetterForm(forms.ModelForm):
 
 
 @admin.register(Letter)
-class LetterAdmin(SchoolScopedAdmin):
+class LetterAdmin(DonationsAdmin):
     form = LetterForm
     list_display = ["__str__", "contribution", "period_from", "period_until", "language", "with_drawing", "sent_at"]
     list_filter = ["language", ("sent_at", admin.EmptyFieldListFilter)]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime
 
 from tests.conftest import World
-from tests.matrix_kit import EVERYONE_200, SCOPED, Entry, expect
+from tests.donations.matrix_admin import MANAGED
+from tests.matrix_kit import EVERYONE_200, Entry, expect
 
 NAMED = "Trần Thu Hà"
 MANAGERS_200 = {"principal": 200, "vice_principal": 200, "accountant": 200, "superuser": 200}
@@ -127,4 +128,4 @@ def _admin_roll(w: World):
     return _roll(w, published=False)
 
 
-ADMIN_MODELS: dict = {"donations/honourroll": (SCOPED, _admin_roll), "donations/letter": (SCOPED, _letter)}
+ADMIN_MODELS: dict = {"donations/honourroll": (MANAGED, _admin_roll), "donations/letter": (MANAGED, _letter)}

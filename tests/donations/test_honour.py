@@ -299,3 +299,15 @@ def test_gifts_recorded_through_the_services_reach_the_roll_and_a_letter(world, 
         letters.letter_pdf(letters.letter_create(donor=family, by=world.principal, contribution=gift)), tmp_path
     )
     assert SECRET in text and "Bộ đồ chơi xếp hình" in text and "Công ty Sao Việt" not in text
+
+
+def test_only_the_principal_publishes_in_the_admin(client, world, gifts):
+    roll = draft(world)
+    client.force_login(world.accountant)
+    page = client.get("/admin/donations/honourroll/").content.decode()
+    assert roll.title in page and 'value="publish"' not in page
+    client.post("/admin/donations/honourroll/", {"action": "publish", "_selected_action": [roll.pk]})
+    roll.refresh_from_db()
+    assert roll.published_at is None
+    client.force_login(world.principal)
+    assert 'value="publish"' in client.get("/admin/donations/honourroll/").content.decode()
