@@ -86,13 +86,18 @@ class Donor(models.Model):
         return self.name
 
     @property
-    def public_name(self) -> str:
-        """What public pages show: the name only when the donor chose to show it."""
+    def chosen_public_name(self) -> str:
+        """The name the donor chose to be shown by, or "" when they stay anonymous."""
         if self.display == DonorDisplay.NAME:
             return self.name
         if self.display == DonorDisplay.CHOSEN and self.display_name:
             return self.display_name
-        return str(_("Anonymous"))
+        return ""
+
+    @property
+    def public_name(self) -> str:
+        """What public pages show: the name only when the donor chose to show it."""
+        return self.chosen_public_name or str(_("Anonymous"))
 
     def clean(self):
         super().clean()
@@ -519,7 +524,7 @@ class Asset(models.Model):
     contribution = models.ForeignKey(
         Contribution, on_delete=models.SET_NULL, null=True, blank=True, related_name="assets"
     )
-    # The credit as the donor chose to be shown ("anonymous" unless they chose a name).
+    # The credit as the donor chose to be shown; blank for a donor who stays anonymous.
     credit = models.CharField(_("given by"), max_length=200, blank=True)
 
     class Meta:
@@ -538,6 +543,7 @@ class SpendingState(models.TextChoices):
     RECORDED = "recorded", _("Waiting for approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    REVERSED = "reversed", _("Reversed")
 
 
 class Spending(models.Model):

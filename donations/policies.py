@@ -1,16 +1,66 @@
-"""Who may see and manage donors."""
+"""Who may see and do what with the school's donations.
+
+- The principal and the accountant see donors' contact details; nobody else does.
+- The school's managers (principal, vice-principal, accountant) record contributions and spending;
+  only the principal publishes, opens and closes campaigns and approves spending.
+- The sponsorship team and the parents' board see every campaign's ledger and spending with its
+  evidence, but no contact details.
+- Teachers and nurses see no per-family contribution data at all.
+"""
 
 from __future__ import annotations
 
+from parents.policies import is_board_member
 from schools.models import StaffRole
 from schools.policies import role_at
 
-# Contact details of donors: the principal and the accountant only (not the vice-principal, the
-# teachers or the parents' board).
 CONTACT_ROLES = frozenset({StaffRole.PRINCIPAL, StaffRole.ACCOUNTANT})
+MANAGER_ROLES = frozenset({StaffRole.PRINCIPAL, StaffRole.VICE_PRINCIPAL, StaffRole.ACCOUNTANT})
+
+
+def _school_id(school) -> int:
+    return getattr(school, "pk", school)
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 def can_see_donor_contacts(user, school) -> bool:
-    if not getattr(user, "is_authenticated", False):
+    if not _signed_in(user):
         return False
-    return role_at(user, school) in CONTACT_ROLES
+    return user.is_superuser or role_at(user, school) in CONTACT_ROLES
+
+
+def can_manage_donations(user, school) -> bool:
+    """Record donors, contributions and spending; see every contribution of the school."""
+    if not _signed_in(user):
+        return False
+    return user.is_superuser or role_at(user, school) in MANAGER_ROLES
+
+
+def can_approve(user, school) -> bool:
+    """Publish, open and close campaigns; approve spending; answer comments; name the team."""
+    if not _signed_in(user):
+        return False
+    return user.is_superuser or role_at(user, school) == StaffRole.PRINCIPAL
+
+
+def is_team_member(user, school) -> bool:
+    if not _signed_in(user):
+        return False
+    from donations.models import TeamMember
+
+    return TeamMember.objects.filter(school_id=_school_id(school), user=user).exists()
+
+
+def can_see_books(user, school) -> bool:
+    """Every campaign's ledger and spending with its evidence (never donors' contacts)."""
+    if not _signed_in(user):
+        return False
+    return can_manage_donations(user, school) or is_board_member(user, school) or is_team_member(user, school)
+
+
+def can_cosign_settlement(user, school) -> bool:
+    """A member of the parents' board of the current school year."""
+    return _signed_in(user) and is_board_member(user, school)

@@ -54,9 +54,14 @@ def days_off(school: School, start: datetime.date, end: datetime.date) -> dict[d
             if start <= day <= end:
                 found[day] = name
     overlapping = Q(starts_on__lte=end, ends_on__gte=start)
-    school_rows = SchoolDaysOff.objects.filter(overlapping, school=school).values_list("starts_on", "ends_on", "name")
-    authority_rows = AuthorityDaysOff.objects.filter(overlapping, authority_id__in=_authority_ids(school)).values_list(
-        "starts_on", "ends_on", "name"
+    school_rows = (
+        SchoolDaysOff.objects.filter(overlapping, school=school).order_by().values_list("starts_on", "ends_on", "name")
+    )
+    # No ordering: SQLite refuses ORDER BY inside a UNION's parts.
+    authority_rows = (
+        AuthorityDaysOff.objects.filter(overlapping, authority_id__in=_authority_ids(school))
+        .order_by()
+        .values_list("starts_on", "ends_on", "name")
     )
     for first, last, name in school_rows.union(authority_rows, all=True):
         day = max(first, start)
