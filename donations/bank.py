@@ -23,9 +23,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import MAX_AMOUNT
+from donations import services
+from donations.models import (
+    MAX_AMOUNT,
+    BankImport,
+    BankLine,
+    Campaign,
+    CampaignState,
+    Contribution,
+    ContributionEvent,
+    ContributionKind,
+    ContributionState,
+    Donor,
+    DonorDisplay,
+    DonorKind,
+)
+from schools.models import School
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -360,7 +380,7 @@ def statement_read(uploaded_file) -> Statement:
 
 # --- References in a message
 
-PAYMENT_REFERENCE = re.compile(r"UH[ACDEFGHJKMNPQRTUVWXY34679]{8}")
+PAYMENT_REFERENCE = re.compile(services.PAYMENT_REFERENCE.pattern)  # upper case: messages are compacted first
 
 
 def _ascii_upper(message: str) -> str:
@@ -410,7 +430,17 @@ def holds_reference(message: str, reference: str) -> bool:
 
 
 class StatementRejected(ValidationError):
-    """The statement was not imported: every problem, each with its row number."""
+    """The statement was not imported: every problem, each with its row number, in the order of the rows."""
+
+    def __init__(self, errors: list[ValidationError]):
+        super().__init__(sorted(errors, key=lambda error: (getattr(error, "params", None) or {}).get("row", 0)))
+
+
+_lower = lazy(lambda text: str(text).lower(), str)
+
+
+# A pledge made while its campaign was open may still be paid after it closed (as the services allow).
+RECEIVING = frozenset({CampaignState.OPEN, CampaignState.CLOSED})
 
 
 @dataclass(frozen=True)
@@ -422,21 +452,10 @@ class _Step:
 
 
 def _campaign_reference(campaign) -> str:
-    from donations import services
-
-    make = getattr(services, "campaign_reference", None)
-    return make(campaign) if make is not None else f"CD{campaign.pk}"
-
-
-def _money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đ"
+    return services.campaign_reference(campaign)
 
 
 def _already_imported(school, references: set[str]) -> set[str]:
-    from django.db.models.functions import Upper
-
-    from donations.models import BankLine, Contribution
-
     upper = {reference.upper() for reference in references}
     seen = set(
         Contribution.objects.filter(school=school)
@@ -455,8 +474,6 @@ def _already_imported(school, references: set[str]) -> set[str]:
 
 def _plan(school, rows: list[StatementRow], errors: list[ValidationError]) -> list[_Step]:
     """What each row will do, and every problem found before anything is written."""
-    from donations.models import Campaign, CampaignState, Contribution, ContributionKind, ContributionState
-
     seen = _already_imported(school, {row.reference for row in rows})
     candidates = {reference for row in rows for reference in payment_references_in(row.message)}
     pledges = {
@@ -467,7 +484,11 @@ def _plan(school, rows: list[StatementRow], errors: list[ValidationError]) -> li
     }
     campaigns = [(campaign, _campaign_reference(campaign)) for campaign in Campaign.objects.filter(school=school)]
     steps, matched_on = [], {}
+    today = timezone.localdate()
     for row in rows:
+        if row.date > today:
+            errors.append(row_error(row.row, _("the date %(date)s is in the future."), date=f"{row.date:%d/%m/%Y}"))
+            continue
         if row.reference.upper() in seen:
             errors.append(
                 row_error(
@@ -497,12 +518,12 @@ def _plan(school, rows: list[StatementRow], errors: list[ValidationError]) -> li
                     row.row,
                     _("the pledge %(reference)s is %(state)s, not waiting for the money."),
                     reference=contribution.payment_reference,
-                    state=contribution.get_state_display().lower(),
+                    state=_lower(ContributionState(contribution.state).label),
                 )
-            elif contribution.campaign.state != CampaignState.OPEN:
+            elif contribution.campaign.state not in RECEIVING:
                 problem = row_error(
                     row.row,
-                    _("the pledge %(reference)s is for “%(campaign)s”, which is not open for contributions."),
+                    _("the pledge %(reference)s is for “%(campaign)s”, which does not take contributions now."),
                     reference=contribution.payment_reference,
                     campaign=contribution.campaign.title,
                 )
@@ -533,10 +554,6 @@ def _plan(school, rows: list[StatementRow], errors: list[ValidationError]) -> li
 
 def bank_transfer_donor(*, school, by, reference: str):
     """An anonymous donor for a transfer that names no pledge: named after the bank's reference, never the message."""
-    from django.utils.translation import gettext
-
-    from donations.models import Donor, DonorDisplay, DonorKind
-
     return Donor.objects.create(
         school=school,
         kind=DonorKind.PERSON,
@@ -546,32 +563,27 @@ def bank_transfer_donor(*, school, by, reference: str):
     )
 
 
+def _transfer_event(contribution, *, by, message: str) -> None:
+    """The bank's message, kept in the contribution's history (seen in the admin only, never in public)."""
+    ContributionEvent.objects.create(
+        contribution=contribution,
+        action="bank transfer",
+        detail=(gettext("Bank transfer: %(message)s") % {"message": message})[:300],
+        by=by,
+    )
+
+
 def _run(step: _Step, *, school, by, bank_import) -> str:
-    from django.utils.translation import gettext
-
-    from donations import services
-    from donations.models import BankLine, ContributionEvent, ContributionKind
-
     row = step.row
     if step.action == "match":
-        contribution = step.contribution
-        if contribution.amount != row.amount:
-            # The bank's figure is what the school received: the pledge follows it, and the change is recorded.
-            ContributionEvent.objects.create(
-                contribution=contribution,
-                action="amount_from_bank",
-                detail=gettext("Pledged %(pledged)s; the bank received %(received)s (%(reference)s).")
-                % {
-                    "pledged": _money(contribution.amount or 0),
-                    "received": _money(row.amount),
-                    "reference": row.reference,
-                },
-                by=by,
-            )
-            contribution.amount = row.amount
-            contribution.save(update_fields=["amount"])
+        # The bank's figure is what the school received: a pledge of another amount is received with
+        # the transferred amount, and the service records the change in the contribution's history.
         services.contribution_receive(
-            contribution=contribution, by=by, received_on=row.date, bank_reference=row.reference
+            contribution=step.contribution,
+            by=by,
+            received_on=row.date,
+            bank_reference=row.reference,
+            amount=row.amount,
         )
         return "matched"
     if step.action == "create":
@@ -585,12 +597,7 @@ def _run(step: _Step, *, school, by, bank_import) -> str:
             received_on=row.date,
             bank_reference=row.reference,
         )
-        ContributionEvent.objects.create(
-            contribution=contribution,
-            action="bank_transfer",
-            detail=(gettext("Bank transfer: %(message)s") % {"message": row.message})[:300],
-            by=by,
-        )
+        _transfer_event(contribution, by=by, message=row.message)
         return "created"
     BankLine.objects.create(
         bank_import=bank_import,
@@ -610,14 +617,9 @@ def bank_statement_import(*, school, by, uploaded_file):
     Raises StatementRejected, with every problem and its row number, when any row is wrong; then
     nothing is saved.
     """
-    from django.db import IntegrityError, transaction
-
-    from donations.models import BankImport
-    from schools.models import School
-
     with transaction.atomic():
         # One import per school at a time, so two uploads of one statement cannot both pass the duplicate check.
-        School.objects.select_for_update().filter(pk=school.pk).exists()
+        list(School.objects.select_for_update().filter(pk=school.pk).values_list("pk", flat=True))
         statement = statement_read(uploaded_file)
         errors = list(statement.errors)
         steps = _plan(school, statement.rows, errors)
@@ -654,12 +656,6 @@ def bank_statement_import(*, school, by, uploaded_file):
 
 def bank_line_assign(*, line, by, campaign, donor=None):
     """Give an unmatched transfer to a campaign (and a donor, or an anonymous one): a received contribution."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from donations import services
-    from donations.models import BankLine, ContributionKind
-
     with transaction.atomic():
         line = BankLine.objects.select_for_update().get(pk=line.pk)
         if line.contribution_id is not None:
@@ -677,6 +673,7 @@ def bank_line_assign(*, line, by, campaign, donor=None):
             received_on=line.date,
             bank_reference=line.bank_reference,
         )
+        _transfer_event(contribution, by=by, message=line.message)
         line.contribution = contribution
         line.assigned_at = timezone.now()
         line.save(update_fields=["contribution", "assigned_at"])
