@@ -20,7 +20,7 @@ def _bank_import(w: World):
     return BankImport.objects.create(school=w.school, file_name="saoke-thang-12.csv", imported_by=w.principal, rows=1)
 
 
-def _bank_line(w: World):
+def _bank_line(w: World, reference: str = "FT26337999"):
     from donations.models import BankLine
 
     return BankLine.objects.create(
@@ -30,8 +30,20 @@ def _bank_line(w: World):
         date=datetime.date(2026, 12, 3),
         amount=500_000,
         message="UNG HO TRUONG",
-        bank_reference="FT26337999",
+        bank_reference=reference,
     )
+
+
+def BankLineModel():  # noqa: N802 - the model, imported when the matrix runs
+    from donations.models import BankLine
+
+    return BankLine
+
+
+def _line_and_campaign(w: World):
+    from tests.donations import makers
+
+    return _bank_line(w, "FT26337888"), makers.opened(w)
 
 
 def _goods(w: World):
@@ -98,14 +110,27 @@ MATRIX: dict[str, Entry | list[Entry]] = {
             method="post",
             data=_statement,
             effect=_imports,
+            changes_for=frozenset({"principal", "vice_principal", "superuser"}),
         ),
     ],
-    "admin/donations/bankline/<path:object_id>/assign/": Entry(
-        lambda w: f"/admin/donations/bankline/{w.made.pk}/assign/",
-        admin_answers(200, "redirect"),
-        setup=_bank_line,
-        shows="FT26337999",
-    ),
+    "admin/donations/bankline/<path:object_id>/assign/": [
+        Entry(
+            lambda w: f"/admin/donations/bankline/{w.made.pk}/assign/",
+            admin_answers(200, "redirect"),
+            setup=_bank_line,
+            shows="FT26337999",
+        ),
+        Entry(
+            lambda w: f"/admin/donations/bankline/{w.made[0].pk}/assign/",
+            admin_answers("redirect", "redirect", superuser="redirect"),
+            method="post",
+            setup=_line_and_campaign,
+            data=lambda w: {"campaign": w.made[1].pk},
+            effect=lambda w: BankLineModel().objects.filter(pk=w.made[0].pk, contribution__isnull=False).exists(),
+            # Another school's principal is sent away before anything happens.
+            changes_for=frozenset({"principal", "vice_principal", "superuser"}),
+        ),
+    ],
     "admin/donations/handover/<path:object_id>/pdf/": Entry(
         lambda w: f"/admin/donations/handover/{w.made.pk}/pdf/", admin_answers(200, "redirect"), setup=_handover
     ),
