@@ -12,6 +12,22 @@ class DonationsConfig(AppConfig):
         # A donor's own account is linked to the school: the school's forms may name it.
         linked_accounts.register("donors", _donor_accounts)
 
+        from donations import policies
+        from donations.models import ContributionEvidence, HonourLine, Letter, SpendingEvidence
+        from mediafiles import access, usage
+
+        # Who may download evidence, honour-roll photos and letters' drawings; which files are in use.
+        access.register(policies.can_view_donation_media)
+        usage.register(ContributionEvidence, "media")
+        usage.register(SpendingEvidence, "media")
+        usage.register(HonourLine, "photo")
+        usage.register(Letter, "drawing")
+
+        from coordination.lib import demo as demo_steps
+        from donations import demo
+
+        demo_steps.register("donations", demo.seed_donations, after=("families",))
+
         # Each part plugs its links, reminder sources, media access and demo steps in.
         from donations import hooks_campaigns, hooks_honour, hooks_public
 

@@ -64,3 +64,40 @@ def can_see_books(user, school) -> bool:
 def can_cosign_settlement(user, school) -> bool:
     """A member of the parents' board of the current school year."""
     return _signed_in(user) and is_board_member(user, school)
+
+
+def can_view_donation_media(user, media) -> bool:
+    """Evidence, honour-roll photos and letters' drawings: who may download them through mediafiles.
+
+    Evidence: the school's managers, the sponsorship team and the parents' board, and anyone signed
+    in for spending evidence that is not marked personal (it is public on the transparency board).
+    A letter's drawing: the managers and the donor it was sent to. One query.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from donations.models import ContributionEvidence, HonourLine, Letter, SpendingEvidence
+    from mediafiles.models import MediaFile
+
+    found = (
+        MediaFile.objects.filter(pk=media.pk)
+        .annotate(
+            spending_public=Exists(SpendingEvidence.objects.filter(media=OuterRef("pk"), personal=False)),
+            spending_any=Exists(SpendingEvidence.objects.filter(media=OuterRef("pk"))),
+            contribution=Exists(ContributionEvidence.objects.filter(media=OuterRef("pk"))),
+            honour=Exists(HonourLine.objects.filter(photo=OuterRef("pk"), roll__published_at__isnull=False)),
+            letter_donor=Exists(Letter.objects.filter(drawing=OuterRef("pk"), donor__user=user, sent_at__isnull=False)),
+            letter=Exists(Letter.objects.filter(drawing=OuterRef("pk"))),
+        )
+        .values("school_id", "spending_public", "spending_any", "contribution", "honour", "letter_donor", "letter")
+        .first()
+    )
+    if not found:
+        return False
+    school_id = found["school_id"]
+    if found["spending_public"] or found["honour"] or found["letter_donor"]:
+        return True
+    if found["spending_any"] or found["contribution"]:
+        return can_see_books(user, school_id)
+    if found["letter"]:
+        return can_manage_donations(user, school_id)
+    return False
