@@ -22,6 +22,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +153,7 @@ class BankImportAdmin(BankAdminBase):
             except ValidationError as exc:
                 problems = exc.messages
             else:
+                self.log_addition(request, done, [{"added": {}}])
                 self.message_user(
                     request,
                     gettext(
@@ -233,7 +235,11 @@ class BankLineAdmin(BankAdminBase):
     @admin.display(description=_("assigned to"))
     def assignment(self, obj):
         if obj.contribution_id is None:
-            return gettext("Waiting to be assigned")
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:donations_bankline_assign", args=[obj.pk]),
+                gettext("Assign to a campaign"),
+            )
         return str(obj.contribution)
 
     def get_queryset(self, request):
@@ -274,6 +280,9 @@ class BankLineAdmin(BankAdminBase):
             except ValidationError as exc:
                 problems += [f"{line.bank_reference}: {message}" for message in exc.messages]
             else:
+                self.log_change(
+                    request, line, gettext("Assigned to %(campaign)s.") % {"campaign": form.cleaned_data["campaign"]}
+                )
                 done += 1
         return done, problems
 
@@ -392,8 +401,6 @@ class HandoverAdmin(BankAdminBase):
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj):
-        from django.utils.html import format_html
-
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:donations_handover_pdf", args=[obj.pk]), gettext("Download")
         )

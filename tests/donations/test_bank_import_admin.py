@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.utils import translation
 
 from donations import services
@@ -47,6 +48,8 @@ def test_the_principal_imports_a_statement_and_sees_what_it_did(client, world, c
     page = client.get(response["Location"]).content.decode()
     assert "1 pledges received, 1 new gifts to campaigns, 1 transfers to assign, 1 outgoing rows skipped" in page
     assert "FT3" in page  # the unmatched row, listed on the import
+    # Who imported it, in the import's history.
+    assert LogEntry.objects.get(object_id=str(done.pk)).user == world.principal
     promised.refresh_from_db()
     assert promised.state == ContributionState.RECEIVED
 
@@ -107,6 +110,7 @@ def test_the_unmatched_list_and_assigning_one_transfer(client, world, campaign):
     assert refused.status_code == 200 and not Contribution.objects.exists()
     response = client.post(f"/admin/donations/bankline/{line.pk}/assign/", {"campaign": campaign.pk})
     assert response.status_code == 302
+    assert LogEntry.objects.filter(object_id=str(line.pk), user=world.principal).exists()
     line.refresh_from_db()
     assert line.contribution.state == ContributionState.RECEIVED and line.contribution.amount == 300_000
     assert "FT9" not in client.get("/admin/donations/bankline/?assigned=no").content.decode()
