@@ -142,16 +142,25 @@ def _xlsx_rows(data: bytes) -> list[list]:
         book.close()
 
 
+def _delimiter(text: str) -> str:
+    """The separator that makes a header row appear (a message full of commas does not fool it)."""
+    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    for delimiter in (";", ",", "\t"):
+        try:
+            rows = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
+        except csv.Error:
+            continue
+        if any(_column_map(row) for row in rows):
+            return delimiter
+    return ";" if head.count(";") > head.count(",") else ","
+
+
 def _csv_rows(data: bytes) -> list[list]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise row_error(None, _("The file is not UTF-8 text: export the statement as UTF-8 CSV, or as XLSX.")) from exc
-    lines = text.splitlines()
-    sample = "\n".join(lines[:HEADER_SEARCH_ROWS])
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    if "\t" in sample and sample.count("\t") > sample.count(delimiter):
-        delimiter = "\t"
+    delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return list(itertools.islice(reader, MAX_ROWS + HEADER_SEARCH_ROWS + 1))

@@ -42,6 +42,14 @@ def test_csv_in_utf8_with_or_without_bom_and_either_separator(bom, delimiter):
     assert statement.rows == EXPECTED
 
 
+def test_a_message_full_of_commas_does_not_hide_the_separator():
+    rows = [["03/12/2026", "200000", "ung ho, be Na, lop La 1, truong Sao Mai, Hai Phong, thang 12, nam 2026, cam on, co", "FT1"]]
+    statement = statement_read(csv_file(rows, delimiter=";"))
+    assert statement.errors == [] and statement.rows[0].message.count(",") == 8
+    statement = statement_read(csv_file(rows, delimiter=","))
+    assert statement.errors == [] and statement.rows[0].reference == "FT1"
+
+
 def test_english_headers_and_description_instead_of_message():
     statement = statement_read(csv_file(ROWS, header=EN_HEADER, delimiter=","))
     assert statement.rows == EXPECTED
