@@ -43,7 +43,8 @@ def test_csv_in_utf8_with_or_without_bom_and_either_separator(bom, delimiter):
 
 
 def test_a_message_full_of_commas_does_not_hide_the_separator():
-    rows = [["03/12/2026", "200000", "ung ho, be Na, lop La 1, truong Sao Mai, Hai Phong, thang 12, nam 2026, cam on, co", "FT1"]]
+    message = "ung ho, be Na, lop La 1, truong Sao Mai, Hai Phong, thang 12, nam 2026, cam on, co"
+    rows = [["03/12/2026", "200000", message, "FT1"]]
     statement = statement_read(csv_file(rows, delimiter=";"))
     assert statement.errors == [] and statement.rows[0].message.count(",") == 8
     statement = statement_read(csv_file(rows, delimiter=","))
