@@ -1,10 +1,12 @@
 """Bank statements: reading the bank's CSV or XLSX export, and importing it all or nothing.
 
 A statement row is an incoming transfer (date, amount, message, the bank's reference). Its message
-may hold a pledge's transfer reference ("UH" and 8 letters) or a campaign's reference: the first is
-received as that pledge, the second becomes a new gift from an anonymous donor; any other row is
-kept as an unmatched line for the accountant to assign. Outgoing rows (a negative amount) are the
-school's own payments: they are skipped, and counted.
+may hold a pledge's transfer reference ("UH" and 8 letters) or a campaign's reference ("CD" and 6
+digits, services.campaign_reference): the first receives that pledge (with the amount the bank
+received: the bank's figure is the truth, and the change is in the pledge's history), the second
+becomes a new gift from an anonymous donor; any other row is kept as an unmatched line for the
+accountant to assign. Outgoing rows (a negative amount) are the school's own payments: they are
+skipped, and counted. A bad row anywhere, or a bank reference seen before, and nothing is saved.
 
 Nothing a bank message says about the sender is ever shown in public: a donor made from a transfer
 is anonymous, and is named after the bank's reference, not after the message.
@@ -58,7 +60,16 @@ COLUMNS: dict[str, frozenset[str]] = {
     "date": frozenset({"ngay", "ngay giao dich", "ngay gd", "date", "transaction date", "value date"}),
     "amount": frozenset({"so tien", "so tien gd", "so tien giao dich", "amount", "transaction amount"}),
     "message": frozenset(
-        {"noi dung", "noi dung chuyen khoan", "noi dung giao dich", "dien giai", "message", "description"}
+        {
+            "noi dung",
+            "noi dung chuyen khoan",
+            "noi dung ck",
+            "noi dung giao dich",
+            "dien giai",
+            "mo ta",
+            "message",
+            "description",
+        }
     ),
     "reference": frozenset(
         {"ma giao dich", "ma gd", "so tham chieu", "ma tham chieu", "reference", "transaction reference", "ref"}
@@ -120,7 +131,7 @@ def _column_map(cells: list) -> dict[str, int] | None:
         for name, headers in COLUMNS.items():
             if folded in headers and name not in found:
                 found[name] = index
-    return found if {"date", "amount", "reference"} <= found.keys() else None
+    return found if found.keys() == COLUMNS.keys() else None
 
 
 def _is_xlsx(name: str, head: bytes) -> bool:
@@ -136,7 +147,7 @@ def _xlsx_rows(data: bytes) -> list[list]:
         raise row_error(None, _("This is not an XLSX file that can be read.")) from exc
     try:
         sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        rows = sheet.iter_rows(min_row=1, values_only=True)  # from the first row, so row numbers are the sheet's
         return [list(row) for row in itertools.islice(rows, MAX_ROWS + HEADER_SEARCH_ROWS + 1)]
     finally:
         book.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -66,6 +67,27 @@ def test_headers_in_any_order_with_units_and_the_account_details_above():
     assert statement.errors == []
     assert [row.row for row in statement.rows] == [5, 6]  # as a spreadsheet numbers them
     assert [row.amount for row in statement.rows] == [1_500_000, 200_000]
+
+
+def test_the_four_columns_are_needed():
+    header = ["Ngày", "Số tiền", "Mã giao dịch"]
+    statement = statement_read(csv_file([["03/12/2026", "100", "FT1"]], header=header))
+    assert messages(statement)[0].startswith("No header row was found.")
+    header = ["Ngày giao dịch", "Số tiền", "Mô tả", "Số tham chiếu"]
+    assert statement_read(csv_file([["03/12/2026", "100", "x", "FT1"]], header=header)).errors == []
+
+
+def test_xlsx_rows_are_numbered_as_the_sheet_numbers_them():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet["A3"], sheet["B3"], sheet["C3"], sheet["D3"] = "Ngày", "Số tiền", "Nội dung", "Mã giao dịch"
+    sheet["A4"], sheet["B4"], sheet["C4"], sheet["D4"] = "03/12/2026", 0, "x", "FT1"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    statement = statement_read(SimpleUploadedFile("s.xlsx", buffer.getvalue()))
+    assert messages(statement) == ["Row 4: the amount is zero."]
 
 
 def test_xlsx_with_real_dates_and_numbers():
