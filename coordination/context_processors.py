@@ -1,3 +1,4 @@
+from coordination.lib.links import links_for
 from parents.policies import is_family_viewer, is_guardian
 from schools import policies
 from schools.models import StaffRole
@@ -18,4 +19,6 @@ def navigation(request):
         "nav_leads_school": bool(policies.leader_school_ids(user)),
         "nav_is_officer": bool(access.authority_ids),
         "nav_can_admin": policies.can_use_admin(user),
+        # The features' own entries (coordination/lib/links.py, slot "menu").
+        "nav_links": links_for("menu", user),
     }
