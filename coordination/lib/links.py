@@ -27,6 +27,7 @@ SLOTS = {
     "teacher": "the top of a teacher's home page (nothing)",
     "classroom": "a class, on the teacher's home and the class page (the class)",
     "school": "a leader's home page (the school)",
+    "school_public": "the school's public page, for everyone, signed in or not (the school)",
     # Evaluated on every page: a link's `visible` must not query the database (read a cache).
     "menu": "the main menu at the top of every page, for a signed-in person (nothing)",
 }
