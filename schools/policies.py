@@ -145,9 +145,17 @@ def can_view_authority(user, authority: Authority) -> bool:
     return authority.pk in posts or (authority.province_id is not None and authority.province_id in posts)
 
 
+# Who is let into the Django admin: leaders, and the accountant, whose pages there are the donations'
+# only (every other model admin answers them with its own refusal: it is scoped to leaders).
+ADMIN_ROLES = LEADER_ROLES | {StaffRole.ACCOUNTANT}
+
+
 def can_use_admin(user) -> bool:
-    """The Django admin is for principals (their school only) and superusers."""
-    return bool(getattr(user, "is_active", False)) and (user.is_superuser or bool(leader_school_ids(user)))
+    """The Django admin is for principals and vice-principals (their school only), the accountant (the
+    donations pages of their school only) and superusers."""
+    if not getattr(user, "is_active", False):
+        return False
+    return user.is_superuser or bool(access_for(user).schools_with(ADMIN_ROLES))
 
 
 def guardian_children(user) -> list[Child]:

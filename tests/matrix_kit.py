@@ -84,9 +84,22 @@ LOGIN_ELSE_REDIRECT = expect(others="redirect")
 OUT = "admin-login"
 
 
-def admin_answers(leaders: Answer, other_principal: Answer, superuser: Answer = 200) -> dict[str, Answer]:
-    """Everyone but leaders and superusers is sent to the admin's sign-in, which refuses them."""
-    return expect(anonymous=OUT, others=OUT, leaders=leaders, other_principal=other_principal, superuser=superuser)
+def admin_answers(
+    leaders: Answer, other_principal: Answer, superuser: Answer = 200, accountant: Answer = 403
+) -> dict[str, Answer]:
+    """Everyone but leaders, the accountant and superusers is sent to the admin's sign-in, which refuses them.
+
+    The accountant is let into the admin for the donations pages only: every other page refuses them
+    (tests/donations/matrix_admin.py gives their answers on the donations pages).
+    """
+    return expect(
+        anonymous=OUT,
+        others=OUT,
+        leaders=leaders,
+        other_principal=other_principal,
+        superuser=superuser,
+        accountant=accountant,
+    )
 
 
 # The admin's model pages: which models a principal manages for their own school,
@@ -97,7 +110,8 @@ SCOPED = {  # leaders of the school: yes; principal of another school: list yes,
     "add": admin_answers(200, 200),
     "change": admin_answers(200, "redirect"),
     "delete": admin_answers(200, "redirect"),
-    "history": admin_answers(200, "redirect"),
+    # The accountant's rows are none of these: told, like another school's principal, the object is not there.
+    "history": admin_answers(200, "redirect", accountant="redirect"),
 }
 SCOPED_NO_ADD = {**SCOPED, "add": admin_answers(403, 403, superuser=403)}
 READ_ONLY = {

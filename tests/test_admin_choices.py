@@ -99,6 +99,31 @@ def _foreign_activity(w: World) -> list:
     ]
 
 
+def _foreign_campaign(w: World):
+    from donations import services
+    from donations.models import Campaign
+
+    found = Campaign.objects.filter(school=w.other_school).first()
+    if found is not None:
+        return found
+    return services.campaign_create(
+        school=w.other_school,
+        by=w.other_principal,
+        title="Quỹ riêng Hoa Sen",
+        purpose="Sân chơi mới.",
+        beneficiaries="Các lớp Hoa Sen.",
+        use_plan="Mua cầu trượt.",
+        uses=["facilities"],
+        wishes=[("Cầu trượt Hoa Sen", 1, True)],
+    )
+
+
+def _foreign_donor(w: World) -> list:
+    from donations.models import Donor
+
+    return [Donor.objects.create(school=w.other_school, kind="business", name="Nhà hảo tâm Hoa Sen")]
+
+
 # Objects a Sao Mai leader must never be able to choose, by the model a field chooses from.
 OUTSIDERS: dict[str, Callable[[World], list]] = {
     "schools.school": lambda w: [w.other_school],
@@ -113,6 +138,9 @@ OUTSIDERS: dict[str, Callable[[World], list]] = {
     "notifications.notice": _foreign_notice,
     "announcements.announcement": _foreign_announcement,
     "activities.activity": _foreign_activity,
+    "donations.campaign": lambda w: [_foreign_campaign(w)],
+    "donations.wishitem": lambda w: list(_foreign_campaign(w).wishes.all()),
+    "donations.donor": _foreign_donor,
 }
 
 

@@ -246,21 +246,23 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     "accounts/2fa/recovery-codes/generate/": Entry("/accounts/2fa/recovery-codes/generate/", LOGIN_ELSE_REDIRECT),
     "accounts/2fa/recovery-codes/download/": Entry("/accounts/2fa/recovery-codes/download/", expect()),
     # --- the admin's own pages
-    "admin/": Entry("/admin/", admin_answers(200, 200)),
+    "admin/": Entry("/admin/", admin_answers(200, 200, accountant=200)),
     "admin/login/": Entry(
         "/admin/login/",
-        expect(others=403, leaders="redirect", other_principal="redirect", superuser="redirect"),
+        expect(others=403, leaders="redirect", other_principal="redirect", superuser="redirect", accountant="redirect"),
     ),
     # Logging out of the admin is a POST; a GET is refused or sent on, never served.
     "admin/logout/": Entry(
         "/admin/logout/",
-        expect(anonymous="redirect", others="redirect", leaders=405, other_principal=405, superuser=405),
+        expect(
+            anonymous="redirect", others="redirect", leaders=405, other_principal=405, superuser=405, accountant=405
+        ),
     ),
     "admin/accounts/user/<id>/password/": Entry(
         lambda w: f"/admin/accounts/user/{w.parent.pk}/password/", admin_answers(403, 403)
     ),
-    "admin/password_change/": Entry("/admin/password_change/", admin_answers(200, 200)),
-    "admin/password_change/done/": Entry("/admin/password_change/done/", admin_answers(200, 200)),
+    "admin/password_change/": Entry("/admin/password_change/", admin_answers(200, 200, accountant=200)),
+    "admin/password_change/done/": Entry("/admin/password_change/done/", admin_answers(200, 200, accountant=200)),
     # The search behind autocomplete fields: only a field a form of the person's offers (what it lists:
     # tests/schools/test_admin_autocomplete.py); a malformed search is refused to everyone.
     "admin/autocomplete/": [
@@ -274,12 +276,18 @@ MATRIX: dict[str, Entry | list[Entry]] = {
             admin_answers(403, 403),
         ),
     ],
-    "admin/jsi18n/": Entry("/admin/jsi18n/", admin_answers(200, 200)),
-    "admin/r/<path:content_type_id>/<path:object_id>/": Entry("/admin/r/1/1/", admin_answers(404, 404, 404)),
-    # The admin's app index lists every app with a registered model.
-    admin_app_index_route(): Entry("/admin/schools/", admin_answers(200, 200)),
-    "admin/(?P<url>.*)$": Entry("/admin/no-such-page/", admin_answers(404, 404, 404)),
+    "admin/jsi18n/": Entry("/admin/jsi18n/", admin_answers(200, 200, accountant=200)),
+    "admin/r/<path:content_type_id>/<path:object_id>/": Entry(
+        "/admin/r/1/1/", admin_answers(404, 404, 404, accountant=404)
+    ),
+    # The admin's app index lists every app with a registered model (the accountant's admin: donations only).
+    admin_app_index_route(): [
+        Entry("/admin/schools/", admin_answers(200, 200, accountant=404)),
+        Entry("/admin/donations/", admin_answers(200, 200, accountant=200)),
+    ],
+    "admin/(?P<url>.*)$": Entry("/admin/no-such-page/", admin_answers(404, 404, 404, accountant=404)),
 }
+
 
 def _days_off(w: World, **owner):
     from schools.models import AuthorityDaysOff, SchoolDaysOff
@@ -302,7 +310,10 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
     "mfa/authenticator": (SUPERUSER_ONLY, lambda w: _authenticator(w)),
     # Accounts are for superusers; a leader's admin knows only the accounts linked to their school, so
     # another school's principal is told the parent's account does not exist.
-    "accounts/user": ({**SUPERUSER_ONLY, "history": admin_answers(403, "redirect")}, lambda w: w.parent),
+    "accounts/user": (
+        {**SUPERUSER_ONLY, "history": admin_answers(403, "redirect", accountant="redirect")},
+        lambda w: w.parent,
+    ),
     "schools/authority": (SUPERUSER_ONLY, lambda w: w.school.authority),
     "schools/school": (
         {**SCOPED_NO_ADD, "add": SUPERUSER_ONLY["add"], "delete": SUPERUSER_ONLY["delete"]},

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.conftest import World
-from tests.matrix_kit import SCOPED, Entry
+from tests.donations.matrix_admin import MANAGED
+from tests.matrix_kit import Entry
 
 
 def _donor(w: World):
@@ -13,5 +14,6 @@ def _donor(w: World):
 
 
 MATRIX: dict[str, Entry | list[Entry]] = {}
-# The donors: the school's leaders in the admin (contact details only for the principal: test_donors.py).
-ADMIN_MODELS: dict = {"donations/donor": (SCOPED, _donor)}
+# The donors: the school's principal, vice-principal and accountant in the admin (contact details only
+# for the principal and the accountant: test_donors.py).
+ADMIN_MODELS: dict = {"donations/donor": (MANAGED, _donor)}
