@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from donations import bank
+from donations.admin_base import DonationsAdmin, DonationsReadOnlyAdmin, ReadOnlyInline
 from donations.handover import handover_filename, handover_pdf
 from donations.models import (
     Asset,
@@ -38,14 +39,7 @@ from donations.models import (
     Donor,
     Handover,
 )
-from schools.admin_base import SchoolScopedAdmin, SchoolScopedInline
 from schools.models import School
-
-# The donations' admin base (it lets the accountant in) when it exists; the scoped base otherwise.
-try:  # pragma: no cover - depends on which part landed first
-    from donations.admin import DonationsAdmin as BankAdminBase
-except ImportError:  # pragma: no cover
-    BankAdminBase = SchoolScopedAdmin
 
 
 def _money(amount) -> str:
@@ -82,29 +76,19 @@ class StatementForm(forms.Form):
             self.fields["school"].widget = forms.HiddenInput()
 
 
-class BankLineInline(SchoolScopedInline):
+class BankLineInline(ReadOnlyInline):
     model = BankLine
     fields = ["row", "date", "shown_amount", "message", "bank_reference", "contribution"]
     readonly_fields = fields
-    can_delete = False
     verbose_name_plural = _("unmatched transfers of this statement")
 
     @admin.display(description=_("amount"))
     def shown_amount(self, obj):
         return _money(obj.amount)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BankImport)
-class BankImportAdmin(BankAdminBase):
+class BankImportAdmin(DonationsReadOnlyAdmin):
     """What each statement brought: a record of the import, never edited; new imports go through the import page."""
 
     list_display = ["file_name", "imported_at", "imported_by", "rows", "matched", "created", "unmatched", "outgoing"]
@@ -119,14 +103,8 @@ class BankImportAdmin(BankAdminBase):
     def outgoing(self, obj):
         return max(obj.rows - obj.matched - obj.created - obj.unmatched, 0)
 
-    def has_add_permission(self, request, obj=None):
-        return False  # the import page makes them
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the transfers it received stay received; its unmatched rows stay listed
+    # Never added here (the import page makes them), changed or deleted: the transfers an import
+    # received stay received, and its unmatched rows stay listed.
 
     def get_urls(self):
         return [
@@ -216,7 +194,7 @@ class UnassignedFilter(admin.SimpleListFilter):
 
 
 @admin.register(BankLine)
-class BankLineAdmin(BankAdminBase):
+class BankLineAdmin(DonationsReadOnlyAdmin):
     """Transfers whose message named no pledge or campaign: the accountant gives each to a campaign."""
 
     list_display = ["date", "shown_amount", "message", "bank_reference", "bank_import", "assignment"]
@@ -245,14 +223,7 @@ class BankLineAdmin(BankAdminBase):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("bank_import", "contribution")
 
-    def has_add_permission(self, request, obj=None):
-        return False  # statements bring them
-
-    def has_change_permission(self, request, obj=None):
-        return False  # what the bank said is kept as it said it; assigning is its own page
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Statements bring them, and what the bank said is kept as it said it: assigning is its own page.
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -364,7 +335,7 @@ class HandoverForm(forms.ModelForm):
 
 
 @admin.register(Handover)
-class HandoverAdmin(BankAdminBase):
+class HandoverAdmin(DonationsAdmin):
     """The record of goods handed over, signed by both sides; its PDF is printed from here."""
 
     school_path = "contribution__school"
@@ -449,7 +420,7 @@ def asset_credit(asset: Asset) -> str:
 
 
 @admin.register(Asset)
-class AssetAdmin(BankAdminBase):
+class AssetAdmin(DonationsAdmin):
     """The school's asset register; donated equipment carries its donor's credit."""
 
     list_display = ["name", "quantity", "shown_value", "acquired_on", "condition", "location", "given_by", "campaign"]

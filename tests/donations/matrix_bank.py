@@ -1,8 +1,10 @@
 """Who may use the donations' bank URLs and admin pages (merged into tests/test_authorization_matrix.py).
 
-Bank statement imports and unmatched transfers are records of what the bank said: read in the admin,
-never added, changed or deleted there (imports come from the import page, transfers are assigned on
-their own page). Handover records and the asset register are the school's to keep up.
+The school's principal, vice-principal and accountant use these pages for their own school (another
+school's principal for theirs, and is told Sao Mai's objects do not exist). Bank statement imports and
+unmatched transfers are records of what the bank said: read in the admin, never added, changed or
+deleted there (imports come from the import page, transfers are assigned on their own page).
+Handover records and the asset register are the school's to keep up.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import datetime
 
 from tests.conftest import World
 from tests.donations.bank_files import csv_file
-from tests.matrix_kit import READ_ONLY, SCOPED, Entry, admin_answers
+from tests.donations.matrix_admin import MANAGED, READ_ONLY, answers
+from tests.matrix_kit import Entry
 
 
 def _bank_import(w: World):
@@ -101,44 +104,46 @@ def _statement(w: World) -> dict:
 
 
 MATRIX: dict[str, Entry | list[Entry]] = {
-    # The import page: each leader for their own school (another school's principal cannot name Sao Mai).
+    # The import page: each manager for their own school (another school's principal cannot name Sao Mai).
     "admin/donations/bankimport/import/": [
-        Entry("/admin/donations/bankimport/import/", admin_answers(200, 200)),
+        Entry("/admin/donations/bankimport/import/", answers(200)),
         Entry(
             "/admin/donations/bankimport/import/",
-            admin_answers("redirect", 200, superuser="redirect"),
+            answers("redirect", other_principal=200),
             method="post",
             data=_statement,
             effect=_imports,
-            changes_for=frozenset({"principal", "vice_principal", "superuser"}),
+            changes_for=frozenset({"principal", "vice_principal", "accountant", "superuser"}),
         ),
     ],
     "admin/donations/bankline/<path:object_id>/assign/": [
         Entry(
             lambda w: f"/admin/donations/bankline/{w.made.pk}/assign/",
-            admin_answers(200, "redirect"),
+            answers(200, other_principal="redirect"),
             setup=_bank_line,
             shows="FT26337999",
         ),
         Entry(
             lambda w: f"/admin/donations/bankline/{w.made[0].pk}/assign/",
-            admin_answers("redirect", "redirect", superuser="redirect"),
+            answers("redirect"),
             method="post",
             setup=_line_and_campaign,
             data=lambda w: {"campaign": w.made[1].pk},
             effect=lambda w: BankLineModel().objects.filter(pk=w.made[0].pk, contribution__isnull=False).exists(),
             # Another school's principal is sent away before anything happens.
-            changes_for=frozenset({"principal", "vice_principal", "superuser"}),
+            changes_for=frozenset({"principal", "vice_principal", "accountant", "superuser"}),
         ),
     ],
     "admin/donations/handover/<path:object_id>/pdf/": Entry(
-        lambda w: f"/admin/donations/handover/{w.made.pk}/pdf/", admin_answers(200, "redirect"), setup=_handover
+        lambda w: f"/admin/donations/handover/{w.made.pk}/pdf/",
+        answers(200, other_principal="redirect"),
+        setup=_handover,
     ),
-    "admin/donations/asset/export/": Entry("/admin/donations/asset/export/", admin_answers(200, 200)),
+    "admin/donations/asset/export/": Entry("/admin/donations/asset/export/", answers(200)),
 }
 ADMIN_MODELS: dict = {
     "donations/bankimport": (READ_ONLY, _bank_import),
     "donations/bankline": (READ_ONLY, _bank_line),
-    "donations/handover": (SCOPED, _handover),
-    "donations/asset": (SCOPED, _asset),
+    "donations/handover": (MANAGED, _handover),
+    "donations/asset": (MANAGED, _asset),
 }

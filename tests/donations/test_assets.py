@@ -109,3 +109,12 @@ def test_another_schools_principal_exports_only_their_own(client, world, campaig
     oven(world, campaign)
     client.force_login(world.other_principal)
     assert read_csv(client.get("/admin/donations/asset/export/"))[1:] == []
+
+
+def test_the_accountant_keeps_the_register(client, world, campaign):
+    oven(world, campaign)
+    client.force_login(world.accountant)
+    assert "Lò nướng điện Sanaky 50 lít" in client.get("/admin/donations/asset/").content.decode()
+    assert len(read_csv(client.get("/admin/donations/asset/export/"))) == 2
+    # The accountant sees the donations pages only: no children in the admin.
+    assert client.get("/admin/schools/child/").status_code == 403

@@ -145,3 +145,21 @@ def test_another_schools_donor_cannot_be_chosen(client, world, campaign):
     )
     assert response.status_code == 200 and "Công ty Hoa Sen" not in response.content.decode()
     assert not Contribution.objects.exists()
+
+
+def test_the_accountant_imports_and_assigns_too(client, world, campaign):
+    promised = makers.cash(world, campaign, 500_000, received=False)
+    client.force_login(world.accountant)
+    assert client.get(IMPORT).status_code == 200
+    rows = [
+        [written(), "500.000", promised.payment_reference, "FT1"],
+        [written(), "300.000", "ung ho truong", "FT2"],
+    ]
+    assert upload(client, world, rows).status_code == 302
+    done = BankImport.objects.get()
+    assert done.imported_by == world.accountant and (done.matched, done.unmatched) == (1, 1)
+    line = BankLine.objects.get()
+    response = client.post(f"/admin/donations/bankline/{line.pk}/assign/", {"campaign": campaign.pk})
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert line.contribution.received_by == world.accountant

@@ -74,6 +74,18 @@ def test_a_handover_is_for_goods_only(client, world, goods):
     assert response.status_code == 200 and not Handover.objects.exists()
 
 
+def test_the_accountant_prints_the_record(client, world, goods):
+    handover = Handover.objects.create(
+        contribution=goods,
+        handed_over_on=makers.today(),
+        giver_name="Trần Quốc Hưng",
+        receiver_name="Phạm Thị Thu Hằng",
+    )
+    client.force_login(world.accountant)
+    response = client.get(f"/admin/donations/handover/{handover.pk}/pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
 def test_another_school_gets_no_pdf(client, world, goods):
     handover = Handover.objects.create(
         contribution=goods,
