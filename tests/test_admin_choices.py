@@ -163,6 +163,24 @@ def outsiders(world: World, model) -> list:
     return made[label]
 
 
+def _foreign_goods(w: World) -> list:
+    from donations.models import Campaign, Contribution, Donor
+
+    campaign = Campaign.objects.create(
+        school=w.other_school, title="Bếp Hoa Sen", purpose="Bếp", beneficiaries="Các lớp", use_plan="Mua nồi"
+    )
+    donor = Donor.objects.create(school=w.other_school, kind="business", name="Nhà tặng nồi Hoa Sen")
+    return [
+        Contribution.objects.create(
+            school=w.other_school, campaign=campaign, donor=donor, kind="in_kind", items="Nồi Hoa Sen", quantity=1
+        )
+    ]
+
+
+# Gifts of goods (handover records, the asset register choose them).
+OUTSIDERS["donations.contribution"] = _foreign_goods
+
+
 def _registered() -> list[str]:
     return sorted(f"{model._meta.app_label}/{model._meta.model_name}" for model in admin.site._registry)
 
