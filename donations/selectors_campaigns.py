@@ -89,7 +89,8 @@ def own_letters(*, user) -> list[Letter]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
-        Letter.objects.filter(donor__user=user)
+        # A letter reaches its donor when it is sent; drafts stay with the school.
+        Letter.objects.filter(donor__user=user, sent_at__isnull=False)
         .select_related("school", "contribution__campaign")
         .order_by("-created_at")
     )

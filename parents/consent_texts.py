@@ -42,4 +42,13 @@ CONSENT_TEXTS = {
             "within 30 days."
         ),
     ),
+    ConsentPurpose.DONOR_LETTER_DRAWINGS: (
+        "2026-12",
+        _(
+            "I agree that a teacher may choose a photo of a drawing my child made and print it in a "
+            "thank-you letter that the school sends to a donor. The letter does not name my child, and "
+            "only the donor and the school's managers can open it. I can withdraw this consent at any "
+            "time; letters made afterwards no longer show the drawing."
+        ),
+    ),
 }

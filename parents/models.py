@@ -158,6 +158,7 @@ class ConsentPurpose(models.TextChoices):
     SHARED_PHOTOS = "shared_photos", _("Photos in shared class galleries and on the honour roll")
     HEALTH_RECORDS = "health_records", _("Health and growth records")
     VOICE_RECORDINGS = "voice_recordings", _("Voice recordings of my child")
+    DONOR_LETTER_DRAWINGS = "donor_letter_drawings", _("My child's drawing in thank-you letters to donors")
 
 
 class ConsentRecord(models.Model):

@@ -622,9 +622,7 @@ def family_viewer_revoke(*, viewer: FamilyViewer, by) -> bool:
     Returns False when it was revoked already.
     """
     viewer = (
-        FamilyViewer.objects.select_for_update(of=("self",))
-        .select_related("child__school", "viewer")
-        .get(pk=viewer.pk)
+        FamilyViewer.objects.select_for_update(of=("self",)).select_related("child__school", "viewer").get(pk=viewer.pk)
     )
     if not can_revoke_family_viewer(by, viewer):
         raise PermissionDenied

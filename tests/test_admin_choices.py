@@ -124,6 +124,13 @@ def _foreign_donor(w: World) -> list:
     return [Donor.objects.create(school=w.other_school, kind="business", name="Nhà hảo tâm Hoa Sen")]
 
 
+def _foreign_contribution(w: World) -> list:
+    from tests.donations.makers_honour import received_make
+
+    donor = _foreign_donor(w)[0]
+    return [received_make(campaign=_foreign_campaign(w), donor=donor, received_on=datetime.date(2026, 11, 2))]
+
+
 # Objects a Sao Mai leader must never be able to choose, by the model a field chooses from.
 OUTSIDERS: dict[str, Callable[[World], list]] = {
     "schools.school": lambda w: [w.other_school],
@@ -141,6 +148,7 @@ OUTSIDERS: dict[str, Callable[[World], list]] = {
     "donations.campaign": lambda w: [_foreign_campaign(w)],
     "donations.wishitem": lambda w: list(_foreign_campaign(w).wishes.all()),
     "donations.donor": _foreign_donor,
+    "donations.contribution": _foreign_contribution,
 }
 
 
@@ -153,6 +161,24 @@ def outsiders(world: World, model) -> list:
     if label not in made:
         made[label] = OUTSIDERS[label](world)
     return made[label]
+
+
+def _foreign_goods(w: World) -> list:
+    from donations.models import Campaign, Contribution, Donor
+
+    campaign = Campaign.objects.create(
+        school=w.other_school, title="Bếp Hoa Sen", purpose="Bếp", beneficiaries="Các lớp", use_plan="Mua nồi"
+    )
+    donor = Donor.objects.create(school=w.other_school, kind="business", name="Nhà tặng nồi Hoa Sen")
+    return [
+        Contribution.objects.create(
+            school=w.other_school, campaign=campaign, donor=donor, kind="in_kind", items="Nồi Hoa Sen", quantity=1
+        )
+    ]
+
+
+# Gifts of goods (handover records, the asset register choose them).
+OUTSIDERS["donations.contribution"] = _foreign_goods
 
 
 def _registered() -> list[str]:
