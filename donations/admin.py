@@ -19,7 +19,7 @@ from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
@@ -765,11 +765,24 @@ class ContributionAdmin(DonationsAdmin):
         "ended_by",
         "end_reason",
         "thanked_at",
+        "handover_record",
     ]
 
     @admin.display(description=_("shown in public as"))
     def shown_as(self, obj):
         return obj.donor.public_name
+
+    @admin.display(description=_("handover record"))
+    def handover_record(self, obj):
+        """Goods get a handover record: its PDF once written, else a link to write it."""
+        if obj.kind != ContributionKind.IN_KIND or obj.state == ContributionState.CANCELLED:
+            return "–"
+        handover = getattr(obj, "handover", None)
+        if handover is not None:
+            url = reverse("admin:donations_handover_pdf", args=[handover.pk])
+            return format_html('<a href="{}">{}</a>', url, gettext("Download the handover record (PDF)"))
+        url = reverse("admin:donations_handover_add") + f"?contribution={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, gettext("Write the handover record"))
 
     @admin.display(description=_("amount or value (đồng)"))
     def worth(self, obj):
