@@ -19,7 +19,7 @@ from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
@@ -695,8 +695,40 @@ def _cell(value):
     return value
 
 
+class StepActions:
+    """Admin actions that run one service per selected row, report each refusal and log each change."""
+
+    action_related = ()
+
+    def _each(self, request, rows, step, *, log, message):
+        count = 0
+        for row in rows:
+            try:
+                step(row)
+            except ValidationError as error:
+                _report(self, request, row, error)
+            else:
+                self.log_change(request, row, log(row) if callable(log) else log)
+                count += 1
+        _done(self, request, count, message)
+
+    def _with_reason(self, request, queryset, *, action, title, button, step, log, message, intro="", rows=None):
+        """Ask for the reason on an intermediate page, then run `step(row, reason)` on each row."""
+        form = ReasonForm(request.POST if apply_posted(request) else None)
+        if not form.is_valid():
+            return intermediate_page(
+                self, request, queryset, form=form, title=title, intro=intro, action=action, button=button
+            )
+        reason = form.cleaned_data["reason"]
+        if rows is None:
+            rows = queryset.select_related(*self.action_related)
+        self._each(request, rows, lambda row: step(row, reason), log=log % {"reason": reason}, message=message)
+        return None
+
+
 @admin.register(Contribution)
-class ContributionAdmin(DonationsAdmin):
+class ContributionAdmin(StepActions, DonationsAdmin):
+    action_related = ("campaign", "donor")
     """The principal's review of contributions, and where the accountant records them.
 
     The list is meant for schools with many gifts (bench/: within 3x the admin index): its rows come
@@ -765,11 +797,24 @@ class ContributionAdmin(DonationsAdmin):
         "ended_by",
         "end_reason",
         "thanked_at",
+        "handover_record",
     ]
 
     @admin.display(description=_("shown in public as"))
     def shown_as(self, obj):
         return obj.donor.public_name
+
+    @admin.display(description=_("handover record"))
+    def handover_record(self, obj):
+        """Goods get a handover record: its PDF once written, else a link to write it."""
+        if obj.kind != ContributionKind.IN_KIND or obj.state == ContributionState.CANCELLED:
+            return "–"
+        handover = getattr(obj, "handover", None)
+        if handover is not None:
+            url = reverse("admin:donations_handover_pdf", args=[handover.pk])
+            return format_html('<a href="{}">{}</a>', url, gettext("Download the handover record (PDF)"))
+        url = reverse("admin:donations_handover_add") + f"?contribution={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, gettext("Write the handover record"))
 
     @admin.display(description=_("amount or value (đồng)"))
     def worth(self, obj):
@@ -813,43 +858,15 @@ class ContributionAdmin(DonationsAdmin):
 
     # The actions
 
-    def _each(self, request, queryset, step, *, log: str, message):
-        count = 0
-        for contribution in queryset.select_related("campaign", "donor"):
-            try:
-                step(contribution)
-            except ValidationError as error:
-                _report(self, request, contribution, error)
-            else:
-                self.log_change(request, contribution, log)
-                count += 1
-        _done(self, request, count, message)
-
     @admin.action(description=_("Receive (cash: gives the receipt number)"))
     def receive(self, request, queryset):
         self._each(
             request,
-            queryset,
+            queryset.select_related(*self.action_related),
             lambda c: services.contribution_receive(contribution=c, by=request.user),
             log=gettext("Received."),
             message=lambda n: ngettext("%(n)d contribution received.", "%(n)d contributions received.", n) % {"n": n},
         )
-
-    def _with_reason(self, request, queryset, *, action, title, button, step, log, message):
-        form = ReasonForm(request.POST if apply_posted(request) else None)
-        if not form.is_valid():
-            return intermediate_page(
-                self, request, queryset, form=form, title=title, intro="", action=action, button=button
-            )
-        reason = form.cleaned_data["reason"]
-        self._each(
-            request,
-            queryset,
-            lambda c: step(contribution=c, by=request.user, reason=reason),
-            log=log % {"reason": reason},
-            message=message,
-        )
-        return None
 
     @admin.action(description=_("Cancel a pledge (with a reason)"))
     def cancel(self, request, queryset):
@@ -859,7 +876,7 @@ class ContributionAdmin(DonationsAdmin):
             action="cancel",
             title=gettext("Cancel the pledges"),
             button=gettext("Cancel them"),
-            step=services.contribution_cancel,
+            step=lambda c, reason: services.contribution_cancel(contribution=c, by=request.user, reason=reason),
             log=gettext("Cancelled: %(reason)s"),
             message=lambda n: ngettext("%(n)d pledge cancelled.", "%(n)d pledges cancelled.", n) % {"n": n},
         )
@@ -874,7 +891,7 @@ class ContributionAdmin(DonationsAdmin):
             action="reverse",
             title=gettext("Reverse the received gifts"),
             button=gettext("Reverse them"),
-            step=services.contribution_reverse,
+            step=lambda c, reason: services.contribution_reverse(contribution=c, by=request.user, reason=reason),
             log=gettext("Reversed: %(reason)s"),
             message=lambda n: ngettext("%(n)d contribution reversed.", "%(n)d contributions reversed.", n) % {"n": n},
         )
@@ -885,7 +902,7 @@ class ContributionAdmin(DonationsAdmin):
 
         self._each(
             request,
-            queryset,
+            queryset.select_related(*self.action_related),
             lambda c: letter_send_for_contribution(contribution=c, by=request.user),
             log=gettext("Thank-you letter sent."),
             message=lambda n: ngettext("%(n)d thank-you letter sent.", "%(n)d thank-you letters sent.", n) % {"n": n},
@@ -1019,7 +1036,7 @@ class ApproveForm(forms.Form):
 
 
 @admin.register(Spending)
-class SpendingAdmin(DonationsAdmin):
+class SpendingAdmin(StepActions, DonationsAdmin):
     form = SpendingForm
     school_path = "campaign__school"
     list_display = ["description", "campaign", "use", "amount", "spent_on", "state", "recorded_by", "decided_by"]
@@ -1100,89 +1117,46 @@ class SpendingAdmin(DonationsAdmin):
                 button=gettext("Approve"),
             )
         reason = form.cleaned_data["over_balance_reason"].strip() if form.cleaned_data["override"] else ""
-        count = 0
-        for spending in rows:
-            try:
-                services.spending_approve(spending=spending, by=request.user, over_balance_reason=reason)
-            except ValidationError as error:
-                _report(self, request, spending, error)
-            else:
-                log = gettext("Approved beyond the balance: %(reason)s") % {"reason": reason} if reason else None
-                self.log_change(request, spending, log or gettext("Approved."))
-                count += 1
-        _done(
-            self,
+        log = (
+            gettext("Approved beyond the balance: %(reason)s") % {"reason": reason} if reason else gettext("Approved.")
+        )
+        self._each(
             request,
-            count,
-            lambda n: ngettext("%(n)d spending approved.", "%(n)d spending records approved.", n) % {"n": n},
+            rows,
+            lambda s: services.spending_approve(spending=s, by=request.user, over_balance_reason=reason),
+            log=log,
+            message=lambda n: ngettext("%(n)d spending approved.", "%(n)d spending records approved.", n) % {"n": n},
         )
         return None
 
     @admin.action(description=_("Reject (with a reason)"))
     def reject(self, request, queryset):
-        rows = self._approved(request, queryset)
-        form = ReasonForm(request.POST if apply_posted(request) else None)
-        if not form.is_valid():
-            return intermediate_page(
-                self,
-                request,
-                queryset,
-                form=form,
-                title=gettext("Reject the spending"),
-                intro="",
-                action="reject",
-                button=gettext("Reject"),
-            )
-        reason = form.cleaned_data["reason"]
-        count = 0
-        for spending in rows:
-            try:
-                services.spending_reject(spending=spending, by=request.user, reason=reason)
-            except ValidationError as error:
-                _report(self, request, spending, error)
-            else:
-                self.log_change(request, spending, gettext("Rejected: %(reason)s") % {"reason": reason})
-                count += 1
-        _done(
-            self,
+        return self._with_reason(
             request,
-            count,
-            lambda n: ngettext("%(n)d spending rejected.", "%(n)d spending records rejected.", n) % {"n": n},
+            queryset,
+            rows=self._approved(request, queryset),
+            action="reject",
+            title=gettext("Reject the spending"),
+            button=gettext("Reject"),
+            step=lambda s, reason: services.spending_reject(spending=s, by=request.user, reason=reason),
+            log=gettext("Rejected: %(reason)s"),
+            message=lambda n: ngettext("%(n)d spending rejected.", "%(n)d spending records rejected.", n) % {"n": n},
         )
-        return None
 
     @admin.action(description=_("Reverse approved spending (a correction in the ledger, with a reason)"))
     def reverse(self, request, queryset):
-        rows = self._approved(request, queryset)
-        form = ReasonForm(request.POST if apply_posted(request) else None)
-        if not form.is_valid():
-            return intermediate_page(
-                self,
-                request,
-                queryset,
-                form=form,
-                title=gettext("Reverse the spending"),
-                intro=gettext("A correcting entry is added to the public ledger; the spending's entry stays."),
-                action="reverse",
-                button=gettext("Reverse"),
-            )
-        reason = form.cleaned_data["reason"]
-        count = 0
-        for spending in rows:
-            try:
-                services.spending_reverse(spending=spending, by=request.user, reason=reason)
-            except ValidationError as error:
-                _report(self, request, spending, error)
-            else:
-                self.log_change(request, spending, gettext("Reversed: %(reason)s") % {"reason": reason})
-                count += 1
-        _done(
-            self,
+        return self._with_reason(
             request,
-            count,
-            lambda n: ngettext("%(n)d spending reversed.", "%(n)d spending records reversed.", n) % {"n": n},
+            queryset,
+            rows=self._approved(request, queryset),
+            action="reverse",
+            title=gettext("Reverse the spending"),
+            intro=gettext("A correcting entry is added to the public ledger; the spending's entry stays."),
+            button=gettext("Reverse"),
+            step=lambda s, reason: services.spending_reverse(spending=s, by=request.user, reason=reason),
+            log=gettext("Reversed: %(reason)s"),
+            message=lambda n: ngettext("%(n)d spending reversed.", "%(n)d spending records reversed.", n) % {"n": n},
         )
-        return None
 
 
 # --- The ledger and the settlement reports

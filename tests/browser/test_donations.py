@@ -1,5 +1,6 @@
 """A whole gift in a real browser: a parent pledges an oven, the principal receives it in the admin,
-it shows on the transparency board, and the parents' board co-signs the campaign's settlement."""
+it is on the month's honour-roll draft and the transparency board, and the parents' board co-signs
+the campaign's settlement."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ import re
 
 from django.conf import settings
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from donations import services
-from donations.models import Contribution, ContributionState
+from donations.models import Contribution, ContributionState, HonourRoll
 from tests.donations import makers
 
 
@@ -54,6 +55,21 @@ def test_an_oven_from_pledge_to_settlement(page: Page, live_server, world):
     expect(page.locator(".messagelist")).to_be_visible()
     pledge.refresh_from_db()
     assert pledge.state == ContributionState.RECEIVED and pledge.received_by == world.principal
+
+    # The principal drafts this month's honour roll in the admin: the oven is on it, anonymously.
+    page.goto("/admin/donations/honourroll/add/")
+    school = page.locator("select[name=school]")
+    if school.count():
+        school.select_option(str(world.school.pk))
+    page.locator("select[name=period]").select_option("month")
+    page.locator("input[name=starts_on]").fill(timezone.localdate().strftime("%d/%m/%Y"))
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    roll = HonourRoll.objects.get(school=world.school)
+    line = roll.lines.get()
+    assert line.donor == pledge.donor and "Lò nướng" in line.gift and roll.published_at is None
+    expect(page.locator("#content")).to_contain_text("Lò nướng")
+    expect(page.locator("#content")).not_to_contain_text(world.parent.full_name)
 
     # Anyone sees it on the transparency board, without the parent's name.
     page.context.clear_cookies()

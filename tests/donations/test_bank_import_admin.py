@@ -41,6 +41,7 @@ def test_the_principal_imports_a_statement_and_sees_what_it_did(client, world, c
         [written(), "300.000", "ung ho truong", "FT3"],
         [written(), "-100.000", "phi chuyen khoan", "FT4"],
     ]
+    in_english(world.principal)
     response = upload(client, world, rows)
     done = BankImport.objects.get()
     assert response.status_code == 302
@@ -54,7 +55,14 @@ def test_the_principal_imports_a_statement_and_sees_what_it_did(client, world, c
     assert promised.state == ContributionState.RECEIVED
 
 
+def in_english(user):
+    """The person chose English for the portal (the texts asserted below are the English ones)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+
+
 def test_a_bad_statement_shows_every_row_and_saves_nothing(client, world, campaign):
+    in_english(world.principal)
     client.force_login(world.principal)
     rows = [
         [written(), "300.000", "ung ho", "FT1"],

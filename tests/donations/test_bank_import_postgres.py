@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from django.db import connections
+from django.utils import translation
 
 from donations.bank import StatementRejected, bank_statement_import
 from donations.models import BankImport, BankLine, Contribution, ContributionState, LedgerEntry, ReceiptCounter
@@ -59,6 +60,7 @@ def test_one_statement_uploaded_twice_at_once_is_imported_once(world):
 
     def upload():
         try:
+            translation.activate("en")  # each thread has its own language
             barrier.wait()
             results.append(
                 bank_statement_import(school=world.school, by=world.accountant, uploaded_file=csv_file(rows))

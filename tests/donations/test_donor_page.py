@@ -93,10 +93,12 @@ def test_a_donor_changes_how_they_are_shown(world, client, gifts):
 
 
 def test_letters_are_listed(world, client, gifts):
-    Letter.objects.create(school=world.other_school, donor=gifts["elsewhere"], contribution=gifts["received"])
+    letter = Letter.objects.create(school=world.other_school, donor=gifts["elsewhere"], contribution=gifts["received"])
     client.force_login(world.parent)
-    html = client.get("/donations/mine/").content.decode()
-    section = html.split('id="letters-title"')[1]
+    section = client.get("/donations/mine/").content.decode().split('id="letters-title"')[1]
+    assert "Sân chơi Hoa Sen" not in section  # not sent yet: still with the school
+    Letter.objects.filter(pk=letter.pk).update(sent_at=timezone.now())
+    section = client.get("/donations/mine/").content.decode().split('id="letters-title"')[1]
     assert "Hoa Sen" in section and "Sân chơi Hoa Sen" in section
 
 

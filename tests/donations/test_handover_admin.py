@@ -98,3 +98,17 @@ def test_another_school_gets_no_pdf(client, world, goods):
     assert response.status_code == 302 and response["Location"] == "/admin/"
     client.force_login(world.teacher)
     assert client.get(f"/admin/donations/handover/{handover.pk}/pdf/")["Location"].startswith("/admin/login/")
+
+
+def test_a_gift_of_goods_leads_to_its_handover_record(client, world, goods):
+    client.force_login(world.principal)
+    page = client.get(f"/admin/donations/contribution/{goods.pk}/change/").content.decode()
+    assert f"/admin/donations/handover/add/?contribution={goods.pk}" in page
+    handover = Handover.objects.create(
+        contribution=goods, handed_over_on=makers.today(), giver_name="Trần Quốc Hưng", receiver_name="Hiệu trưởng"
+    )
+    page = client.get(f"/admin/donations/contribution/{goods.pk}/change/").content.decode()
+    assert f"/admin/donations/handover/{handover.pk}/pdf/" in page
+    cash = makers.cash(world, goods.campaign, 100_000)
+    page = client.get(f"/admin/donations/contribution/{cash.pk}/change/").content.decode()
+    assert "handover/add/?contribution=" not in page

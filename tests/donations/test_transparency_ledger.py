@@ -27,7 +27,7 @@ LEDGER = "/schools/sao-mai/transparency/ledger"
 def readme_check() -> str:
     """The Python block of the README's transparency section, exactly as readers copy it."""
     readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Donations: the transparency board", 1)[1].split("\n## ", 1)[0]
+    section = readme.split("### The transparency board", 1)[1].split("\n## ", 1)[0]
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 
