@@ -39,6 +39,9 @@ def home(request):
         return redirect("schools:teacher_home")
     if is_guardian(user):
         return redirect("parents:home")
+    if StaffRole.ACCOUNTANT in access.roles_by_school.values():
+        # The accountant's work (the school's gifts, spending and statements) is in the admin.
+        return redirect("admin:index")
     if access.authority_ids:
         from schools.models import Authority
 

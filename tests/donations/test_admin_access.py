@@ -90,3 +90,10 @@ def test_teachers_nurses_and_parents_never_reach_it(client, world, persona):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), url
         assert client.get(response["Location"]).status_code == 403
+
+
+def test_the_accountant_signs_in_to_the_donations(client, world):
+    client.force_login(world.accountant)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert {"donations"} == {model.split("/")[0] for model in _index_models(client, world.accountant)}
