@@ -8,6 +8,7 @@ number of campaigns, gifts or entries: lists are paged and their figures are sum
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -55,6 +56,18 @@ def public_campaigns(*, school: School) -> QuerySet:
     return _with_plan(Campaign.objects.filter(school=school).exclude(state=CampaignState.DRAFT)).order_by(
         "-created_at", "-pk"
     )
+
+
+def public_campaigns_version(*, school: School) -> str:
+    """What the board's list of campaigns depends on besides the ledger: which campaigns are public, in
+    which state, with or without a settlement report (one small query)."""
+    rows = (
+        Campaign.objects.filter(school=school)
+        .exclude(state=CampaignState.DRAFT)
+        .order_by("pk")
+        .values_list("pk", "state", "settlement__pk", "settlement__cosigned_at")
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:24]
 
 
 def public_campaign_get(*, school: School, pk: int) -> Campaign:

@@ -17,13 +17,16 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from donations import policies, selectors_public, services
@@ -31,6 +34,7 @@ from donations.models import CampaignState, ContributionKind
 from donations.settlement_pdf import settlement_pdf
 
 CAMPAIGNS_PER_PAGE = 10
+BOARD_SECONDS = 600
 ITEMS_PER_PAGE = 25
 LEDGER_PER_PAGE = 50
 # The small images of a piece of evidence (made without the original's metadata) and their type.
@@ -61,15 +65,28 @@ def _with_public_figures(school, campaigns: list, latest) -> list:
 @require_safe
 def board(request, slug: str):
     school = selectors_public.school_get(slug=slug)
-    page = _page(selectors_public.public_campaigns(school=school), request, CAMPAIGNS_PER_PAGE)
     latest = selectors_public.latest_entry(school=school)
-    page.object_list = _with_public_figures(school, list(page.object_list), latest)
+    # The list of campaigns with their figures changes only with the ledger and the campaigns' states:
+    # it is rendered once per version and language, not on every visit of a busy public page.
+    number = request.GET.get("page") or "1"
+    version = selectors_public.public_campaigns_version(school=school)
+    key = f"donations:board:{school.pk}:{latest.seq if latest else 0}:{version}:{number[:12]}:{get_language()}"
+    campaigns_html = cache.get(key)
+    if campaigns_html is None:
+        page = _page(selectors_public.public_campaigns(school=school), request, CAMPAIGNS_PER_PAGE)
+        page.object_list = _with_public_figures(school, list(page.object_list), latest)
+        campaigns_html = render_to_string(
+            "donations/public/_board_campaigns.html",
+            {"school": school, "page": page, "voluntary_statement": services.VOLUNTARY_STATEMENT},
+            request=request,
+        )
+        cache.set(key, campaigns_html, BOARD_SECONDS)
     return render(
         request,
         "donations/public/board.html",
         {
             "school": school,
-            "page": page,
+            "campaigns_html": mark_safe(campaigns_html),  # noqa: S308 (rendered from our own template)
             "latest": latest,
             "voluntary_statement": services.VOLUNTARY_STATEMENT,
             "sees_books": policies.can_see_books(request.user, school),
