@@ -20,12 +20,12 @@ def dead_delivery(recipient, school, title="Họp phụ huynh", error="SMTPRecip
 def test_a_principal_sees_the_dead_deliveries_of_their_school_with_the_error(world, client):
     dead_delivery(world.parent, world.school)
     dead_delivery(world.parent, world.other_school, title="Của trường khác")
-    dead_delivery(world.parent, None, title="Tài khoản")
+    dead_delivery(world.parent, None, title="Việc riêng của tài khoản")
     client.force_login(world.principal)
 
     page = client.get("/admin/notifications/delivery/?state__exact=given_up").content.decode()
     assert "Họp phụ huynh" in page and "550 no such user" in page
-    assert "Của trường khác" not in page and "Tài khoản" not in page
+    assert "Của trường khác" not in page and "Việc riêng của tài khoản" not in page
 
     notices = client.get("/admin/notifications/notice/").content.decode()
     assert "Họp phụ huynh" in notices and "Của trường khác" not in notices
@@ -66,6 +66,6 @@ def test_another_schools_principal_cannot_retry(world, client):
 
 
 def test_a_superuser_sees_everything(world, client):
-    dead_delivery(world.parent, None, title="Tài khoản")
+    dead_delivery(world.parent, None, title="Việc riêng của tài khoản")
     client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
-    assert "Tài khoản" in client.get("/admin/notifications/delivery/").content.decode()
+    assert "Việc riêng của tài khoản" in client.get("/admin/notifications/delivery/").content.decode()
