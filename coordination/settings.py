@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "activities",
     "portfolio",
     "donations",
+    "health",
     "bench",
 ]
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from coordination.admin_site import OFF_SITE_MESSAGE
+from coordination.lib.homes import role_home
 from parents.policies import is_family_viewer, is_guardian
 from schools import policies
 from schools.models import StaffRole
@@ -37,6 +38,11 @@ def home(request):
         return redirect("schools:principal_home", slug=school.slug)
     if StaffRole.TEACHER in access.roles_by_school.values():
         return redirect("schools:teacher_home")
+    for role in sorted(set(access.roles_by_school.values())):
+        # A role whose daily page a feature provides (the nurse's measuring day), if installed.
+        landing = role_home(role, user)
+        if landing:
+            return redirect(landing)
     if is_guardian(user):
         return redirect("parents:home")
     if StaffRole.ACCOUNTANT in access.roles_by_school.values():

@@ -32,6 +32,17 @@ CONSENT_TEXTS = {
             "reading by staff is logged. I can withdraw this consent at any time."
         ),
     ),
+    ConsentPurpose.HEALTH_SHARING: (
+        "2026-12",
+        _(
+            "The school records my child's height, weight, check-ups and allergies under its duty of care, "
+            "and only my family, the class teachers, the nurse and the school's leaders can see them. I agree "
+            "that the school also gives the commune or ward health station my child's measurements and "
+            "check-ups with my child's name, so that the station can follow my child. Without this consent, "
+            "the station receives them under my child's code only. I can withdraw this consent at any time; "
+            "lists made afterwards no longer carry the name."
+        ),
+    ),
     ConsentPurpose.VOICE_RECORDINGS: (
         "2026-12",
         _(

@@ -4,7 +4,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from coordination.lib.phone import normalize_phone
-from parents.models import ConsentPurpose, Relationship
+from parents.models import ASKED_PURPOSES, Relationship
 from parents.services import CODE_LENGTH, invitation_code_normalize
 
 
@@ -27,7 +27,7 @@ class JoinForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
+    purpose = forms.ChoiceField(choices=[(purpose.value, purpose.label) for purpose in ASKED_PURPOSES])
     decision = forms.ChoiceField(choices=[("grant", _("I agree")), ("withdraw", _("I do not agree"))])
 
 

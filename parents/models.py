@@ -156,9 +156,18 @@ class InvitationCode(models.Model):
 class ConsentPurpose(models.TextChoices):
     PORTFOLIO_PHOTOS = "portfolio_photos", _("Photos and videos in my child's portfolio")
     SHARED_PHOTOS = "shared_photos", _("Photos in shared class galleries and on the honour roll")
-    HEALTH_RECORDS = "health_records", _("Health and growth records")
+    # Retired: its text made recording health data depend on consent, but the school records it under
+    # its duty of care. Its records stay as history; nobody is asked for it any more (RETIRED_PURPOSES).
+    HEALTH_RECORDS = "health_records", _("Health and growth records (no longer asked)")
     VOICE_RECORDINGS = "voice_recordings", _("Voice recordings of my child")
     DONOR_LETTER_DRAWINGS = "donor_letter_drawings", _("My child's drawing in thank-you letters to donors")
+    HEALTH_SHARING = "health_sharing", _("Sharing my child's health records with the health station by name")
+
+
+# Purposes kept for the history of what was agreed, and no longer asked or recorded.
+RETIRED_PURPOSES = frozenset({ConsentPurpose.HEALTH_RECORDS})
+# The purposes a guardian decides today.
+ASKED_PURPOSES = [purpose for purpose in ConsentPurpose if purpose not in RETIRED_PURPOSES]
 
 
 class ConsentRecord(models.Model):

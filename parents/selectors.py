@@ -9,7 +9,7 @@ from django.http import Http404
 
 from parents.consent_texts import CONSENT_TEXTS
 from parents.models import (
-    ConsentPurpose,
+    ASKED_PURPOSES,
     ConsentRecord,
     FamilyViewer,
     Guardianship,
@@ -60,7 +60,7 @@ def consent_states(*, guardian, child: Child) -> list[ConsentState]:
             text_version=CONSENT_TEXTS[purpose][0],
             latest=latest.get(purpose),
         )
-        for purpose, label in ConsentPurpose.choices
+        for purpose, label in ((purpose, purpose.label) for purpose in ASKED_PURPOSES)
     ]
 
 

@@ -27,6 +27,7 @@ from notifications.models import Category, Channel
 from notifications.services import account_message_send, notice_send
 from parents.consent_texts import CONSENT_TEXTS
 from parents.models import (
+    RETIRED_PURPOSES,
     ConsentRecord,
     FamilyViewer,
     Guardianship,
@@ -260,6 +261,8 @@ def consent_record(*, guardian, child: Child, purpose: str, granted: bool) -> Co
     """Record a guardian giving or withdrawing consent for one purpose, with the text shown."""
     if not can_record_consent(guardian, child):
         raise PermissionDenied
+    if purpose in RETIRED_PURPOSES:
+        raise ValueError(f"consent purpose {purpose!r} is retired: nobody is asked for it any more")
     version, text = CONSENT_TEXTS[purpose]
     return ConsentRecord.objects.create(
         school_id=child.school_id,

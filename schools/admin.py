@@ -109,9 +109,9 @@ class PickupPersonInline(SchoolScopedInline):
 
 @admin.register(Child)
 class ChildAdmin(SchoolScopedAdmin):
-    list_display = ["full_name", "date_of_birth", "classroom", "school", "left_on"]
+    list_display = ["full_name", "code", "date_of_birth", "classroom", "school", "left_on"]
     list_filter = ["classroom__age_group", "left_on"]
-    search_fields = ["full_name", "nickname"]
+    search_fields = ["full_name", "nickname", "code"]
     list_select_related = ["classroom", "school"]
     readonly_fields = ["classroom"]
     inlines = [EnrolmentInline]

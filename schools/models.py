@@ -1,8 +1,9 @@
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -219,6 +220,36 @@ class StaffMembership(models.Model):
         return self.role in LEADER_ROLES
 
 
+def next_child_code(school_id: int) -> str:
+    """The next free number of a school's children's codes: one more than the highest numeric code."""
+    codes = Child.objects.filter(school_id=school_id, code__regex=r"^[0-9]+$").values_list("code", flat=True)
+    highest = max((int(code) for code in codes), default=0)
+    return f"{highest + 1:05d}"
+
+
+def national_id_problem(number: str, *, born: datetime.date | None = None, sex: str | None = None) -> str:
+    """Why a personal identification number cannot be this child's, or "" when it can.
+
+    The number has 12 digits: the province of birth (001–096), a digit for the century of birth and
+    the sex (0/1: 1900s, boy/girl; 2/3: 2000s; 4/5: 2100s), the last two digits of the year of birth
+    and six more digits.
+    """
+    if not re.fullmatch(r"[0-9]{12}", number):
+        return str(_("A personal identification number has exactly 12 digits."))
+    if not 1 <= int(number[:3]) <= 96:
+        return str(_("The first three digits are the province of birth, from 001 to 096."))
+    century_sex = int(number[3])
+    if century_sex > 5:
+        return str(_("The fourth digit gives the century of birth and the sex: 0 to 5."))
+    if born is not None:
+        century = 1900 + 100 * (century_sex // 2)
+        if century + int(number[4:6]) != born.year:
+            return str(_("The number says a year of birth that is not the child's."))
+    if sex in ("m", "f") and ("m" if century_sex % 2 == 0 else "f") != sex:
+        return str(_("The number says a sex that is not the child's."))
+    return ""
+
+
 class Child(models.Model):
     class Sex(models.TextChoices):
         GIRL = "f", _("Girl")
@@ -239,15 +270,53 @@ class Child(models.Model):
         help_text=_("Updated automatically from the child's current enrolment."),
     )
     left_on = models.DateField(_("left the school on"), null=True, blank=True)
+    # The school's code for the child: what a health station's list or any other import names the child
+    # by, never the name. Given by the school (for example the education database's student code) or, if
+    # left empty, the next free number of the school.
+    code = models.CharField(
+        _("child's code"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z-]+$", _("Use only letters, digits and hyphens."))],
+        help_text=_("Unique in the school. Left empty, the next free number is given."),
+    )
+    national_id = models.CharField(
+        _("personal identification number"),
+        max_length=12,
+        blank=True,
+        help_text=_("Optional: the 12-digit national personal identification number."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("child")
         verbose_name_plural = _("children")
         ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "code"], condition=~Q(code=""), name="child_code_unique_in_school"
+            ),
+            models.UniqueConstraint(
+                fields=["national_id"], condition=~Q(national_id=""), name="child_national_id_unique"
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
+
+    def clean(self):
+        super().clean()
+        if self.national_id:
+            problem = national_id_problem(self.national_id, born=self.date_of_birth, sex=self.sex)
+            if problem:
+                raise ValidationError({"national_id": problem})
+
+    def save(self, *args, **kwargs):
+        if not self.code and self.school_id:
+            self.code = next_child_code(self.school_id)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "code"}
+        super().save(*args, **kwargs)
 
     @property
     def given_name(self) -> str:

@@ -363,6 +363,11 @@ APP_TABLES = (
     "tests.donations.matrix_admin",
     "tests.donations.matrix_bank",
     "tests.donations.matrix_honour",
+    "tests.health.matrix",
+    "tests.health.matrix_grid",
+    "tests.health.matrix_record",
+    "tests.health.matrix_followup",
+    "tests.health.matrix_exchange",
 )
 for _module_name in APP_TABLES:
     _module = importlib.import_module(_module_name)

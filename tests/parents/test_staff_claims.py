@@ -66,7 +66,7 @@ def test_the_teacher_attack_is_held_until_a_leader_confirms_and_the_family_is_to
     assert "waits for confirmation by the school" in page
     assert f'href="/children/{world.child.pk}/"' not in page
     assert client.get(f"/children/{world.child.pk}/consents/").status_code == 404
-    response = client.post(f"/children/{world.child.pk}/consents/", {"purpose": "health_records", "decision": "grant"})
+    response = client.post(f"/children/{world.child.pk}/consents/", {"purpose": "health_sharing", "decision": "grant"})
     assert response.status_code == 404
     response = client.post(
         f"/children/{world.child.pk}/pickup/",
