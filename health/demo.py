@@ -203,8 +203,8 @@ def _families(school, nurse, today) -> None:
         )
         guardian = Guardianship.objects.active().filter(child=linh).first()
         if guardian is not None:
-            _consent(linh, guardian.guardian, True, now - datetime.timedelta(days=70))
-            _consent(linh, guardian.guardian, False, now - datetime.timedelta(days=20))
+            # Her mother agreed to every purpose when she joined (the families' step); now she withdraws this one.
+            _consent(linh, guardian.guardian, False, now)
 
 
 def _checkup_day(school, nurse, today) -> int:
