@@ -258,9 +258,7 @@ def test_the_whole_grid_is_saved_at_once(client, world, nurse, class_of_three):
     assert {m.pk: m.updated_at for m in Measurement.objects.all()} == stamps
 
 
-def test_the_grid_saves_the_valid_rows_and_shows_the_others_with_their_messages(
-    client, world, nurse, class_of_three
-):
+def test_the_grid_saves_the_valid_rows_and_shows_the_others_with_their_messages(client, world, nurse, class_of_three):
     khoi, lan, minh = class_of_three
     rows = {
         khoi: {"weight_kg": "17,5", "height_cm": "109,3"},
