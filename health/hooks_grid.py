@@ -22,6 +22,14 @@ def _does_health_work(user, school) -> bool:
     return school is not None and is_health_staff(user, school.pk)
 
 
+def _is_nurse(user, _obj=None) -> bool:
+    """The top menu asks on every page: the person's roles are already read (no query)."""
+    from schools.models import StaffRole
+    from schools.policies import access_for
+
+    return StaffRole.NURSE in access_for(user).roles_by_school.values()
+
+
 def install() -> None:
     """Called from HealthConfig.ready()."""
     from schools.models import StaffRole
@@ -36,6 +44,7 @@ def install() -> None:
             order=60,
         ),
     )
+    register("menu", PageLink(label=_("Measuring day"), url=lambda _obj: reverse("health:home"), visible=_is_nurse))
     register(
         "school",
         PageLink(

@@ -90,7 +90,11 @@
 
   Grid.prototype.save = function (row, confirm, moveOn) {
     var self = this;
-    if (row._busy) { row._again = true; return; }
+    if (row._busy) {
+      if (confirm) row._confirmAgain = true;
+      else row._again = true;
+      return;
+    }
     row._busy = true;
     var sent = this.snapshot(row);
     var status = row.querySelector("[data-status]");
@@ -129,7 +133,10 @@
       row._busy = false;
       row.classList.remove("row-saving");
       row.removeAttribute("aria-busy");
-      if (row._again) {
+      if (row._confirmAgain) {
+        row._confirmAgain = row._again = false;
+        self.save(row, true, true);
+      } else if (row._again) {
         row._again = false;
         self.saveIfChanged(row);
       }

@@ -343,33 +343,34 @@ def test_a_stranger_is_sent_to_sign_in(client, world):
 # --- Queries --------------------------------------------------------------------------------------------
 
 
-def _grid_queries(client, world, django_assert_num_queries, count: int, expected: int | None = None) -> int:
+def _class_measured(world, count: int) -> None:
+    """The class with `count` children, each measured today and twice before."""
+    day = school_today()
+    for i in range(count - world.classroom.children.count()):
+        f.ChildFactory(classroom=world.classroom, full_name=f"Nguyễn Bé {i:02d}")
+    for child in world.classroom.children.all():
+        measured(child, day - datetime.timedelta(days=180), "15.0", "101.0")
+        measured(child, day - datetime.timedelta(days=90), "16.0", "105.0")
+        measured(child, day, "17.0", "107.0")
+
+
+def test_the_grid_runs_a_fixed_number_of_queries(client, world, nurse, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    day = school_today()
-    for i in range(count - 1):
-        f.ChildFactory(classroom=world.classroom, full_name=f"Nguyễn Bé {i:02d}")
-    for child in world.classroom.children.all():
-        measured(child, day - datetime.timedelta(days=90), "16.0", "105.0")
-        measured(child, day - datetime.timedelta(days=180), "15.0", "101.0")
-        measured(child, day, "17.0", "107.0")
-    client.force_login(world.nurse)
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(grid_url(world)).status_code == 200
-    return len(ctx.captured_queries)
+    _class_measured(world, 1)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(grid_url(world))
+    assert page.content.decode().count("data-row ") == 1
+    assert len(one) <= 12
 
-
-def test_the_grid_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
-    one = _grid_queries(client, world, django_assert_num_queries, 1)
-    assert HealthRead.objects.count() == 1
-    HealthRead.objects.all().delete()
     Measurement.objects.all().delete()
-    thirty = _grid_queries(client, world, django_assert_num_queries, 30)
-    assert world.classroom.children.count() == 30
-    assert HealthRead.objects.count() == 30
-    assert thirty == one
-    assert one <= 12
+    _class_measured(world, 30)
+    with django_assert_num_queries(len(one)):
+        page = client.get(grid_url(world))
+    text = page.content.decode()
+    assert text.count("data-row ") == 30 and text.count('value="17,0"') == 30
+    assert HealthRead.objects.filter(page=HealthRead.Page.GRID).count() == 1 + 30
 
 
 def test_the_nurses_page_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
@@ -396,6 +397,15 @@ def test_the_nurses_page_runs_a_fixed_number_of_queries(client, world, django_as
 
 def test_the_nurse_lands_on_measuring_day_after_signing_in(client, world, nurse):
     assert client.get("/")["Location"] == "/health/"
+    # And finds it in the top menu of every page.
+    assert 'href="/health/"' in client.get("/notifications/").content.decode()
+
+
+def test_another_schools_principal_sees_only_their_own_classes(client, world):
+    client.force_login(world.other_principal)
+    page = client.get("/health/").content.decode()
+    assert "Chồi A" in page and "Lá 1" not in page
+    assert "/health/schools/hoa-sen/follow-up/" in page
 
 
 def test_the_nurses_page_lists_the_classes_with_their_latest_day(client, world, nurse):
