@@ -185,36 +185,35 @@ class SchoolClasses:
 
 
 def classes_for_nurse(*, user) -> list[SchoolClasses]:
-    """The current classes of the schools where this person does the health work (three queries)."""
+    """The current classes of the schools where this person does the health work (four queries)."""
     school_ids = policies.health_school_ids(user)
     if not school_ids:
         return []
+    by_school = {
+        school.pk: SchoolClasses(school=school, classes=[])
+        for school in School.objects.filter(pk__in=school_ids).order_by("name")
+    }
     present = Q(children__left_on__isnull=True)
     classrooms = list(
         Classroom.objects.filter(school_id__in=school_ids, school_year__is_current=True)
-        .select_related("school")
         .annotate(children_count=Count("children", filter=present))
-        .order_by("school__name", "name")
+        .order_by("name")
     )
-    if not classrooms:
-        return []
     class_ids = [c.pk for c in classrooms]
     current = Measurement.objects.filter(child__classroom_id__in=class_ids, child__left_on__isnull=True)
     days: dict[int, dict[datetime.date, int]] = defaultdict(dict)
-    for row in current.values("child__classroom_id", "measured_on").annotate(n=Count("pk")):
-        days[row["child__classroom_id"]][row["measured_on"]] = row["n"]
-    waiting = {
-        row["child__classroom_id"]: row["n"]
-        for row in current.filter(confirmed_at__isnull=True)
-        .exclude(flags=[])
-        .values("child__classroom_id")
-        .annotate(n=Count("pk"))
-    }
-    by_school: dict[int, SchoolClasses] = {}
+    waiting: dict[int, int] = {}
+    if class_ids:
+        for row in current.values("child__classroom_id", "measured_on").annotate(n=Count("pk")):
+            days[row["child__classroom_id"]][row["measured_on"]] = row["n"]
+        flagged = current.filter(confirmed_at__isnull=True).exclude(flags=[])
+        for row in flagged.values("child__classroom_id").annotate(n=Count("pk")):
+            waiting[row["child__classroom_id"]] = row["n"]
     for classroom in classrooms:
         measured_days = days.get(classroom.pk, {})
         latest = max(measured_days) if measured_days else None
-        entry = by_school.setdefault(classroom.school_id, SchoolClasses(school=classroom.school, classes=[]))
+        entry = by_school[classroom.school_id]
+        classroom.school = entry.school
         entry.classes.append(
             ClassDay(
                 classroom=classroom,

@@ -447,3 +447,12 @@ def test_the_grid_for_a_teacher_leads_back_to_the_class(client, world):
     client.force_login(world.teacher)
     page = client.get(grid_url(world)).content.decode()
     assert f'href="/classes/{world.classroom.pk}/"' in page and 'href="/health/"' not in page
+
+
+def test_a_nurse_of_a_school_without_classes_this_year_sees_it_said(client, world):
+    school = f.SchoolFactory(name="Hướng Dương", slug="huong-duong")
+    nurse = f.StaffFactory(school=school, role="nurse").user
+    client.force_login(nurse)
+    page = client.get("/health/")
+    assert page.status_code == 200
+    assert "Hướng Dương" in page.content.decode() and "No classes this school year." in page.content.decode()
