@@ -18,6 +18,10 @@ class HealthConfig(AppConfig):
 
         demo.register()  # the demo's measuring days, allergies, check-ups and consents (step "health")
 
+        from health import hooks_grid
+
+        hooks_grid.install()  # measuring day: the nurse's landing, "Measuring day" on a class and a leader's home
+
 
 def _child_saved(sender, instance, created, raw=False, **kwargs):
     if created or raw:
