@@ -27,7 +27,7 @@ def _date(label, required=True):
 class CheckUpPlanForm(forms.Form):
     on = _date(_("Date of the check-up"))
     provider = forms.CharField(
-        label=_("Provider"), max_length=200, help_text=_("For example: Trạm Y tế phường Bến Nghé.")
+        label=_("Provider"), max_length=200, required=False, help_text=_("For example: Trạm Y tế phường Bến Nghé.")
     )
     classrooms = forms.ModelMultipleChoiceField(
         label=_("Classes"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False

@@ -13,6 +13,15 @@ from tests.health.followup_makers import HIGH, LOW, SEVERE, VERY_HIGH, measure
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _in_english(world):
+    """Pages in English, the language the messages are written in (the Vietnamese is added later)."""
+    for person in (world.nurse, world.principal, world.teacher, world.officer, world.province_officer):
+        person.language = "en"
+        person.save(update_fields=["language"])
+
+
 D = datetime.date
 
 
