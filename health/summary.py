@@ -8,7 +8,7 @@ Plain functions of the data, with no person and no request: the pages check who 
 - In each third, each child's latest measurement of that third counts, from the levels stored on it
   (`Measurement.*_level`). A child may be in several classifications (underweight and stunted).
 - A flagged measurement not yet confirmed counts in no classification: the child is "to confirm".
-- A child with no measurement in the third is "not measured".
+- A child with no measurement in the third, or none that the references could classify, is "not measured".
 - The children counted are the current children of the class (or of the school's classes of that
   year) who have not left the school.
 """
@@ -65,8 +65,12 @@ _ROW_FIELDS = ("child_id", "measured_on", *LEVEL_FIELDS, "flags", "confirmed_at"
 
 
 def classifications(row) -> set[str]:
-    """The classifications of one measurement (a Measurement or a dict of its values): "normal" when none."""
+    """The classifications of one measurement (a Measurement or a dict of its values): "normal" when none is
+    outside normal, "not_measured" when no level could be given."""
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    if not any(get(name) for name in LEVEL_FIELDS):
+        # Nothing the references could classify (a weight alone past 60 months): not a measurement that counts.
+        return {"not_measured"}
     found = {_CLASSIFY[(name, get(name))] for name in LEVEL_FIELDS if (name, get(name)) in _CLASSIFY}
     return found or {"normal"}
 

@@ -26,7 +26,7 @@ from health import services_followup as services
 from health import summary as summaries
 from health.forms_followup import CheckUpPlanForm, CheckUpRecordForm, FollowUpPlanForm, errors_to_form
 from health.models import HealthRead
-from health.policies import suppress
+from health.policies import can_manage_health, suppress
 from health.reminders import child_record_path
 from health.services import health_reads_log
 from mediafiles.models import MediaFile
@@ -250,7 +250,7 @@ def class_summary(request, classroom_id: int):
             "school": classroom.school,
             "summary": summary,
             "rows": rows,
-            "manages": selectors.policies.can_manage_health(request.user, classroom.school_id),
+            "manages": can_manage_health(request.user, classroom.school_id),
         },
     )
 

@@ -126,5 +126,7 @@ def test_classifications_read_the_stored_levels():
         "underweight",
         "stunted_severe",
     }
-    # No level at all (a weight without a height, over 10 years…) is not a classification: normal.
-    assert summary.classifications({"wfa_level": "", "hfa_level": "", "wfh_level": "", "bmi_level": ""}) == {"normal"}
+    # No level at all (a weight alone past 60 months): nothing to count it by.
+    assert summary.classifications({"wfa_level": "", "hfa_level": "", "wfh_level": "", "bmi_level": ""}) == {
+        "not_measured"
+    }
