@@ -268,3 +268,33 @@ def test_a_file_is_removed_and_a_bad_file_refused(world, client):
 
     client.post(checkup_url(checkup), {"on": checkup.on.isoformat(), "remove_attachment": [attachment.pk]})
     assert not CheckUpAttachment.objects.exists()
+
+
+def test_a_check_up_of_another_school_is_not_found(world, client):
+    theirs = CheckUp.objects.create(
+        school=world.other_school, child=world.other_school_child, on=today(), provider=PROVIDER
+    )
+    client.force_login(world.nurse)
+    assert client.get(checkup_url(theirs)).status_code == 404
+    assert client.post(checkup_url(theirs), {"on": today().isoformat(), "findings": "x"}).status_code == 404
+    theirs.refresh_from_db()
+    assert not theirs.done
+    assert client.get(f"/health/schools/{world.other_school.slug}/checkups/").status_code == 404
+    assert not HealthRead.objects.exists()
+
+
+def test_the_list_of_check_ups_runs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    planned(world, on=today() + datetime.timedelta(days=2))
+    client.force_login(world.nurse)
+    url = f"/health/schools/{world.school.slug}/checkups/"
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).content.decode().count("data-checkup=") == 1
+    for n in range(10):
+        child = f.ChildFactory(classroom=world.other_classroom, full_name=f"Bé Số {n}")
+        planned(world, child=child, on=today() + datetime.timedelta(days=2))
+        CheckUp.objects.create(school=world.school, child=child, on=today(), provider=PROVIDER, done=True)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(url).content.decode().count("data-checkup=") == 21

@@ -235,3 +235,13 @@ def test_authorities_see_school_counts_with_small_counts_suppressed(world, clien
     assert client.get("/health/authorities/thuy-nguyen/").status_code == 404
     client.force_login(world.principal)
     assert client.get("/health/authorities/thuy-nguyen/").status_code == 404
+
+
+def test_a_child_of_another_school_has_no_plan_page_here(world, client):
+    client.force_login(world.nurse)
+    url = plan_url(world.other_school_child)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "save", "notes": "Cân lại"}).status_code == 404
+    assert not FollowUpPlan.objects.exists()
+    assert client.get(f"/health/schools/{world.other_school.slug}/follow-up/").status_code == 404
+    assert client.get(class_summary_url(world.foreign_classroom)).status_code == 404
