@@ -13,6 +13,9 @@ class HealthConfig(AppConfig):
 
         # A corrected date of birth or sex: the child's z-scores are computed again.
         post_save.connect(_child_saved, sender=Child, dispatch_uid="health-child-corrected")
+        from health import hooks_followup
+
+        hooks_followup.install()
 
         from health import demo
 
