@@ -258,3 +258,25 @@ def test_the_record_page_stays_under_100_kb(client, world):
     for user in (world.parent, world.nurse):
         response = get(client, user, world.child)
         assert len(response.content) < 100_000
+
+
+# --- Links from the core's pages
+
+
+def test_the_family_home_links_the_guardian_to_the_record_but_not_a_family_viewer(client, world):
+    client.force_login(world.parent)
+    page = client.get("/family/").content.decode()
+    assert url(world.child) in page and url(world.sibling) in page
+    client.force_login(world.family_viewer)
+    page = client.get("/family/").content.decode()
+    assert world.child.full_name in page  # she follows him…
+    assert "/health/" not in page  # …but health data is not for followers
+
+
+def test_the_child_page_links_the_guardian_and_the_staff_who_may_see_the_record(client, world):
+    for user in (world.parent, world.teacher, world.nurse, world.principal):
+        client.force_login(user)
+        assert url(world.child) in client.get(f"/children/{world.child.pk}/").content.decode()
+    client.force_login(world.accountant)
+    response = client.get(f"/children/{world.child.pk}/")
+    assert url(world.child) not in response.content.decode()
