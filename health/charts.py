@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -51,6 +52,7 @@ WIDTH, HEIGHT = 360, 250
 LEFT, RIGHT, TOP, BOTTOM = 34, 26, 10, 34
 SD_COLOURS = {-3: "#a4370d", -2: "#d88a2d", 0: "#0b6e4f", 2: "#d88a2d", 3: "#a4370d"}
 POINT_COLOUR = "#1d2430"
+LABEL_GAP = 9
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,10 @@ def position_words(z: float | None) -> str:
 
 
 def _number(value: float) -> str:
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace("-", "−")
+    """One decimal at most, with the reader's decimal mark ("15,1" in Vietnamese)."""
+    rounded = round(value, 1)
+    text = number_format(abs(rounded), 0 if rounded == int(rounded) else 1)
+    return ("−" if rounded < 0 else "") + text
 
 
 def _value_words(indicator: str, value: float) -> str:
@@ -147,15 +151,28 @@ def _curves(indicator: str, sex: str, low: int, high: int) -> tuple[tuple[tuple[
         spans.append((max(low_days, WHO_2006_LAST_DAY + 1), high_days))
     pieces: dict[int, list[tuple]] = {sd: [] for sd in CHART_SDS}
     for start, end in spans:
-        lines = reference_curve(indicator=indicator, sex=sex, from_days=start, to_days=end, step_days=step)
-        if not lines[0] or lines[0][-1][0] < end:
-            tail = reference_curve(indicator=indicator, sex=sex, from_days=end, to_days=end, step_days=step)
-            for sd in CHART_SDS:
-                lines[sd] = list(lines[sd]) + list(tail[sd])
+        ages = [start + index * step for index in range(int((end - start) // step) + 1)]
+        if ages[-1] < end:
+            ages.append(end)
+        lines: dict[int, list[tuple[float, float]]] = {sd: [] for sd in CHART_SDS}
+        for days in ages:
+            for sd, values in _curve_at(indicator, sex, days).items():
+                lines[sd].extend(values)
         for sd in CHART_SDS:
             if lines[sd]:
-                pieces[sd].append(tuple(lines[sd]))
+                pieces[sd].append(tuple((round(d), v) for d, v in lines[sd]))
     return tuple(tuple(pieces[sd]) for sd in CHART_SDS)
+
+
+def _curve_at(indicator: str, sex: str, days: float) -> dict[int, list[tuple[float, float]]]:
+    """The lines' values at one age. rcpchgrowth's tables leave a gap of a day or two where the
+    under-2 length table hands over to the height table: an age in it is moved to the next day."""
+    for nudge in (0, 1, 2, -1):
+        try:
+            return reference_curve(indicator=indicator, sex=sex, from_days=days + nudge, to_days=days + nudge)
+        except ValueError:
+            continue
+    return {}
 
 
 def _nice_step(span: float) -> float:
@@ -166,7 +183,7 @@ def _nice_step(span: float) -> float:
 
 
 def _axis_label(months: int, span: int) -> str:
-    if span <= 24 and months < 24:
+    if months < 12 or (span <= 24 and months < 24):
         return _("%(months)s mo") % {"months": months}
     years, rest = divmod(months, 12)
     if rest:
@@ -253,6 +270,7 @@ def chart_render(*, indicator: str, sex: str, points: list[Point]) -> Chart | No
             f'<text x="{bx + 3}" y="{TOP + 10}" fill="#5b6575">WHO 2007</text></g>'
         )
     # WHO's lines.
+    ends = []
     for sd, pieces in zip(CHART_SDS, curves, strict=True):
         width = 2 if sd == 0 else 1.2
         dash = ' stroke-dasharray="5 3"' if abs(sd) == 3 else ""
@@ -264,8 +282,14 @@ def chart_render(*, indicator: str, sex: str, points: list[Point]) -> Chart | No
             )
         if pieces:
             last_d, last_v = pieces[-1][-1]
-            label = "0" if sd == 0 else f"{sd:+d}".replace("-", "−")
-            out.append(f'<text x="{x(last_d) + 3}" y="{y(last_v) + 3}" fill="{SD_COLOURS[sd]}">{label}</text>')
+            ends.append((sd, x(last_d) + 3, y(last_v) + 3))
+    # The lines' names at their right ends, kept apart when the lines come close.
+    placed: list[float] = []
+    for sd, lx, ly in sorted(ends, key=lambda end: -end[2]):
+        ly = min(ly, placed[-1] - LABEL_GAP) if placed else ly
+        placed.append(ly)
+        label = "0" if sd == 0 else f"{sd:+d}".replace("-", "−")
+        out.append(f'<text x="{lx}" y="{round(ly, 1)}" fill="{SD_COLOURS[sd]}">{label}</text>')
     # The child's points.
     ordered = sorted(points, key=lambda p: p.age_days)
     if len(ordered) > 1:
