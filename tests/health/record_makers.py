@@ -70,3 +70,23 @@ def reads_make(child, reader, count: int):
 
 def note_write(child, by, text="Bé ăn ngoan, cô theo dõi cân nặng cùng gia đình."):
     return FamilyNote.objects.create(school=child.school, child=child, text=text, written_by=by)
+
+
+def attachment_make(checkup, by, title: str, *, stored: bool = True):
+    """A photo of the station's report kept with a check-up (`stored` False: still uploading)."""
+    from health.models import CheckUpAttachment
+    from mediafiles.models import Audience, Kind, MediaFile, State
+
+    media = MediaFile.objects.create(
+        school=checkup.school,
+        uploaded_by=by,
+        audience=Audience.STAFF,
+        kind=Kind.IMAGE,
+        state=State.READY if stored else State.UPLOADING,
+        original_name="phieu-kham.jpg",
+        content_type="image/jpeg",
+        size=1000,
+        received=1000 if stored else 0,
+        original=f"schools/{checkup.school_id}/phieu-kham.jpg" if stored else "",
+    )
+    return CheckUpAttachment.objects.create(school=checkup.school, checkup=checkup, media=media, title=title)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from health.models import HealthRead
 from tests.health.record_makers import (
     DAYS_ACROSS_60,
+    attachment_make,
     checkups_make,
     measure,
     measure_many,
@@ -172,6 +173,15 @@ def test_allergies_dietary_needs_and_check_ups_are_listed(client, world):
     assert "/allergies/" not in page
 
 
+def test_a_check_ups_attachments_are_listed_with_a_link_to_the_file_when_it_is_stored(client, world):
+    checkup = checkups_make(world.child, 1)[0]
+    stored = attachment_make(checkup, world.nurse, "Phiếu khám răng")
+    attachment_make(checkup, world.nurse, "Đơn thuốc", stored=False)
+    page = get(client, world.parent, world.child).content.decode()
+    assert f'<a href="/media/{stored.media_id}/original">Phiếu khám răng</a>' in page
+    assert "<li>Đơn thuốc</li>" in page
+
+
 def test_a_record_without_measurements_says_so(client, world):
     page = get(client, world.parent, world.child).content.decode()
     assert "No measurement yet" in page
@@ -227,7 +237,8 @@ def _queries(client, user, child) -> int:
 
 def _fill(world, child, count: int):
     measure_many(child, world.nurse, count)
-    checkups_make(child, count)
+    for checkup in checkups_make(child, count):
+        attachment_make(checkup, world.nurse, f"Phiếu khám {checkup.on}")
     reads_make(child, world.nurse, count)
     note_write(child, world.nurse)
     from health.models import Allergy
