@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from health import policies
 from health.growth import INDICATOR_NAMES, level_words
@@ -34,7 +35,10 @@ def child_for_managing(*, user, child_id: int) -> Child:
 
 
 def _z_text(z: float | None) -> str:
-    return "" if z is None else f"{z:+.2f}".replace("-", "−")
+    """A z-score with its sign and the portal's decimal mark: "−1,25", "+0,40"."""
+    if z is None:
+        return ""
+    return ("−" if z < 0 else "+") + number_format(abs(z), 2)
 
 
 @dataclass
