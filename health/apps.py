@@ -25,6 +25,10 @@ class HealthConfig(AppConfig):
 
         hooks_grid.install()  # measuring day: the nurse's landing, "Measuring day" on a class and a leader's home
 
+        from health import hooks_record
+
+        hooks_record.install()
+
 
 def _child_saved(sender, instance, created, raw=False, **kwargs):
     if created or raw:
