@@ -13,9 +13,10 @@ class HealthConfig(AppConfig):
 
         # A corrected date of birth or sex: the child's z-scores are computed again.
         post_save.connect(_child_saved, sender=Child, dispatch_uid="health-child-corrected")
+
         from health import hooks_followup
 
-        hooks_followup.install()
+        hooks_followup.install()  # check-ups (their files and the day-before reminder), follow-up and summaries
 
         from health import demo
 
@@ -27,7 +28,7 @@ class HealthConfig(AppConfig):
 
         from health import hooks_record
 
-        hooks_record.install()
+        hooks_record.install()  # a child's record and chart: links from the family's and the staff's pages
 
 
 def _child_saved(sender, instance, created, raw=False, **kwargs):

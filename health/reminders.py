@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notifications.reminders import Reminder, ReminderRun
@@ -21,8 +22,8 @@ BODY = _(
 
 
 def child_record_path(child_id: int) -> str:
-    """The child's health record (the record part of the app serves it)."""
-    return f"/health/children/{child_id}/"
+    """The child's health record."""
+    return reverse("health:child", args=[child_id])
 
 
 def checkups_tomorrow(run: ReminderRun):
