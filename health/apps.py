@@ -30,6 +30,10 @@ class HealthConfig(AppConfig):
 
         hooks_record.install()  # a child's record and chart: links from the family's and the staff's pages
 
+        from health import hooks_links
+
+        hooks_links.install()  # a leader's home: summary, follow-up, check-ups, read log; an authority's counts
+
 
 def _child_saved(sender, instance, created, raw=False, **kwargs):
     if created or raw:

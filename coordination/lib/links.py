@@ -28,6 +28,7 @@ SLOTS = {
     "classroom": "a class, on the teacher's home and the class page (the class)",
     "school": "a leader's home page (the school)",
     "school_public": "the school's public page, for everyone, signed in or not (the school)",
+    "authority": "an authority's page, for its officers: figures only, never a child (the authority)",
     # Evaluated on every page: a link's `visible` must not query the database (read a cache).
     "menu": "the main menu at the top of every page, for a signed-in person (nothing)",
 }
