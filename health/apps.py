@@ -14,6 +14,10 @@ class HealthConfig(AppConfig):
         # A corrected date of birth or sex: the child's z-scores are computed again.
         post_save.connect(_child_saved, sender=Child, dispatch_uid="health-child-corrected")
 
+        from health import hooks_exchange
+
+        hooks_exchange.install()
+
 
 def _child_saved(sender, instance, created, raw=False, **kwargs):
     if created or raw:

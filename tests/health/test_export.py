@@ -206,3 +206,15 @@ def test_anonymous_is_sent_to_sign_in_and_an_unknown_class_is_a_404(client, worl
     assert client.get("/health/classes/999999/export.xlsx").status_code == 404
     # Hoa Sen's class: not Sao Mai's nurse's.
     assert client.get(f"/health/classes/{world.foreign_classroom.pk}/export.xlsx").status_code == 404
+
+
+def test_the_leaders_home_and_the_class_page_link_to_the_exchange(client, world):
+    client.force_login(world.principal)
+    home = client.get(f"/schools/{world.school.slug}/manage/").content.decode()
+    assert f"/health/schools/{world.school.slug}/import/" in home
+    page = client.get(f"/classes/{world.classroom.pk}/").content.decode()
+    assert url(world) in page
+    # The class's teacher sees the class page, without the export.
+    client.force_login(world.teacher)
+    page = client.get(f"/classes/{world.classroom.pk}/")
+    assert page.status_code == 200 and url(world) not in page.content.decode()
