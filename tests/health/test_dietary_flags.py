@@ -136,6 +136,7 @@ def test_an_other_need_gives_its_note(allergies):
 
 def test_a_fixed_number_of_queries_whatever_the_class_size(allergies):
     w = allergies
+
     def count() -> int:
         w.nurse.__dict__.pop("_portal_access", None)
         with CaptureQueriesContext(connection) as ctx:
