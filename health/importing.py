@@ -288,10 +288,26 @@ def rows_read(text: str) -> tuple[list[RawRow], list[Problem]]:
             continue
         if not any(c.strip() for c in cells):
             continue
+        if any(c.strip() for c in cells[len(header) :]):
+            # "18,5" unquoted in a comma-separated file splits into two cells: say so rather than guess.
+            problems.append(
+                Problem(
+                    number,
+                    "",
+                    _(
+                        "this row has more cells than the header has columns: a decimal comma in a file "
+                        'whose columns are separated by commas needs quotes ("18,5"); or separate the '
+                        "columns with semicolons."
+                    ),
+                )
+            )
+            continue
         values = {key: (cells[index].strip() if index < len(cells) else "") for key, index in positions.items()}
         rows.append(RawRow(number=number, values=values))
     if header is None:
         return [], [Problem(None, "", _("The file has no header row and no rows."))]
+    if problems:
+        return [], problems
     if not rows:
         return [], [Problem(None, "", _("The file has a header but no rows."))]
     return rows, []

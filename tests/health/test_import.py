@@ -439,3 +439,11 @@ def test_delimiter_detection():
     assert importing.delimiter_of("a;b;c") == ";"
     assert importing.delimiter_of("a,b,c") == ","
     assert importing.delimiter_of('"a,b";c;d') == ";"
+
+
+def test_an_unquoted_decimal_comma_in_a_comma_file_is_explained(codes):
+    found = check(codes, "child code,date,weight,height\n00001,15/10/2026,18,5,108,2\n")
+    assert found == [
+        "Row 2: this row has more cells than the header has columns: a decimal comma in a file whose columns "
+        'are separated by commas needs quotes ("18,5"); or separate the columns with semicolons.'
+    ]
