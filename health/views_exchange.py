@@ -33,6 +33,7 @@ from health.services import health_reads_log
 from schools.models import Classroom, School
 
 SESSION_KEY = "health_station_import"
+PREVIEW_ROWS = 500  # a longer file shows its flagged rows and its first rows up to this many
 
 
 def _school_for_health(user, slug: str) -> School:
@@ -107,12 +108,19 @@ def station_import(request, slug: str):
         return render(request, "health/exchange/import.html", context, status=400)
     text = importing.file_text(data, upload.name)
     request.session[SESSION_KEY] = {"school": school.pk, "digest": _digest(text), "text": text, "name": upload.name}
+    flagged = [row for row in result.rows if row.flags]
+    shown = {row.number for row in flagged[:PREVIEW_ROWS]}
+    for row in result.rows:
+        if len(shown) >= PREVIEW_ROWS:
+            break
+        shown.add(row.number)
     context.update(
-        preview=result.rows,
+        preview=[row for row in result.rows if row.number in shown],
+        total=len(result.rows),
         digest=_digest(text),
         file_name=upload.name,
         corrections=sum(1 for row in result.rows if row.corrects is not None),
-        flagged=sum(1 for row in result.rows if row.flags),
+        flagged=len(flagged),
     )
     return render(request, "health/exchange/preview.html", context)
 

@@ -447,3 +447,21 @@ def test_an_unquoted_decimal_comma_in_a_comma_file_is_explained(codes):
         "Row 2: this row has more cells than the header has columns: a decimal comma in a file whose columns "
         'are separated by commas needs quotes ("18,5"); or separate the columns with semicolons.'
     ]
+
+
+def test_a_long_file_previews_its_flagged_rows_and_its_first_rows(client, codes, monkeypatch):
+    from health import views_exchange
+
+    monkeypatch.setattr(views_exchange, "PREVIEW_ROWS", 2)
+    client.force_login(codes.nurse)
+    rows = [
+        "00001,15/09/2026,18.5,108.2,,,,",
+        "00002,15/09/2026,17.9,105,,,,",
+        "00001,15/10/2026,23.0,108.4,,,,",  # 4.5 kg more in a month: flagged
+    ]
+    response = upload(client, codes, "\n".join([HEADER_EN, *rows]))
+    assert response.status_code == 200
+    assert [row.number for row in response.context["preview"]] == [2, 4]
+    assert "3 measurements are ready to save" in html.unescape(response.content.decode())
+    confirm(client, codes, response)
+    assert Measurement.objects.count() == 3
