@@ -34,6 +34,10 @@ class HealthConfig(AppConfig):
 
         hooks_links.install()  # a leader's home: summary, follow-up, check-ups, read log; an authority's counts
 
+        from health import hooks_exchange
+
+        hooks_exchange.install()  # the station's import on a leader's home, a class's export on the class page
+
 
 def _child_saved(sender, instance, created, raw=False, **kwargs):
     if created or raw:

@@ -207,6 +207,7 @@ class Command(BaseCommand):
         families: list[tuple[object, str, str, int]] = []  # (guardian, family name, relationship, class index)
         only_children: list[int] = []  # indexes into families of guardians with one child so far
         first_family = None
+        codes = 0  # the children's codes, numbered per school (bulk_create skips Child.save, which gives them)
         for index, classroom in enumerate(classrooms):
             for seat in range(base + (1 if index < extra else 0)):
                 guardian = relationship = None
@@ -242,8 +243,10 @@ class Command(BaseCommand):
                 else:
                     family = None
                 full_name, sex = demo.child_name(rng, family)
+                codes += 1
                 child = Child(
                     school=school,
+                    code=f"{codes:05d}",
                     full_name=full_name,
                     sex=sex,
                     date_of_birth=demo.birth_date(rng, classroom.age_group, YEAR_START),
