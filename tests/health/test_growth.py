@@ -211,3 +211,39 @@ def test_many_rows_in_one_pass_give_the_same_as_one_by_one():
     alone = [growth_compute(row) for row in rows]
     assert together == alone
     assert {g.reference for g in together} == {Reference.WHO_2006, Reference.WHO_2007}
+
+
+def test_over_five_the_z_scores_are_rcpchgrowths_own():
+    """The cached LMS and WHO's formula give what rcpchgrowth's sds_for_measurement gives, beyond ±3 SD too."""
+    import random
+
+    from rcpchgrowth.global_functions import sds_for_measurement
+
+    rng = random.Random(12)
+    for _ in range(300):
+        days = rng.randint(1827, 3600)
+        sex = rng.choice("mf")
+        row = Row(
+            sex=sex,
+            born=BORN,
+            measured_on=on_day(days),
+            weight_kg=round(rng.uniform(10, 45), 1),
+            height_cm=round(rng.uniform(90, 150), 1),
+        )
+        growth = growth_compute(row)
+        bmi = row.weight_kg / (row.height_cm / 100) ** 2
+        for indicator, method, value in (
+            ("hfa", "height", row.height_cm),
+            ("bmi", "bmi", bmi),
+            ("wfa", "weight", row.weight_kg),
+        ):
+            if indicator == "wfa" and days / 365.25 > 10:
+                continue
+            expected = sds_for_measurement(
+                reference="who",
+                age=days / 365.25,
+                measurement_method=method,
+                observation_value=value,
+                sex="male" if sex == "m" else "female",
+            )
+            assert growth.z[indicator] == pytest.approx(expected, abs=1e-3), (days, sex, indicator)
