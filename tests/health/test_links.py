@@ -29,6 +29,9 @@ def test_the_nurse_lands_on_measuring_day_with_the_follow_up_summary_and_check_u
         "/health/schools/sao-mai/follow-up/",
         "/health/schools/sao-mai/summary/",
         "/health/schools/sao-mai/checkups/",
+        "/health/schools/sao-mai/import/",
+        f"/health/classes/{world.classroom.pk}/summary/",
+        f"/health/classes/{world.classroom.pk}/export.xlsx",
     ):
         assert f'href="{path}"' in page
         assert client.get(path).status_code == 200
