@@ -312,7 +312,10 @@ def _shared_consent(families, *, rng: random.Random) -> set[int]:
             if existing.granted:
                 agreed.add(child.pk)
             continue
-        if guardian.email == DEMO_PARENT or rng.random() > 0.5:
+        # Decided per child, not by the shared generator: run again, the demo asks the same families and
+        # adds nothing (the generator's draws would differ once the first run's consents exist).
+        decides = random.Random(f"shared:{child.full_name}:{child.date_of_birth}")
+        if guardian.email == DEMO_PARENT or decides.random() > 0.5:
             continue
         consent_record(guardian=guardian, child=child, purpose=ConsentPurpose.SHARED_PHOTOS, granted=True)
         agreed.add(child.pk)
