@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 
 from health import growth, policies
@@ -140,11 +140,13 @@ def values_of(measurement: Measurement | None, *, position: str) -> dict[str, st
 
 def latest_before(children: list[Child], day: datetime.date) -> dict[int, Measurement]:
     """Each child's latest measurement before the day, in one query."""
-    rows = (
-        Measurement.objects.filter(child__in=[c.pk for c in children], measured_on__lt=day)
-        .order_by("child_id", "-measured_on")
-        .distinct("child_id")
+    latest = (
+        Measurement.objects.filter(child=OuterRef("child"), measured_on__lt=day)
+        .order_by("-measured_on")
+        .values("pk")[:1]
     )
+    # A correlated subquery rather than DISTINCT ON, which only PostgreSQL has (`make run` is SQLite).
+    rows = Measurement.objects.filter(child__in=[c.pk for c in children], pk=Subquery(latest))
     return {m.child_id: m for m in rows}
 
 
