@@ -514,8 +514,6 @@ def rows_compute(school_id: int, rows: Sequence[ImportRow]) -> None:
         flags = list(result.implausible)
         messages = [flag_message(code) for code in flags]
         more_flags, more_messages = _change_flags(
-            child=row.child,
-            measured_on=row.measured_on,
             weight_kg=row.weight_kg,
             height_cm=row.height_cm,
             settings=settings,

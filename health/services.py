@@ -96,7 +96,7 @@ class Checked:
 
 
 def _change_flags(
-    *, child: Child, measured_on, weight_kg, height_cm, settings: HealthSettings, previous: Measurement | None
+    *, weight_kg, height_cm, settings: HealthSettings, previous: Measurement | None
 ) -> tuple[list[str], list[str]]:
     if previous is None:
         return [], []
@@ -156,8 +156,6 @@ def measurement_values_check(
     if previous is False:
         previous = previous_measurement(child, measured_on)
     more_flags, more_messages = _change_flags(
-        child=child,
-        measured_on=measured_on,
         weight_kg=weight_kg,
         height_cm=height_cm,
         settings=settings or health_settings_for(child.school_id),
@@ -226,7 +224,7 @@ def measurement_record(
     measurement.flags = checked.flags
     if checked.flags and confirm:
         measurement.confirmed_by, measurement.confirmed_at = by, timezone.now()
-    elif not checked.flags or not confirm:
+    else:
         measurement.confirmed_by, measurement.confirmed_at = None, None
     measurement.save()
     return measurement, checked
