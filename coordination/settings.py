@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "portfolio",
     "donations",
     "health",
+    "community",
     "bench",
 ]
 

@@ -25,10 +25,7 @@ from health.policies import HEALTH_STAFF
 from schools.models import StaffRole
 from schools.policies import access_for, role_at
 
-# The kitchen staff's role: `schools.models.StaffRole` has no "kitchen" yet (a later issue adds it);
-# a membership with this role value is answered for the whole school as soon as it exists.
-KITCHEN_ROLE = "kitchen"
-WHOLE_SCHOOL_ROLES = frozenset({*HEALTH_STAFF, KITCHEN_ROLE})
+WHOLE_SCHOOL_ROLES = frozenset({*HEALTH_STAFF, StaffRole.KITCHEN})
 
 
 def _classes_for(user, school_id: int, classroom_ids: list[int] | None) -> list[int] | None | bool:

@@ -10,7 +10,7 @@ from django.db.models import Value
 
 from parents.models import FamilyViewer, Guardianship, GuardianshipStatus
 from schools import policies as school_policies
-from schools.models import LEADER_ROLES, StaffMembership
+from schools.models import LEADER_ROLES, StaffMembership, StaffRole
 
 
 def guardian_child_ids(user) -> frozenset[int]:
@@ -150,7 +150,7 @@ def can_decide_guardianship(user, guardianship: Guardianship, *, other_leaders: 
     if user.is_superuser:
         return True
     role = school_policies.role_at(user, guardianship.school_id)
-    if role is None:
+    if role is None or role == StaffRole.KITCHEN:  # the kitchen staff know nothing of the children's families
         return False
     if role in LEADER_ROLES:
         return True

@@ -224,6 +224,7 @@ def seed_schools(ctx) -> None:
     _staff(sao_mai, teacher2, StaffRole.TEACHER, [rooms["Chồi 1"]])
     _staff(sao_mai, demo_user(ctx, "nurse@saomai.test", "Vũ Thị Hạnh"), StaffRole.NURSE)
     _staff(sao_mai, demo_user(ctx, "accountant@saomai.test", "Hoàng Văn Đức"), StaffRole.ACCOUNTANT)
+    _staff(sao_mai, demo_user(ctx, "kitchen@saomai.test", "Đỗ Thị Bích"), StaffRole.KITCHEN)
     for n, (class_name, classroom) in enumerate(rooms.items(), start=1):
         if class_name in {"Lá 1", "Chồi 1"}:
             continue

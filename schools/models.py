@@ -191,6 +191,7 @@ class StaffRole(models.TextChoices):
     TEACHER = "teacher", _("Teacher")
     NURSE = "nurse", _("Nurse")
     ACCOUNTANT = "accountant", _("Accountant")
+    KITCHEN = "kitchen", _("Kitchen staff")
 
 
 LEADER_ROLES = frozenset({StaffRole.PRINCIPAL, StaffRole.VICE_PRINCIPAL})

@@ -99,6 +99,7 @@ class World:
     other_principal: object
     nurse: object
     accountant: object
+    kitchen: object
     deactivated_staff: object
     officer: object
     province_officer: object
@@ -143,6 +144,7 @@ PERSONAS = [
     "other_principal",  # principal of Hoa Sen
     "nurse",
     "accountant",
+    "kitchen",  # cooks for Sao Mai: menus, ingredients, costs and the day's dietary flags, nothing else
     "deactivated_staff",  # taught Lá 1 until the principal ended their role
     "officer",  # of Sao Mai's ward
     "province_officer",  # of Sao Mai's province
@@ -225,6 +227,7 @@ def world(db) -> World:
         other_principal=staff("principal", at=other_school, email="principal@other.test", is_staff=True),
         nurse=staff("nurse", email="nurse@example.test"),
         accountant=staff("accountant", email="accountant@example.test"),
+        kitchen=staff("kitchen", email="kitchen@example.test"),
         deactivated_staff=staff("teacher", classrooms=[classroom], active=False, email="gone@example.test"),
         officer=officer(ward, "officer@example.test"),
         province_officer=officer(province, "province@example.test"),

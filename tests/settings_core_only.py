@@ -2,7 +2,7 @@
 
 from coordination.settings import *  # noqa: F403
 
-FEATURES = {"announcements", "activities", "portfolio", "donations"}
+FEATURES = {"announcements", "activities", "portfolio", "donations", "health", "community"}
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app not in FEATURES]  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -368,6 +368,10 @@ APP_TABLES = (
     "tests.health.matrix_record",
     "tests.health.matrix_followup",
     "tests.health.matrix_exchange",
+    "tests.community.matrix",
+    "tests.community.matrix_library",
+    "tests.community.matrix_events",
+    "tests.community.matrix_menus",
 )
 for _module_name in APP_TABLES:
     _module = importlib.import_module(_module_name)

@@ -79,7 +79,16 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     # Staff of the school and guardians of its children may upload; nobody else.
     "media/uploads/": Entry(
         "/media/uploads/",
-        expect(others=403, parent=201, other_parent=201, school_teachers=201, leaders=201, nurse=201, accountant=201),
+        expect(
+            others=403,
+            parent=201,
+            other_parent=201,
+            school_teachers=201,
+            leaders=201,
+            nurse=201,
+            accountant=201,
+            kitchen=201,
+        ),
         method="post",
         data=_start_data,
         effect=_uploads,

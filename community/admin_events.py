@@ -1,0 +1,1 @@
+"""The events part's admin pages (school-scoped)."""

@@ -1,0 +1,1 @@
+"""The library part's admin pages (school-scoped)."""

@@ -1,0 +1,5 @@
+"""The events part of the demo step "community"."""
+
+
+def seed(ctx) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""The menus part of the demo step "community"."""
+
+
+def seed(ctx) -> None:
+    pass

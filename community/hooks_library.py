@@ -1,0 +1,5 @@
+"""How the library part of the app plugs into the core and the mechanisms (called from CommunityConfig.ready())."""
+
+
+def install() -> None:
+    pass

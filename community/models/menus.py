@@ -1,0 +1,1 @@
+"""The menus part's models."""
