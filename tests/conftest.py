@@ -125,6 +125,9 @@ class World:
             return self.SAO_MAI_CHILDREN
         if persona in OFFICERS:
             return self.SAO_MAI_CHILDREN + self.HOA_SEN_CHILDREN  # figures only, never a child
+        if persona == "kitchen":
+            # The kitchen knows a child by the given name on the day's dietary flags, and nothing more.
+            return self.SAO_MAI_CHILDREN + self.HOA_SEN_CHILDREN
         return self.HOA_SEN_CHILDREN
 
 

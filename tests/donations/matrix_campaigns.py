@@ -22,6 +22,7 @@ COMMENTERS = expect(
     leaders="redirect",
     nurse="redirect",
     accountant="redirect",
+    kitchen="redirect",
 )
 PLEDGERS = expect(others=403, parent=200, other_parent=200)
 OWNER_ONLY = expect(parent=200)

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from coordination.lib.dietary import DietaryFlag, dietary_flags_discover, dietary_flags_for
 from health.models import Allergy, DietaryNeed
@@ -20,6 +21,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _discovered():
     dietary_flags_discover()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The needs come as labels in the active language: these tests read them in English, whatever
+    language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -50,6 +50,7 @@ def test_an_account_search_lists_only_the_accounts_linked_to_the_school(world, c
         world.vice_principal,
         world.nurse,
         world.accountant,
+        world.kitchen,
     ]
     assert found == {str(user) for user in linked}
     # Another school's people, a family whose child left, a former teacher, officers and strangers are not found.

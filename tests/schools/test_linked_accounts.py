@@ -20,6 +20,7 @@ def test_a_school_is_linked_to_its_active_staff_and_its_childrens_guardians_and_
         world.vice_principal,
         world.nurse,
         world.accountant,
+        world.kitchen,
     }
     # Not: the family of a child who left, a former teacher, another school's people, officers, superusers.
     assert set(linked_accounts.linked_accounts(school_ids=[world.other_school.pk])) == {
