@@ -59,7 +59,6 @@ def _reminders(loans, *, title, body, key):
             url=url,
             key=key(loan),
             school_id=loan.school_id,
-            since=datetime.datetime.combine(loan.due_on, datetime.time(), tzinfo=datetime.UTC),
         )
 
 
@@ -85,7 +84,7 @@ def loans_due_tomorrow(run: ReminderRun):
 
 
 def loans_overdue(run: ReminderRun):
-    """Every open loan past its due date (a series: at most three, three days apart)."""
+    """Every open loan past its due date (a series: the first the day after, at most three, three days apart)."""
     yield from _reminders(
         _open_loans(due_on__lt=run.today),
         title=OVERDUE_TITLE,
