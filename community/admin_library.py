@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from community.models import LibraryCopy, LibraryItem
 from schools.admin_base import SchoolScopedAdmin, SchoolScopedInline
 
 
+class LibraryCopyFormSet(BaseInlineFormSet):
+    """A label is unique in the school: said on the form, not left to the database's refusal."""
+
+    def clean(self):
+        super().clean()
+        school_id = self.instance.school_id
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or not data.get("code"):
+                continue
+            code = data["code"].strip().upper()
+            taken = (
+                LibraryCopy.objects.filter(school_id=school_id, code=code).exclude(pk=form.instance.pk).exists()
+                if school_id
+                else False
+            )
+            if code in seen or taken:
+                form.add_error("code", ValidationError(_("Another copy of the school already has this label.")))
+            seen.add(code)
+
+
 class LibraryCopyInline(SchoolScopedInline):
     model = LibraryCopy
+    formset = LibraryCopyFormSet
     fields = ["code", "condition", "is_active"]
     extra = 1
 
