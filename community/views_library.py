@@ -105,7 +105,8 @@ def reservation_cancel(request, reservation_id: int):
         messages.success(request, _("The reservation of %(item)s is cancelled.") % {"item": reservation.item.name})
     back = request.POST.get("next", "")
     if back == "desk":
-        return redirect("community:library_desk")
+        school_id = _school_arg(request)
+        return redirect(reverse("community:library_desk") + (f"?school={school_id}" if school_id else ""))
     return redirect("community:library_browse")
 
 
@@ -139,7 +140,7 @@ def _days(n: int):
 
 
 def _desk_url(school, **params) -> str:
-    params = {k: v for k, v in params.items() if v}
+    params = {k: v for k, v in {"school": school.pk, **params}.items() if v}
     url = reverse("community:library_desk")
     return f"{url}?{urlencode(params)}" if params else url
 
