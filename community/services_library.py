@@ -64,7 +64,7 @@ def reservation_create(*, item: LibraryItem, child: Child, guardian) -> LibraryR
         if child.school_id != item.school_id:
             raise ValidationError(_("This item belongs to another school."))
         if LibraryReservation.objects.filter(item=item, child=child, status__in=OPEN_RESERVATION).exists():
-            raise ValidationError(_("You have already reserved %(item)s for %(name)s.") % _names(item, child))
+            raise ValidationError(_("%(item)s is already reserved for %(name)s.") % _names(item, child))
         if LibraryLoan.objects.filter(copy__item=item, child=child, returned_at__isnull=True).exists():
             raise ValidationError(_("%(name)s already has %(item)s at home.") % _names(item, child))
         if not LibraryCopy.objects.filter(item=item, is_active=True).exists():
@@ -82,7 +82,7 @@ def reservation_create(*, item: LibraryItem, child: Child, guardian) -> LibraryR
             with transaction.atomic():
                 reservation.save()
         except IntegrityError:
-            raise ValidationError(_("You have already reserved %(item)s for %(name)s.") % _names(item, child)) from None
+            raise ValidationError(_("%(item)s is already reserved for %(name)s.") % _names(item, child)) from None
     return reservation
 
 
@@ -152,6 +152,11 @@ def _check_due(due_on: datetime.date) -> None:
         raise ValidationError(_("The due date is in the past."))
     if due_on > today + datetime.timedelta(days=MAX_LOAN_DAYS):
         raise ValidationError(_("A loan lasts at most %(days)s days.") % {"days": MAX_LOAN_DAYS})
+
+
+def guardian_for_reservation(*, child: Child):
+    """The guardian a reservation made at the desk is for (the primary one first)."""
+    return _borrower_of(child)
 
 
 def _borrower_of(child: Child, guardian=None):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("desk/", views.desk, name="library_desk"),
     path("desk/check-out/", views.check_out, name="library_check_out"),
     path("desk/check-in/", views.check_in, name="library_check_in"),
+    path("desk/waiting-list/", views.desk_reserve, name="library_desk_reserve"),
     path("desk/labels.pdf", views.labels, name="library_labels"),
     path("items/<int:item_id>/", views.item_history, name="library_item"),
     path("families/<int:child_id>/", views.family_history, name="library_family"),

@@ -219,6 +219,48 @@ def check_in(request):
 
 
 @login_required
+@require_POST
+def desk_reserve(request):
+    """The desk puts a family on an item's waiting list (a family that does not use the portal asks in person)."""
+    school = selectors.desk_school(user=request.user, school_id=_school_arg(request))
+    code = request.POST.get("code", "").strip()[:20]
+    try:
+        item_id = int(request.POST.get("item", ""))
+    except ValueError:
+        raise Http404 from None
+    item = LibraryItem.objects.filter(pk=item_id, school=school).first()
+    if item is None:
+        raise Http404
+    child = selectors.child_at_desk(school=school, child_id=request.POST.get("child"))
+    if child is None:
+        messages.error(request, _("Choose a child of this school."))
+        return redirect(_desk_url(school, code=code))
+    try:
+        guardian = services.guardian_for_reservation(child=child)
+        reservation = services.reservation_create(item=item, child=child, guardian=guardian)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect(_desk_url(school, code=code))
+    if reservation.status == "ready":
+        messages.success(
+            request,
+            _("A copy of %(item)s is free: it is set aside for the family of %(name)s.")
+            % {"item": item.name, "name": child.full_name},
+        )
+    else:
+        messages.success(
+            request,
+            _("The family of %(name)s is number %(position)s on the waiting list for %(item)s.")
+            % {
+                "item": item.name,
+                "name": child.full_name,
+                "position": selectors.waiting_position(reservation=reservation),
+            },
+        )
+    return redirect(_desk_url(school, code=code))
+
+
+@login_required
 @require_http_methods(["GET", "HEAD"])
 def labels(request):
     school = selectors.desk_school(user=request.user, school_id=_school_arg(request))

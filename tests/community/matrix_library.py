@@ -127,6 +127,15 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         effect=_loans,
         changes_for=SAO_MAI_DESK,
     ),
+    "library/desk/waiting-list/": Entry(
+        "/library/desk/waiting-list/",
+        # Another school's desk: the item is not theirs (404).
+        expect(school_teachers="redirect", leaders="redirect"),
+        method="post",
+        data=lambda w: {"item": w.made["item"].pk, "child": w.other_class_child.pk},
+        setup=_made,
+        effect=_reservations,
+    ),
     "library/desk/labels.pdf": Entry("/library/desk/labels.pdf", EVERY_DESK, setup=_made),
     "library/items/<int:item_id>/": Entry(
         lambda w: f"/library/items/{w.made['item'].pk}/",

@@ -185,3 +185,22 @@ def test_pages_read_a_fixed_number_of_queries(client, world, persona, path, para
     _many(world, 15, start=1)
     with django_assert_num_queries(one):
         assert client.get(url, params).status_code == 200
+
+
+def test_the_desk_puts_a_family_on_the_waiting_list(client, world, drum):
+    LibraryLoanFactory(copy=drum.copies.get(), child=world.other_class_child, borrower=world.other_parent)
+    client.force_login(world.teacher)
+    page = client.get("/library/desk/", {"code": "TR-01"}).content.decode()
+    assert "Add to the waiting list" in page
+    response = client.post(
+        "/library/desk/waiting-list/", {"item": drum.pk, "child": world.child.pk, "code": "TR-01"}, follow=True
+    )
+    assert "The family of Nguyễn Minh Khôi is number 1 on the waiting list for Trống lắc tay." in _messages(response)
+    reservation = LibraryReservation.objects.get()
+    assert reservation.status == "waiting" and reservation.guardian == world.parent
+    before = _state()
+    response = client.post(
+        "/library/desk/waiting-list/", {"item": drum.pk, "child": world.child.pk, "code": "TR-01"}, follow=True
+    )
+    assert "Trống lắc tay is already reserved for Khôi." in _messages(response)
+    assert _state() == before

@@ -55,7 +55,7 @@ def test_a_free_copy_is_set_aside_and_the_next_family_waits(client, world, costu
 def test_reserving_twice_is_refused_with_a_message(client, world, costume):
     _reserve(client, world.parent, costume, world.child)
     page = _reserve(client, world.parent, costume, world.child)
-    assert "You have already reserved Trang phục chú Cuội for Khôi." in page.content.decode()
+    assert "Trang phục chú Cuội is already reserved for Khôi." in page.content.decode()
     assert LibraryReservation.objects.count() == 1
 
 
