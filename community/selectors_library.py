@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from community import policies_library as policies
 from community.models import (
@@ -26,6 +27,8 @@ from community.models import (
 from parents.models import Guardianship
 from parents.policies import guardian_child_ids
 from schools.models import Child, School, school_today
+
+HOLD_DAYS = datetime.timedelta(days=3)
 
 
 def family_children(*, user) -> list[Child]:
@@ -270,12 +273,17 @@ def desk_view(*, user, school: School, q: str = "", code: str = "") -> Desk:
                 or next((r for r in waiting.get(copy.item_id, [])), None),
                 waiting=len(waiting.get(copy.item_id, [])),
             )
+    today = school_today()
+    ready = [r for r in reservations if r.status == ReservationStatus.READY]
+    for r in ready:
+        # Set aside for longer than a few days and not collected: the desk may pass it on (cancel).
+        r.stale = r.ready_at is not None and timezone.localtime(r.ready_at).date() < today - HOLD_DAYS
     return Desk(
         school=school,
-        today=school_today(),
+        today=today,
         results=results,
         loans=loans,
-        ready=[r for r in reservations if r.status == ReservationStatus.READY],
+        ready=ready,
         waiting=dict(waiting),
         children=children,
         scanned=scanned,

@@ -204,3 +204,21 @@ def test_the_desk_puts_a_family_on_the_waiting_list(client, world, drum):
     )
     assert "Trống lắc tay is already reserved for Khôi." in _messages(response)
     assert _state() == before
+
+
+def test_a_hold_not_collected_for_days_is_flagged_at_the_desk(client, world, drum):
+    from django.utils import timezone
+
+    LibraryReservation.objects.create(
+        school=world.school,
+        item=drum,
+        child=world.child,
+        guardian=world.parent,
+        status="ready",
+        held_copy=drum.copies.get(),
+        created_at=timezone.now() - datetime.timedelta(days=6),
+        ready_at=timezone.now() - datetime.timedelta(days=5),
+    )
+    client.force_login(world.teacher)
+    page = client.get("/library/desk/").content.decode()
+    assert "not collected: cancel it to pass it on" in page
