@@ -146,6 +146,33 @@ def waiting_list_advance(*, item: LibraryItem, copy: LibraryCopy) -> LibraryRese
     return reservation
 
 
+def item_photo_set(*, item: LibraryItem, by, upload) -> LibraryItem:
+    """Give an item its photo: the file goes through the media mechanism's checks (content, size) and thumbnails."""
+    import tempfile
+    from pathlib import Path
+
+    from mediafiles.models import State
+    from mediafiles.services import media_ingest, media_lock_for_attaching
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "photo"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        if path.stat().st_size == 0:
+            raise ValidationError(_("Choose a photo to upload."))
+        media = media_ingest(school=item.school, by=by, kind="image", path=path, filename=upload.name)
+    if media.state == State.FAILED:
+        raise ValidationError(media.failure_reason or _("This file is not a photo."))
+    with transaction.atomic():
+        if media_lock_for_attaching(media_id=media.pk) is None:
+            raise ValidationError(_("This file was not found. Please upload it again."))
+        item = LibraryItem.objects.select_for_update().get(pk=item.pk)
+        item.photo = media
+        item.save(update_fields=["photo"])
+    return item
+
+
 def _check_due(due_on: datetime.date) -> None:
     today = school_today()
     if due_on < today:

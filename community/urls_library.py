@@ -13,5 +13,6 @@ urlpatterns = [
     path("desk/waiting-list/", views.desk_reserve, name="library_desk_reserve"),
     path("desk/labels.pdf", views.labels, name="library_labels"),
     path("items/<int:item_id>/", views.item_history, name="library_item"),
+    path("items/<int:item_id>/photo/", views.item_photo, name="library_item_photo"),
     path("families/<int:child_id>/", views.family_history, name="library_family"),
 ]

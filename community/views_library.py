@@ -283,6 +283,23 @@ def item_history(request, item_id: int):
 
 
 @login_required
+@require_POST
+def item_photo(request, item_id: int):
+    """The desk staff give an item its photo (a plain file upload: the photo is small)."""
+    item = selectors.item_history(user=request.user, item_id=item_id).item
+    upload = request.FILES.get("photo")
+    try:
+        if upload is None:
+            raise ValidationError(_("Choose a photo to upload."))
+        services.item_photo_set(item=item, by=request.user, upload=upload)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The photo of %(item)s is saved.") % {"item": item.name})
+    return redirect("community:library_item", item.pk)
+
+
+@login_required
 @require_http_methods(["GET", "HEAD"])
 def family_history(request, child_id: int):
     history = selectors.family_history(user=request.user, child_id=child_id)

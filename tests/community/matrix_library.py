@@ -61,6 +61,23 @@ def _loans(w: World):
     return sorted(LibraryLoan.objects.values_list("copy_id", "child_id", "returned_at", "condition_in"))
 
 
+def _photo(w: World) -> dict:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, "JPEG")
+    return {"photo": SimpleUploadedFile("anh.jpg", buffer.getvalue(), content_type="image/jpeg")}
+
+
+def _item_photo(w: World):
+    from community.models import LibraryItem
+
+    return list(LibraryItem.objects.order_by("pk").values_list("photo_id", flat=True))
+
+
 def _due() -> str:
     from schools.models import school_today
 
@@ -142,6 +159,14 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         DESK_STAFF,
         setup=_made,
         shows="Trang phục chú Cuội",
+    ),
+    "library/items/<int:item_id>/photo/": Entry(
+        lambda w: f"/library/items/{w.made['item'].pk}/photo/",
+        expect(school_teachers="redirect", leaders="redirect"),
+        method="post",
+        data=_photo,
+        setup=_made,
+        effect=_item_photo,
     ),
     "library/families/<int:child_id>/": Entry(
         lambda w: f"/library/families/{w.child.pk}/",

@@ -74,3 +74,41 @@ def test_an_items_photo_is_for_the_schools_families_and_desk_staff(world):
     assert not can_view_library_media(world.family_viewer, media)
     assert can_view_media(world.other_parent, media)  # through the registered resolver
     assert not can_view_media(world.foreign_teacher, media)
+
+
+def test_the_desk_gives_an_item_its_photo_and_families_see_it(client, world, history, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    path = tmp_path / "mat-na.jpg"
+    Image.new("RGB", (320, 240), (200, 120, 40)).save(path, "JPEG")
+    client.force_login(world.teacher)
+    response = client.post(
+        f"/library/items/{history.pk}/photo/",
+        {"photo": SimpleUploadedFile("mat-na.jpg", path.read_bytes(), content_type="image/jpeg")},
+        follow=True,
+    )
+    assert "The photo of Mặt nạ Trung thu is saved." in response.content.decode()
+    history.refresh_from_db()
+    assert history.photo is not None and history.photo.state == "ready"
+    client.force_login(world.parent)
+    page = client.get("/library/").content.decode()
+    assert history.photo.thumbnail_url in page
+    assert client.get(history.photo.thumbnail_url).status_code == 200
+    client.force_login(world.foreign_parent)
+    assert client.get(history.photo.thumbnail_url).status_code in (403, 404)
+
+
+def test_a_file_that_is_not_a_photo_is_refused(client, world, history):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.teacher)
+    response = client.post(
+        f"/library/items/{history.pk}/photo/",
+        {"photo": SimpleUploadedFile("mat-na.jpg", b"not a picture at all" * 10, content_type="image/jpeg")},
+        follow=True,
+    )
+    messages = " ".join(str(m) for m in response.context["messages"])
+    assert messages and "saved" not in messages
+    history.refresh_from_db()
+    assert history.photo is None
