@@ -1,7 +1,8 @@
 """The loan reminders: the day before a loan is due, and every few days while it is overdue.
 
 The words carry the item's name and the child's given name only (SMS and e-mail subjects leave the
-portal). Each goes to the child's active guardians.
+portal). Each goes to the child's active guardians, also after the child left the school: the school
+still wants its costume back.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ def _reminders(loans, *, title, body, key):
     if not loans:
         return
     guardians = _guardians({loan.child_id for loan in loans})
-    url = reverse("community:library_browse")
     for loan in loans:
         recipients = guardians.get(loan.child_id)
         if not recipients:
@@ -56,7 +56,8 @@ def _reminders(loans, *, title, body, key):
                 "name": loan.child.given_name,
                 "date": loan.due_on.strftime("%d/%m/%Y"),
             },
-            url=url,
+            # The family's history: it lists the loan, also for a family whose child has left.
+            url=reverse("community:library_family", args=[loan.child_id]),
             key=key(loan),
             school_id=loan.school_id,
         )
@@ -66,7 +67,7 @@ def _open_loans(**filters):
     from community.models import LibraryLoan
 
     return list(
-        LibraryLoan.objects.filter(returned_at__isnull=True, child__left_on__isnull=True, **filters)
+        LibraryLoan.objects.filter(returned_at__isnull=True, **filters)
         .select_related("copy__item", "child")
         .order_by("pk")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
 from django.utils import timezone, translation
 
 from notifications.models import Notice
@@ -63,3 +64,19 @@ def test_overdue_reminders_are_a_short_series(world):
     for day in range(20):
         reminder_job_run(job=Job.LOANS_OVERDUE, now=now + datetime.timedelta(days=day))
     assert Notice.objects.filter(category="loans", recipient=world.parent).count() == 3
+
+
+def test_a_family_that_left_is_still_reminded(world):
+    item = LibraryItemFactory(school=world.school, name="Đàn gỗ")
+    LibraryLoanFactory(
+        copy__item=item,
+        child=world.left_child,
+        borrower=world.former_parent,
+        due_on=timezone.localdate() - datetime.timedelta(days=4),
+    )
+    reminder_job_run(job=Job.LOANS_OVERDUE)
+    assert Notice.objects.filter(recipient=world.former_parent, category="loans").count() == 1
+    notice = Notice.objects.get(recipient=world.former_parent)
+    client = Client()
+    client.force_login(world.former_parent)
+    assert "Đàn gỗ" in client.get(notice.url).content.decode()
