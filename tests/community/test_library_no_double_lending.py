@@ -59,3 +59,41 @@ def test_two_desks_lending_one_copy_at_once(world):
     refused = [o for o in outcomes if o != "lent"]
     assert all(o.startswith("Copy ĐUA-1 is already out") for o in refused), refused
     assert LibraryLoan.objects.filter(copy=copy, returned_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_families_reserving_the_last_copy_at_once(world):
+    """One family gets the copy set aside, the others join the waiting list in order; no copy is held twice."""
+    requires_postgres()
+    from community.models import LibraryReservation
+    from tests import factories as f
+
+    copy = LibraryCopyFactory(item__school=world.school, code="ĐUA-2")
+    families = []
+    for i in range(5):
+        child = f.ChildFactory(classroom=world.classroom, full_name=f"Bé Đua {i}")
+        guardian = f.UserFactory()
+        f.GuardianshipFactory(child=child, guardian=guardian)
+        families.append((child, guardian))
+    barrier = threading.Barrier(len(families))
+    errors: list[Exception] = []
+
+    def reserve(i: int) -> None:
+        try:
+            barrier.wait()
+            child, guardian = families[i]
+            services.reservation_create(item=copy.item, child=child, guardian=guardian)
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=reserve, args=(i,)) for i in range(len(families))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    statuses = sorted(LibraryReservation.objects.values_list("status", flat=True))
+    assert statuses == ["ready", "waiting", "waiting", "waiting", "waiting"]
+    assert LibraryReservation.objects.get(status="ready").held_copy_id == copy.pk
