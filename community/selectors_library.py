@@ -290,6 +290,18 @@ def desk_view(*, user, school: School, q: str = "", code: str = "") -> Desk:
     )
 
 
+def item_at_desk(*, school: School, item_id) -> LibraryItem:
+    """An item of the desk's school (404 for anything else)."""
+    try:
+        item_id = int(item_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    item = LibraryItem.objects.filter(pk=item_id, school=school).first()
+    if item is None:
+        raise Http404
+    return item
+
+
 def child_at_desk(*, school: School, child_id) -> Child | None:
     try:
         child_id = int(child_id)

@@ -22,7 +22,7 @@ from community import selectors_library as selectors
 from community import services_library as services
 from community.forms_library import CheckInForm, CheckOutForm
 from community.labels_library import copy_labels_pdf
-from community.models import Condition, ItemCategory, LibraryItem
+from community.models import Condition, ItemCategory
 from schools.models import school_today
 
 
@@ -170,9 +170,7 @@ def check_out(request):
                 copy=copy, child=child, due_on=data["due_on"], by=request.user, condition=data["condition"]
             )
         else:
-            item = LibraryItem.objects.filter(pk=data["item"], school=school).first()
-            if item is None:
-                raise Http404
+            item = selectors.item_at_desk(school=school, item_id=data["item"])
             loan = services.loan_check_out_item(
                 item=item, child=child, due_on=data["due_on"], by=request.user, condition=data["condition"]
             )
@@ -224,13 +222,7 @@ def desk_reserve(request):
     """The desk puts a family on an item's waiting list (a family that does not use the portal asks in person)."""
     school = selectors.desk_school(user=request.user, school_id=_school_arg(request))
     code = request.POST.get("code", "").strip()[:20]
-    try:
-        item_id = int(request.POST.get("item", ""))
-    except ValueError:
-        raise Http404 from None
-    item = LibraryItem.objects.filter(pk=item_id, school=school).first()
-    if item is None:
-        raise Http404
+    item = selectors.item_at_desk(school=school, item_id=request.POST.get("item"))
     child = selectors.child_at_desk(school=school, child_id=request.POST.get("child"))
     if child is None:
         messages.error(request, _("Choose a child of this school."))
