@@ -27,6 +27,22 @@ def _cut(canvas: Canvas, text: str, font: str, size: float, width: float) -> str
     return text + "…"
 
 
+def _wrap(canvas: Canvas, text: str, font: str, size: float, width: float, lines: int) -> list[str]:
+    """The words on at most `lines` lines, the last one cut with "…" when they do not fit."""
+    out: list[str] = []
+    words = text.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and canvas.stringWidth(f"{line} {words[0]}", font, size) <= width:
+            line = f"{line} {words.pop(0)}"
+        out.append(line)
+    if words:
+        out[-1] = _cut(canvas, f"{out[-1]} {' '.join(words)}", font, size, width * 0.98)
+        if not out[-1].endswith("…"):
+            out[-1] += "…"
+    return [_cut(canvas, line, font, size, width) for line in out]
+
+
 def copy_labels_pdf(*, school, copies) -> bytes:
     """The PDF of the copies' labels (an empty page when there are none)."""
     regular, bold = unicode_fonts()
@@ -49,7 +65,8 @@ def copy_labels_pdf(*, school, copies) -> bytes:
         canvas.setFont(bold, 12)
         canvas.drawString(text_x, y + LABEL_H * mm - 9 * mm, _cut(canvas, copy.code, bold, 12, text_w))
         canvas.setFont(regular, 8)
-        canvas.drawString(text_x, y + LABEL_H * mm - 15 * mm, _cut(canvas, copy.item.name, regular, 8, text_w))
+        for n, line in enumerate(_wrap(canvas, copy.item.name, regular, 8, text_w, 3)):
+            canvas.drawString(text_x, y + LABEL_H * mm - (15 + 4 * n) * mm, line)
         canvas.setFont(regular, 6.5)
         canvas.drawString(text_x, y + 5 * mm, _cut(canvas, school.name, regular, 6.5, text_w))
     canvas.showPage()
