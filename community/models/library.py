@@ -73,7 +73,7 @@ class LibraryItem(models.Model):
         _("donation reference"), max_length=60, blank=True, help_text=_("Optional: the contribution's number.")
     )
     loan_days = models.PositiveSmallIntegerField(_("usual loan (days)"), default=7, validators=[MaxValueValidator(90)])
-    is_active = models.BooleanField(_("lent out"), default=True, help_text=_("Untick to withdraw the item."))
+    is_active = models.BooleanField(_("offered to families"), default=True, help_text=_("Untick to withdraw the item."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
