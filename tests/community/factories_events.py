@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from community.models import Event, EventPhoto, VolunteerRole
@@ -52,3 +53,10 @@ def photo_make(event, by, *, children=(), caption="") -> EventPhoto:
     photo = EventPhoto.objects.create(school_id=event.school_id, event=event, media=media, caption=caption, added_by=by)
     photo.children.set(children)
     return photo
+
+
+@pytest.fixture(autouse=True)
+def _in_english(client, settings):
+    """The people read English: messages are asserted in those words (import into each test module)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
