@@ -9,8 +9,11 @@ import pytest
 from django.urls import reverse
 
 from community.models import EventAnswer, VolunteerSignup
-from tests.community.factories_events import _in_english  # noqa: F401  (autouse)
-from tests.community.factories_events import event_make, role_make
+from tests.community.factories_events import (
+    _in_english,  # noqa: F401  (autouse)
+    event_make,
+    role_make,
+)
 
 pytestmark = pytest.mark.django_db
 
