@@ -1,5 +1,115 @@
-"""The events part of the demo step "community"."""
+"""The events part of the demo step "community": Sao Mai's Mid-Autumn festival for the whole school, with
+volunteer roles partly filled ("Set up the stage": 6 places, 3 taken), and a demonstration lesson in Lá 1
+that several families have answered. parent@saomai.test has not answered nor signed up yet, so that the
+demo can be walked through. Run twice, it adds nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from schools.models import Child, Classroom, School, StaffMembership, StaffRole, school_today
+
+FESTIVAL = "Vui Tết Trung thu"
+LESSON = "Tiết dạy mẫu: Bé khám phá đèn ông sao"
+ROLES = [
+    ("Dựng sân khấu", 6, "Dựng và trang trí sân khấu từ 14:00", 3),
+    ("Nấu chè và bày mâm cỗ", 4, "Chuẩn bị mâm cỗ Trung thu cho các lớp", 2),
+    ("Chụp ảnh", 2, "", 0),
+]
+DEMO_PARENT = "parent@saomai.test"
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _guardians(school: School, *, classroom: Classroom | None = None) -> list:
+    """Active guardians of the school's children (of a class), the demo parent's household left out."""
+    from parents.models import Guardianship
+
+    children = Child.objects.filter(school=school, left_on__isnull=True)
+    if classroom is not None:
+        children = children.filter(classroom=classroom)
+    links = (
+        Guardianship.objects.active()
+        .filter(child__in=children, guardian__is_active=True)
+        .exclude(child__guardianships__guardian__email=DEMO_PARENT)
+        .select_related("guardian")
+        .order_by("child__full_name", "pk")
+    )
+    seen, people = set(), []
+    for link in links:
+        if link.guardian_id not in seen:
+            seen.add(link.guardian_id)
+            people.append(link.guardian)
+    return people
 
 
 def seed(ctx) -> None:
-    pass
+    from community.models import Event, EventAnswer, EventKind, VolunteerRole, VolunteerSignup
+
+    school = School.objects.filter(slug="sao-mai").first()
+    if school is None:
+        return
+    today = school_today()
+    principal = StaffMembership.objects.filter(school=school, role=StaffRole.PRINCIPAL).select_related("user").first()
+    la1 = Classroom.objects.filter(school=school, name="Lá 1").first()
+
+    festival_day = today + datetime.timedelta(days=12)
+    festival, _ = Event.objects.get_or_create(
+        school=school,
+        title=FESTIVAL,
+        defaults={
+            "kind": EventKind.FESTIVAL,
+            "starts_at": _at(festival_day, 16, 30),
+            "ends_at": _at(festival_day, 19, 30),
+            "place": "Sân trường Sao Mai",
+            "programme": "16:30 Đón bé và gia đình\n17:00 Văn nghệ của các lớp\n18:00 Rước đèn quanh sân trường\n"
+            "18:45 Phá cỗ Trung thu",
+            "whole_school": True,
+            "created_by": principal.user if principal else None,
+        },
+    )
+    families = _guardians(school)
+    taken = 0
+    for name, slots, description, filled in ROLES:
+        role, _ = VolunteerRole.objects.get_or_create(
+            event=festival, name=name, defaults={"school": school, "slots": slots, "description": description}
+        )
+        for guardian in families[taken : taken + filled]:
+            VolunteerSignup.objects.get_or_create(role=role, guardian=guardian, defaults={"school": school})
+        taken += filled
+    for guardian in families[:8]:
+        EventAnswer.objects.get_or_create(
+            event=festival,
+            guardian=guardian,
+            defaults={"school": school, "coming": True, "people": ctx.rng.choice([2, 3, 3, 4])},
+        )
+
+    if la1 is None:
+        return
+    teacher = StaffMembership.objects.filter(school=school, user__email="teacher@saomai.test").select_related("user")
+    lesson_day = today + datetime.timedelta(days=4)
+    lesson, created = Event.objects.get_or_create(
+        school=school,
+        title=LESSON,
+        defaults={
+            "kind": EventKind.DEMONSTRATION_LESSON,
+            "starts_at": _at(lesson_day, 8, 30),
+            "ends_at": _at(lesson_day, 9, 15),
+            "place": "Phòng học lớp Lá 1",
+            "programme": "Hoạt động khám phá: bé cùng cô làm đèn ông sao. Mời ba mẹ đến dự và cùng làm với bé.",
+            "created_by": teacher.first().user if teacher.exists() else None,
+        },
+    )
+    if created:
+        lesson.classrooms.set([la1])
+    for n, guardian in enumerate(_guardians(school, classroom=la1)[:6]):
+        coming = n != 4
+        EventAnswer.objects.get_or_create(
+            event=lesson,
+            guardian=guardian,
+            defaults={"school": school, "coming": coming, "people": (1 if n % 2 else 2) if coming else 0},
+        )
