@@ -7,6 +7,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from community.selectors_events import OrganiserView
 
@@ -43,7 +44,15 @@ def _family_rows(view: OrganiserView) -> list[list]:
 
 
 def _family_headers() -> list[str]:
-    return [_("Guardian"), _("Phone"), _("Children"), _("Classes"), _("Answer"), _("People"), _("Volunteer roles")]
+    return [
+        _("Guardian"),
+        _("Phone"),
+        _("Children"),
+        _("Classes"),
+        pgettext("event", "Answer"),
+        _("People"),
+        _("Volunteer roles"),
+    ]
 
 
 def _volunteer_rows(view: OrganiserView) -> list[list]:
@@ -77,7 +86,7 @@ def event_xlsx(view: OrganiserView) -> bytes:
     event = view.event
     book = Workbook()
     answers = book.active
-    answers.title = _("Answers")[:31]
+    answers.title = pgettext("event", "Answers")[:31]
     starts = timezone.localtime(event.starts_at)
     answers["A1"] = f"{event.title} – {starts.strftime('%d/%m/%Y %H:%M')} – {event.place}"
     answers["A1"].font = Font(bold=True, size=12)

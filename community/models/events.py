@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["Event", "EventAnswer", "EventKind", "EventPhoto", "VolunteerRole", "VolunteerSignup"]
 
@@ -59,7 +60,7 @@ class EventAnswer(models.Model):
     guardian = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     coming = models.BooleanField(_("coming"))
     people = models.PositiveSmallIntegerField(_("how many people"), default=0)
-    answered_at = models.DateTimeField(_("answered"), auto_now=True)
+    answered_at = models.DateTimeField(pgettext_lazy("event", "answered"), auto_now=True)
 
     class Meta:
         verbose_name = _("answer")
