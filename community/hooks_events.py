@@ -23,6 +23,12 @@ def _organises_at(user, school) -> bool:
     return school is not None and can_create_event_at(user, school.pk)
 
 
+def _organises_for(user, classroom) -> bool:
+    from community.policies_events import creatable_classroom_ids
+
+    return classroom is not None and bool(creatable_classroom_ids(user, classroom.school_id, [classroom.pk]))
+
+
 def _media_resolver(user, media) -> bool:
     from community.selectors_events import can_view_event_media
 
@@ -43,6 +49,17 @@ def install() -> None:
             label=_("Plan an event"),
             url=lambda school: reverse("community:event_create", args=[school.slug]),
             visible=_organises_at,
+            order=70,
+        ),
+    )
+    register(
+        "classroom",
+        PageLink(
+            label=_("Plan an event for the class"),
+            url=lambda classroom: (
+                reverse("community:event_create", args=[classroom.school.slug]) + f"?classroom={classroom.pk}"
+            ),
+            visible=_organises_for,
             order=70,
         ),
     )

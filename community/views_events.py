@@ -40,9 +40,13 @@ def event_list(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_create(request, slug: str):
     school = selectors.school_for_creating(user=request.user, slug=slug)
+    classrooms = selectors.classrooms_for_creating(user=request.user, school=school)
+    chosen = request.GET.get("classroom", "")
+    initial = {"classrooms": [c.pk for c in classrooms if str(c.pk) == chosen]}
     form = EventForm(
         request.POST or None,
-        classrooms=selectors.classrooms_for_creating(user=request.user, school=school),
+        initial=initial,
+        classrooms=classrooms,
         may_invite_school=is_leader_of(request.user, school.pk),
     )
     if request.method == "POST" and form.is_valid():
