@@ -67,6 +67,17 @@ class EventForm(forms.Form):
         return data
 
 
+class EventEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
+    starts_at = _when(_("Starts at"))
+    ends_at = _when(_("Ends at"))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    programme = forms.CharField(
+        label=_("Programme"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=5000
+    )
+
+
 class AnswerForm(forms.Form):
     coming = forms.TypedChoiceField(
         label=_("Will you come?"),

@@ -29,7 +29,9 @@ def events_tomorrow(run: ReminderRun):
     tomorrow = run.today + datetime.timedelta(days=1)
     start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min), zone)
     events = list(
-        Event.objects.filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
+        Event.objects.filter(
+            starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1), cancelled_at__isnull=True
+        )
         .prefetch_related("classrooms")
         .order_by("pk")
     )

@@ -133,7 +133,7 @@ def event_page(*, user, event: Event, now: datetime.datetime | None = None) -> E
         coming_families=totals["families"] or 0,
         coming_people=totals["people"] or 0,
         can_organise=policies.can_organise_event(user, event),
-        can_answer=bool(children) and event.ends_at >= now,
+        can_answer=bool(children) and event.ends_at >= now and event.cancelled_at is None,
         is_past=event.ends_at < now,
     )
 
@@ -260,3 +260,13 @@ def can_view_event_media(user, media) -> bool:
     tagged = list(photo.children.values_list("pk", flat=True))
     consented = consent_granted_child_ids(child_ids=tagged, purpose=ConsentPurpose.SHARED_PHOTOS)
     return policies.photo_visible_to_family(tagged, consented)
+
+
+def invited_guardian_ids(*, event: Event) -> set[int]:
+    """The active guardians of the children the event is for."""
+    children = {"child__school_id": event.school_id, "child__left_on__isnull": True}
+    if not event.whole_school:
+        children["child__classroom_id__in"] = list(policies.event_classroom_ids(event))
+    return set(
+        Guardianship.objects.active().filter(guardian__is_active=True, **children).values_list("guardian_id", flat=True)
+    )

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community import policies_events as policies
 from community.models import Event, EventAnswer, EventPhoto, VolunteerRole, VolunteerSignup
@@ -125,6 +126,8 @@ def event_answer(*, by, event: Event, coming: bool, people: int | None) -> Event
     """A family says whether they come, and with how many people (answering again replaces the answer)."""
     if not policies.can_answer_event(by, event):
         raise PermissionDenied
+    if event.cancelled_at is not None:
+        raise ValidationError(_("The event is cancelled."))
     if event.ends_at < timezone.now():
         raise ValidationError(_("The event is over: answers are closed."))
     if coming:
@@ -154,6 +157,8 @@ def _volunteer_signup(*, by, role_id: int) -> VolunteerSignup:
     role = VolunteerRole.objects.select_for_update().select_related("event").get(pk=role_id)
     if not policies.can_answer_event(by, role.event):
         raise PermissionDenied
+    if role.event.cancelled_at is not None:
+        raise ValidationError(_("The event is cancelled."))
     if role.event.ends_at < timezone.now():
         raise ValidationError(_("The event is over."))
     if VolunteerSignup.objects.filter(role=role, guardian=by).exists():
@@ -261,3 +266,102 @@ def event_photo_remove(*, by, photo: EventPhoto) -> None:
     if not policies.can_manage_gallery(by, photo.event):
         raise PermissionDenied
     photo.delete()
+
+
+def _tell_invited(*, event: Event, title, body, key: str) -> None:
+    """Tell the event's invited families and its volunteers (the words carry no child's details)."""
+    from django.urls import reverse
+
+    from community.selectors_events import invited_guardian_ids
+    from notifications.models import Category
+    from notifications.services import notice_fan_out
+
+    recipients = invited_guardian_ids(event=event) | set(
+        VolunteerSignup.objects.filter(role__event=event).values_list("guardian_id", flat=True)
+    )
+    if not recipients:
+        return
+    local = timezone.localtime(event.starts_at)
+    transaction.on_commit(
+        lambda: notice_fan_out(
+            recipient_ids=sorted(recipients),
+            category=Category.EVENTS,
+            title=title,
+            body=body,
+            url=reverse("community:event_detail", args=[event.pk]),
+            dedupe_key=key,
+            school=event.school,
+            context={
+                "title": event.title,
+                "date": local.strftime("%d/%m/%Y"),
+                "time": local.strftime("%H:%M"),
+                "place": event.place,
+                "reason": event.cancel_reason,
+            },
+        )
+    )
+
+
+CHANGED_TITLE = gettext_lazy("Changed: %(title)s")
+CHANGED_BODY = gettext_lazy("%(title)s is now on %(date)s at %(time)s, at %(place)s.")
+CANCELLED_TITLE = gettext_lazy("Cancelled: %(title)s")
+CANCELLED_BODY = gettext_lazy("%(title)s on %(date)s is cancelled. %(reason)s")
+
+
+@transaction.atomic
+def event_update(
+    *,
+    by,
+    event: Event,
+    title: str,
+    kind: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    place: str,
+    programme: str = "",
+    now: datetime.datetime | None = None,
+) -> Event:
+    """Change an event that is still to come; when its time or place changes, the families and volunteers are told."""
+    if not policies.can_organise_event(by, event):
+        raise PermissionDenied
+    now = now or timezone.now()
+    problems: dict[str, list[str]] = {}
+    if event.cancelled_at is not None:
+        raise ValidationError(_("The event is cancelled."))
+    if event.ends_at < now:
+        raise ValidationError(_("The event is over."))
+    if not (title or "").strip():
+        problems.setdefault("title", []).append(_("Give the event a title."))
+    if not (place or "").strip():
+        problems.setdefault("place", []).append(_("Say where the event takes place."))
+    if starts_at < now and abs(starts_at - event.starts_at) >= datetime.timedelta(minutes=1):
+        problems.setdefault("starts_at", []).append(_("The event cannot start in the past."))
+    if ends_at < starts_at:
+        problems.setdefault("ends_at", []).append(_("The event ends after it starts."))
+    if problems:
+        raise ValidationError(problems)
+    # The form says the minute: seconds the event was stored with are no change.
+    moved = abs(starts_at - event.starts_at) >= datetime.timedelta(minutes=1) or place.strip() != event.place
+    event.title, event.kind, event.starts_at, event.ends_at = title.strip(), kind, starts_at, ends_at
+    event.place, event.programme = place.strip(), (programme or "").strip()
+    event.save(update_fields=["title", "kind", "starts_at", "ends_at", "place", "programme"])
+    if moved:
+        stamp = int(now.timestamp())  # each change is news of its own
+        _tell_invited(event=event, title=CHANGED_TITLE, body=CHANGED_BODY, key=f"event:{event.pk}:moved:{stamp}")
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, by, event: Event, reason: str = "") -> Event:
+    """Cancel an event still to come: no more answers or sign-ups, and the families and volunteers are told."""
+    if not policies.can_organise_event(by, event):
+        raise PermissionDenied
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.cancelled_at is not None:
+        raise ValidationError(_("The event is already cancelled."))
+    if event.ends_at < timezone.now():
+        raise ValidationError(_("The event is over."))
+    event.cancelled_at, event.cancel_reason = timezone.now(), (reason or "").strip()[:300]
+    event.save(update_fields=["cancelled_at", "cancel_reason"])
+    _tell_invited(event=event, title=CANCELLED_TITLE, body=CANCELLED_BODY, key=f"event:{event.pk}:cancelled")
+    return event

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from community import exporting_events as exporting
 from community import selectors_events as selectors
 from community import services_events as services
-from community.forms_events import AnswerForm, EventForm, PhotosForm, RoleForm, errors_to_form
+from community.forms_events import AnswerForm, EventEditForm, EventForm, PhotosForm, RoleForm, errors_to_form
 from schools.policies import is_leader_of
 
 
@@ -245,3 +245,41 @@ def event_photo(request, photo_id: int):
         )
         messages.success(request, _("The photo's tags are saved."))
     return redirect("community:event_gallery", photo.event_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def event_edit(request, event_id: int):
+    """Change an event's title, kind, time, place or programme (the invited and the classes stay)."""
+    event = selectors.event_for_organising(user=request.user, event_id=event_id)
+    initial = {k: getattr(event, k) for k in ("title", "kind", "place", "programme")}
+    initial["starts_at"] = timezone.localtime(event.starts_at)
+    initial["ends_at"] = timezone.localtime(event.ends_at)
+    form = EventEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(by=request.user, event=event, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The event is changed."))
+            return redirect("community:event_detail", event.pk)
+    return render(
+        request,
+        "community/events/edit.html",
+        {"event": event, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def event_cancel(request, event_id: int):
+    event = selectors.event_for_organising(user=request.user, event_id=event_id)
+    try:
+        services.event_cancel(by=request.user, event=event, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The event is cancelled. The families and volunteers are told."))
+    return redirect("community:event_detail", event.pk)

@@ -12,7 +12,7 @@ from community.models import Event, EventPhoto, VolunteerRole
 
 def event_make(school, *, by=None, classrooms=(), whole_school=False, days=7, title="Tết Trung thu", **extra) -> Event:
     """An event `days` from now (negative: in the past), for some classes or the whole school."""
-    starts = timezone.now().replace(microsecond=0) + datetime.timedelta(days=days)
+    starts = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=days)
     event = Event.objects.create(
         school=school,
         title=title,

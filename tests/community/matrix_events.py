@@ -47,6 +47,31 @@ def _events(w: World):
     return list(Event.objects.values_list("title", flat=True))
 
 
+def _places(w: World):
+    from community.models import Event
+
+    return list(Event.objects.values_list("place", flat=True))
+
+
+def _cancelled(w: World):
+    from community.models import Event
+
+    return list(Event.objects.values_list("cancel_reason", flat=True))
+
+
+def _festival_moved(w: World) -> dict:
+    from django.utils import timezone
+
+    event = w.made
+    return {
+        "title": event.title,
+        "kind": event.kind,
+        "starts_at": f"{timezone.localtime(event.starts_at):%Y-%m-%dT%H:%M}",
+        "ends_at": f"{timezone.localtime(event.ends_at):%Y-%m-%dT%H:%M}",
+        "place": "Hội trường",
+    }
+
+
 def _answers(w: World):
     from community.models import EventAnswer
 
@@ -105,6 +130,25 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         ),
     ],
     "events/<int:event_id>/": Entry(lambda w: f"/events/{w.made.pk}/", VIEWERS, setup=_festival, shows=TITLE),
+    "events/<int:event_id>/edit/": [
+        Entry(lambda w: f"/events/{w.made.pk}/edit/", ORGANISERS, setup=_festival, shows=TITLE),
+        Entry(
+            lambda w: f"/events/{w.made.pk}/edit/",
+            expect(leaders="redirect"),
+            method="post",
+            setup=_festival,
+            data=_festival_moved,
+            effect=_places,
+        ),
+    ],
+    "events/<int:event_id>/cancel/": Entry(
+        lambda w: f"/events/{w.made.pk}/cancel/",
+        expect(leaders="redirect"),
+        method="post",
+        setup=_festival,
+        data=lambda w: {"reason": "Trời mưa bão"},
+        effect=_cancelled,
+    ),
     "events/<int:event_id>/answer/": Entry(
         lambda w: f"/events/{w.made.pk}/answer/",
         FAMILIES_POST,
