@@ -189,3 +189,17 @@ def test_dates_shown_day_month_year(client, world):
     client.force_login(world.parent)
     page = client.get(reverse("community:event_detail", args=[event.pk])).content.decode()
     assert "14/09/2031 17:30" in page and "19:30" in page
+
+
+def test_the_list_of_events_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    event_make(world.school, classrooms=[world.classroom])
+    client.force_login(world.parent)
+    url = reverse("community:event_list")
+    client.get(url)
+    base = _count(client, url)
+    for n in range(10):
+        event_make(world.school, classrooms=[world.classroom, world.sibling.classroom], title=f"Họp lớp {n}")
+        event_make(world.school, whole_school=True, days=-n - 1, title=f"Ngày hội {n}")
+    with django_assert_num_queries(base):
+        page = client.get(url).content.decode()
+    assert "Họp lớp 9" in page and "Ngày hội 9" in page
