@@ -58,7 +58,7 @@ def seed(ctx) -> None:
     la1 = Classroom.objects.filter(school=school, name="Lá 1").first()
 
     festival_day = today + datetime.timedelta(days=12)
-    festival, _ = Event.objects.get_or_create(
+    festival, created = Event.objects.get_or_create(
         school=school,
         title=FESTIVAL,
         defaults={
@@ -72,20 +72,23 @@ def seed(ctx) -> None:
             "created_by": principal.user if principal else None,
         },
     )
-    families = _guardians(school)
-    taken = 0
-    for name, slots, description, filled in ROLES:
-        role, _ = VolunteerRole.objects.get_or_create(
-            event=festival, name=name, defaults={"school": school, "slots": slots, "description": description}
-        )
-        for guardian in families[taken : taken + filled]:
-            VolunteerSignup.objects.get_or_create(role=role, guardian=guardian, defaults={"school": school})
-        taken += filled
-    for guardian in families[:8]:
-        EventAnswer.objects.get_or_create(
-            event=festival,
-            guardian=guardian,
-            defaults={"school": school, "coming": True, "people": ctx.rng.choice([2, 3, 3, 4])},
+    # The families' answers and sign-ups are drawn once, with the event: later steps change the families.
+    if created:
+        families = _guardians(school)
+        taken = 0
+        for name, slots, description, filled in ROLES:
+            role = VolunteerRole.objects.create(
+                event=festival, name=name, school=school, slots=slots, description=description
+            )
+            VolunteerSignup.objects.bulk_create(
+                [VolunteerSignup(role=role, guardian=g, school=school) for g in families[taken : taken + filled]]
+            )
+            taken += filled
+        EventAnswer.objects.bulk_create(
+            [
+                EventAnswer(event=festival, guardian=g, school=school, coming=True, people=ctx.rng.choice([2, 3, 4]))
+                for g in families[:8]
+            ]
         )
 
     if la1 is None:
@@ -104,12 +107,12 @@ def seed(ctx) -> None:
             "created_by": teacher.first().user if teacher.exists() else None,
         },
     )
-    if created:
-        lesson.classrooms.set([la1])
+    if not created:
+        return
+    lesson.classrooms.set([la1])
+    answers = []
     for n, guardian in enumerate(_guardians(school, classroom=la1)[:6]):
         coming = n != 4
-        EventAnswer.objects.get_or_create(
-            event=lesson,
-            guardian=guardian,
-            defaults={"school": school, "coming": coming, "people": (1 if n % 2 else 2) if coming else 0},
-        )
+        people = (1 if n % 2 else 2) if coming else 0
+        answers.append(EventAnswer(event=lesson, guardian=guardian, school=school, coming=coming, people=people))
+    EventAnswer.objects.bulk_create(answers)
