@@ -110,6 +110,7 @@ class EventPage:
     can_organise: bool
     can_answer: bool
     is_past: bool
+    family_answers: list = field(default_factory=list)  # the answers of the children's other guardians
 
 
 def event_page(*, user, event: Event, now: datetime.datetime | None = None) -> EventPage:
@@ -123,6 +124,12 @@ def event_page(*, user, event: Event, now: datetime.datetime | None = None) -> E
         if children
         else set()
     )
+    family_answers = []
+    if children:
+        others = Guardianship.objects.active().filter(child__in=children).exclude(guardian=user).values("guardian_id")
+        family_answers = list(
+            EventAnswer.objects.filter(event=event, guardian_id__in=others).select_related("guardian").order_by("pk")
+        )
     totals = EventAnswer.objects.filter(event=event, coming=True).aggregate(families=Count("pk"), people=Sum("people"))
     return EventPage(
         event=event,
@@ -135,6 +142,7 @@ def event_page(*, user, event: Event, now: datetime.datetime | None = None) -> E
         can_organise=policies.can_organise_event(user, event),
         can_answer=bool(children) and event.ends_at >= now and event.cancelled_at is None,
         is_past=event.ends_at < now,
+        family_answers=family_answers,
     )
 
 

@@ -203,3 +203,17 @@ def test_the_list_of_events_runs_a_fixed_number_of_queries(client, world, django
     with django_assert_num_queries(base):
         page = client.get(url).content.decode()
     assert "Họp lớp 9" in page and "Ngày hội 9" in page
+
+
+def test_a_guardian_sees_what_the_childs_other_guardian_answered(client, world):
+    from tests.factories import GuardianshipFactory, UserFactory
+
+    father = UserFactory(full_name="Nguyễn Văn Hùng")
+    GuardianshipFactory(child=world.child, guardian=father)
+    event = event_make(world.school, classrooms=[world.classroom])
+    EventAnswer.objects.create(school=world.school, event=event, guardian=father, coming=True, people=3)
+    client.force_login(world.parent)
+    page = client.get(reverse("community:event_detail", args=[event.pk])).content.decode()
+    assert "Nguyễn Văn Hùng has answered for your family: coming, 3 people." in page
+    client.force_login(world.other_parent)  # another family: nothing of theirs
+    assert client.get(reverse("community:event_detail", args=[event.pk])).status_code == 404
