@@ -70,6 +70,13 @@ def schools_for_creating(*, user) -> list[School]:
     return list(School.objects.filter(pk__in=ids).order_by("name")) if ids else []
 
 
+def role_for_organising(*, user, role_id: int) -> VolunteerRole:
+    role = VolunteerRole.objects.select_related("event").filter(pk=role_id).first()
+    if role is None or not policies.can_organise_event(user, role.event):
+        raise Http404
+    return role
+
+
 def role_for_signing_up(*, user, role_id: int) -> VolunteerRole:
     role = VolunteerRole.objects.select_related("event").filter(pk=role_id).first()
     if role is None or not policies.can_answer_event(user, role.event):

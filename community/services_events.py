@@ -365,3 +365,34 @@ def event_cancel(*, by, event: Event, reason: str = "") -> Event:
     event.save(update_fields=["cancelled_at", "cancel_reason"])
     _tell_invited(event=event, title=CANCELLED_TITLE, body=CANCELLED_BODY, key=f"event:{event.pk}:cancelled")
     return event
+
+
+@transaction.atomic
+def volunteer_role_change(*, by, role: VolunteerRole, slots: int | None) -> VolunteerRole:
+    """Change a role's number of places: at least one, and never fewer than the people signed up."""
+    role = VolunteerRole.objects.select_for_update().select_related("event").get(pk=role.pk)
+    if not policies.can_organise_event(by, role.event):
+        raise PermissionDenied
+    taken = VolunteerSignup.objects.filter(role=role).count()
+    problems = _role_problems([(role.name, slots)])
+    if not problems and slots < taken:
+        problems.append(
+            _("%(count)s people have signed up for “%(name)s”: keep at least that many places.")
+            % {"count": taken, "name": role.name}
+        )
+    if problems:
+        raise ValidationError(problems)
+    role.slots = slots
+    role.save(update_fields=["slots"])
+    return role
+
+
+@transaction.atomic
+def volunteer_role_remove(*, by, role: VolunteerRole) -> None:
+    """Remove a role nobody has signed up for (a role with volunteers is theirs to cancel first)."""
+    role = VolunteerRole.objects.select_for_update().select_related("event").get(pk=role.pk)
+    if not policies.can_organise_event(by, role.event):
+        raise PermissionDenied
+    if VolunteerSignup.objects.filter(role=role).exists():
+        raise ValidationError(_("People have signed up for “%(name)s”: it cannot be removed.") % {"name": role.name})
+    role.delete()

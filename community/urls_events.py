@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:event_id>/export.csv", views.event_export_csv, name="event_export_csv"),
     path("<int:event_id>/export.xlsx", views.event_export_xlsx, name="event_export_xlsx"),
     path("<int:event_id>/gallery/", views.event_gallery, name="event_gallery"),
+    path("roles/<int:role_id>/", views.event_role, name="event_role"),
     path("roles/<int:role_id>/sign-up/", views.event_role_signup, name="event_role_signup"),
     path("roles/<int:role_id>/cancel/", views.event_role_cancel, name="event_role_cancel"),
     path("photos/<int:photo_id>/", views.event_photo, name="event_photo"),

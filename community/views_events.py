@@ -283,3 +283,23 @@ def event_cancel(request, event_id: int):
     else:
         messages.success(request, _("The event is cancelled. The families and volunteers are told."))
     return redirect("community:event_detail", event.pk)
+
+
+@login_required
+@require_POST
+def event_role(request, role_id: int):
+    """The organisers change a role's places, or remove a role nobody took."""
+    role = selectors.role_for_organising(user=request.user, role_id=role_id)
+    try:
+        if request.POST.get("action") == "remove":
+            services.volunteer_role_remove(by=request.user, role=role)
+            messages.success(request, _("The role is removed."))
+        else:
+            slots = request.POST.get("slots", "").strip()
+            services.volunteer_role_change(
+                by=request.user, role=role, slots=int(slots) if slots.lstrip("-").isdigit() else None
+            )
+            messages.success(request, _("The role's places are saved."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("community:event_organise", role.event_id)

@@ -186,6 +186,14 @@ MATRIX: dict[str, Entry | list[Entry]] = {
             effect=_photos,
         ),
     ],
+    "events/roles/<int:role_id>/": Entry(
+        lambda w: f"/events/roles/{w.made.stage.pk}/",
+        expect(leaders="redirect"),
+        method="post",
+        setup=_festival,
+        data=lambda w: {"action": "slots", "slots": "8"},
+        effect=_roles,
+    ),
     "events/roles/<int:role_id>/sign-up/": Entry(
         lambda w: f"/events/roles/{w.made.stage.pk}/sign-up/",
         FAMILIES_POST,

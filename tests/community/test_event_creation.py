@@ -110,3 +110,39 @@ def test_the_database_refuses_a_role_with_no_place(world):
     event = event_make(world.school, whole_school=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         role_make(event, slots=0)
+
+
+def test_an_organiser_changes_a_roles_places_but_never_below_those_signed_up(client, world):
+    from community.models import VolunteerSignup
+    from tests.community.factories_events import event_make, role_make
+
+    role = role_make(event_make(world.school, whole_school=True), slots=6)
+    VolunteerSignup.objects.create(school=world.school, role=role, guardian=world.parent)
+    VolunteerSignup.objects.create(school=world.school, role=role, guardian=world.other_parent)
+    client.force_login(world.principal)
+    url = reverse("community:event_role", args=[role.pk])
+    for slots, message in (
+        ("1", "2 people have signed up"),
+        ("0", "needs at least one place"),
+        ("x", "needs at least"),
+    ):
+        response = client.post(url, {"slots": slots}, follow=True)
+        assert message in response.content.decode()
+        role.refresh_from_db()
+        assert role.slots == 6
+    response = client.post(url, {"action": "remove"}, follow=True)
+    assert "it cannot be removed" in response.content.decode()
+    client.post(url, {"slots": "8"})
+    role.refresh_from_db()
+    assert role.slots == 8
+
+
+def test_an_organiser_removes_a_role_nobody_took(client, world):
+    from tests.community.factories_events import event_make, role_make
+
+    role = role_make(event_make(world.school, whole_school=True), name="Chụp ảnh", slots=2)
+    client.force_login(world.parent)
+    assert client.post(reverse("community:event_role", args=[role.pk]), {"action": "remove"}).status_code == 404
+    client.force_login(world.principal)
+    client.post(reverse("community:event_role", args=[role.pk]), {"action": "remove"})
+    assert not VolunteerRole.objects.exists()
