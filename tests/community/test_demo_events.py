@@ -43,6 +43,10 @@ def test_the_events_demo():
     assert lesson.answers.filter(coming=True).exists() and lesson.answers.filter(coming=False).exists()
     # The demo parent is left to answer and sign up themselves.
     assert not VolunteerSignup.objects.filter(guardian__email="parent@saomai.test").exists()
+    open_day = Event.objects.get(title=demo_events.OPEN_DAY)
+    photos = {p.caption: sorted(c.full_name for c in p.children.all()) for p in open_day.photos.all()}
+    assert photos["Bé Khôi rước đèn"] == ["Nguyễn Minh Khôi"] and photos["Sân khấu trước giờ diễn"] == []
+    assert all(p.media.state == "ready" for p in open_day.photos.all())
     first = counts()
     run("community")
     assert counts() == first
