@@ -156,3 +156,22 @@ def test_the_gallery_runs_a_fixed_number_of_queries(client, world, festival, dja
         photo_make(festival, world.teacher, children=[world.child, world.other_class_child])
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_the_files_url_answers_as_the_gallery_does(client, world, festival, tmp_path):
+    from mediafiles.services import media_ingest
+    from tests.mediafiles.conftest import make_photo
+
+    media = media_ingest(school=world.school, by=world.teacher, kind="image", path=make_photo(tmp_path / "a.jpg"))
+    photo = EventPhoto.objects.create(school=world.school, event=festival, media=media, added_by=world.teacher)
+    photo.children.set([world.child])
+    media.refresh_from_db()
+    url = media.photo_url
+    client.force_login(world.principal)
+    assert client.get(url).status_code == 200
+    client.force_login(world.parent)
+    assert client.get(url).status_code == 404  # no consent yet
+    _consent(world.parent, world.child)
+    assert client.get(url).status_code == 200
+    _consent(world.parent, world.child, granted=False)
+    assert client.get(url).status_code == 404
