@@ -24,11 +24,12 @@ from community.nutrition_menus import (
     edible_grams,
     food_values,
 )
-from community.policies_menus import (
+from community.policies_menus import (  # noqa: F401 (the views ask through here)
     can_set_menu_targets,
     can_view_daily_menu,
     can_write_menus,
     daily_classroom_ids,
+    menu_writer_school_ids,
 )
 from coordination.lib.allergens import Allergen
 from coordination.lib.dietary import dietary_flags_discover, dietary_flags_for
@@ -360,7 +361,9 @@ def menu_targets_page(*, user, school_id: int) -> dict | None:
     if not can_set_menu_targets(user, school_id):
         return None
     school = School.objects.get(pk=school_id)
-    return {"school": school, "targets": targets_for(school_id), "defaults": DEFAULT_TARGETS}
+    rows = {row.band: row for row in MenuTargets.objects.filter(school_id=school_id)}
+    targets = {band: targets_of(rows.get(band), band) for band in AgeBand.values}
+    return {"school": school, "rows": rows, "targets": targets, "defaults": DEFAULT_TARGETS}
 
 
 # --- Many schools at once (the benchmark, and any report across schools)
