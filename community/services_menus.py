@@ -37,7 +37,7 @@ def grams_parse(text: str | Decimal) -> Decimal:
     if grams > MAX_GRAMS:
         raise ValidationError(
             _("%(grams)s g per child is too much for one ingredient (at most %(max)s g): check the number.")
-            % {"grams": grams.normalize(), "max": MAX_GRAMS}
+            % {"grams": f"{grams.normalize():f}", "max": MAX_GRAMS}
         )
     return grams.quantize(Decimal("0.1"))
 
