@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from community.food_table import food_table_load
 from community.models.menus import AgeBand, Dish, Food, Ingredient, Menu, MenuTargets, SchoolFood, Substitute
 from schools.models import Child, School, StaffMembership, StaffRole, school_today
 
@@ -135,9 +136,8 @@ def seed(ctx) -> None:
         return
     today = school_today()
     this_week = today - datetime.timedelta(days=today.weekday())
+    food_table_load()  # loaded by its migration; again on a database emptied since
     foods = {int(food.code): food for food in Food.objects.filter(school__isnull=True, code__in=map(str, PRICES))}
-    if len(foods) < len(PRICES):
-        return  # the food table is not loaded
     kitchen = StaffMembership.objects.filter(school=school, role=StaffRole.KITCHEN).select_related("user").first()
     kitchen_user = kitchen.user if kitchen else None
     for code, price in PRICES.items():

@@ -96,9 +96,9 @@ def _targets(w: World):
 
 
 def _rice(w: World) -> int:
-    from community.models.menus import Food
+    from tests.community.factories_menus import table_food
 
-    return Food.objects.get(school__isnull=True, code="1004").pk
+    return table_food(1004).pk
 
 
 def _school(suffix: str):
