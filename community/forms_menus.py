@@ -29,6 +29,15 @@ def band_parse(text: str | None) -> str:
     return text if text in AgeBand.values else AgeBand.MAU_GIAO
 
 
+class CommaDecimalField(forms.DecimalField):
+    """A decimal typed with a comma (12,5) or a point (12.5), whatever the page's language."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace(",", ".")
+        return super().to_python(value)
+
+
 class TargetsForm(forms.Form):
     """A band's targets (empty: the programme's default) and the daily meal fee."""
 
@@ -57,11 +66,11 @@ class SchoolFoodForm(forms.Form):
     """A school's price and own values for a table food (empty: the table's value)."""
 
     price_per_kg = forms.IntegerField(label=_("Price per kg (đồng)"), required=False, min_value=0, max_value=10_000_000)
-    inedible_pct = forms.DecimalField(label=_("Inedible share (%)"), required=False, min_value=0, max_value=99)
-    kcal = forms.DecimalField(label=_("Energy (kcal per 100 g)"), required=False, min_value=0, max_value=900)
-    protein_g = forms.DecimalField(label=_("Protein (g per 100 g)"), required=False, min_value=0, max_value=100)
-    fat_g = forms.DecimalField(label=_("Fat (g per 100 g)"), required=False, min_value=0, max_value=100)
-    carbohydrate_g = forms.DecimalField(
+    inedible_pct = CommaDecimalField(label=_("Inedible share (%)"), required=False, min_value=0, max_value=99)
+    kcal = CommaDecimalField(label=_("Energy (kcal per 100 g)"), required=False, min_value=0, max_value=900)
+    protein_g = CommaDecimalField(label=_("Protein (g per 100 g)"), required=False, min_value=0, max_value=100)
+    fat_g = CommaDecimalField(label=_("Fat (g per 100 g)"), required=False, min_value=0, max_value=100)
+    carbohydrate_g = CommaDecimalField(
         label=_("Carbohydrate (g per 100 g)"), required=False, min_value=0, max_value=100
     )
     allergens = forms.MultipleChoiceField(

@@ -143,6 +143,12 @@ class Targets:
     def is_default(self) -> bool:
         return not self.changed
 
+    @property
+    def changed_labels(self) -> list[str]:
+        """What the school changed, in words: "fat", "energy"…"""
+        names = {"kcal": _("energy"), "protein": _("protein"), "fat": _("fat"), "carbohydrate": _("carbohydrate")}
+        return [str(label) for key, label in names.items() if any(n.startswith(f"{key}_") for n in self.changed)]
+
 
 # The preschool education programme's norms as commonly quoted (energy at school).
 DEFAULT_TARGETS = {

@@ -22,7 +22,7 @@ def test_the_principal_widens_the_fat_range_and_sets_the_fee(client, world):
     assert (targets.fat_max, targets.fat_min, targets.daily_fee) == (50, None, 28_000)
     week = f"{reverse('community:menu_week', args=[world.school.pk])}?band=mau_giao&week={this_monday():%d/%m/%Y}"
     text = client.get(week).content.decode()
-    assert "The school changed some of the programme" in text
+    assert "The school changed some of the programme" in text and "(fat)" in text
     assert "fat 49 %" not in text
 
 
