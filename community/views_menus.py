@@ -11,7 +11,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -251,6 +251,10 @@ def menu_foods(request, school_id: int):
     found = selectors.food_search(user=request.user, school_id=school_id, q=query)
     if found is None:
         raise Http404
+    if request.method != "POST" and request.GET.get("format") == "json":
+        # The week editor's suggestions (static/js/community-menus.js): code and names only.
+        foods = [{"code": food.code, "name": food.name_vi, "name_en": food.name_en} for food, _values in found[:20]]
+        return JsonResponse({"foods": foods})
     form = OwnFoodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

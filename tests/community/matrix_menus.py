@@ -132,6 +132,7 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     "menus/school/<int:school_id>/day/": Entry(_school("day/"), DAILY),
     "menus/school/<int:school_id>/foods/": [
         Entry(lambda w: f"/menus/school/{w.school.pk}/foods/?q=1004", WRITERS, shows="Gạo tẻ máy"),
+        Entry(lambda w: f"/menus/school/{w.school.pk}/foods/?q=g%E1%BA%A1o&format=json", WRITERS),
         Entry(
             _school("foods/"),
             WRITERS_SAVED,

@@ -76,3 +76,12 @@ def test_a_familys_card_links_to_the_menus(client, world):
     client.force_login(world.parent)
     text = client.get("/family/").content.decode()
     assert reverse("community:menu_family") in text
+
+
+def test_the_food_box_suggestions(client, world):
+    client.force_login(world.kitchen)
+    url = reverse("community:menu_foods", args=[world.school.pk])
+    foods = client.get(url, {"q": "gạo tẻ", "format": "json"}).json()["foods"]
+    assert {"code": "1004", "name": "Gạo tẻ máy", "name_en": "Ordinary polished rice"} in foods
+    client.force_login(world.parent)
+    assert client.get(url, {"q": "gạo", "format": "json"}).status_code == 404
