@@ -2,8 +2,10 @@
 
 An empty cell is unknown and stays NULL. Allergen groups: fish and shellfish for group 8 (shellfish for
 the crabs, shrimps, clams, snails and squid), egg for group 9, milk for group 10, and a reviewed list for
-the foods of other groups that hold one (soy sauce, wheat flour, peanuts, biscuits…). Schools change
-them for themselves (SchoolFood.allergens), never here.
+the foods of other groups that hold one (soy sauce, wheat flour, peanuts, biscuits…). Refined mixed
+and soybean oils carry none (refining takes the proteins out; EU and US labelling exempt them), else
+every fried dish would be flagged for a child with a peanut allergy; peanut and sesame oils keep
+theirs. Schools change them for themselves (SchoolFood.allergens), never here.
 
 Loaded by the data migration; `food_table_load()` loads it again where the table was emptied (a
 database flushed between tests, a demo on such a database). It does nothing when the foods are there.
@@ -54,8 +56,6 @@ REVIEWED = {
     3032: ["soy"],
     3033: ["soy"],
     6001: ["milk"],
-    6002: ["peanut", "sesame"],
-    6010: ["soy"],
     6011: ["peanut"],
     6012: ["sesame"],
     11004: ["peanut"],

@@ -107,6 +107,12 @@ class WeekView:
         return str(AgeBand(self.band).label)
 
     @property
+    def meals_used(self) -> list[str]:
+        """The meals that have a dish on some day of the week (mẫu giáo has no breakfast at school)."""
+        used = {value for day in self.days for value, _label, dishes in day.meals if dishes}
+        return [value for value, _label in Meal.choices if value in used]
+
+    @property
     def previous_week(self) -> datetime.date:
         return self.week_start - datetime.timedelta(days=7)
 
