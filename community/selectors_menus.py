@@ -354,6 +354,24 @@ def food_search(*, user, school_id: int, q: str, limit: int = 30) -> list[tuple[
     return [(food, food_values(food, own.get(food.pk))) for food in foods]
 
 
+def foods_to_price(*, user, school_id: int) -> list[tuple[Food, int | None]] | None:
+    """The foods of this week's and next week's menus with the school's price per kg (None: no price)."""
+    if not can_write_menus(user, school_id):
+        return None
+    monday = week_start_of(school_today())
+    weeks = [monday, monday + datetime.timedelta(days=7)]
+    food_ids = set(
+        Ingredient.objects.filter(dish__menu__school_id=school_id, dish__menu__week_start__in=weeks).values_list(
+            "food_id", flat=True
+        )
+    )
+    prices = dict(
+        SchoolFood.objects.filter(school_id=school_id, food_id__in=food_ids).values_list("food_id", "price_per_kg")
+    )
+    foods = Food.objects.filter(pk__in=food_ids).order_by("name_vi")
+    return [(food, prices.get(food.pk)) for food in foods]
+
+
 def food_for_writer(*, user, school_id: int, food_id: int) -> tuple[Food, SchoolFood | None] | None:
     if not can_write_menus(user, school_id):
         return None

@@ -213,6 +213,30 @@ def school_food_save(
 
 
 @transaction.atomic
+def school_food_prices_save(*, school_id: int, prices: dict[int, str], by) -> int:
+    """Set the school's price per kg of several foods at once (empty: no price); all or nothing."""
+    parsed: dict[int, int | None] = {}
+    for food_id, text in prices.items():
+        text = (text or "").strip().replace(".", "").replace(" ", "")
+        if not text:
+            parsed[food_id] = None
+            continue
+        if not text.isdigit() or int(text) > 10_000_000:
+            raise ValidationError(
+                _("“%(text)s” is not a price: type whole đồng per kg, for example 45000.") % {"text": prices[food_id]}
+            )
+        parsed[food_id] = int(text)
+    allowed = set(
+        Food.objects.filter(Q(school__isnull=True) | Q(school_id=school_id), pk__in=parsed).values_list("pk", flat=True)
+    )
+    if set(parsed) - allowed:
+        raise ValidationError(_("A food of the list is not in the food table nor among the school's own foods."))
+    for food_id, price in parsed.items():
+        SchoolFood.objects.update_or_create(school_id=school_id, food_id=food_id, defaults={"price_per_kg": price})
+    return len(parsed)
+
+
+@transaction.atomic
 def school_food_create(
     *, school_id: int, code: str, name_vi: str, values: dict, allergens: list[str], price_per_kg: int | None, by
 ) -> Food:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("school/<int:school_id>/day/", views.menu_day, name="menu_day"),
     path("school/<int:school_id>/foods/", views.menu_foods, name="menu_foods"),
     path("school/<int:school_id>/foods/<int:food_id>/", views.menu_food, name="menu_food"),
+    path("school/<int:school_id>/prices/", views.menu_prices, name="menu_prices"),
     path("school/<int:school_id>/targets/", views.menu_targets, name="menu_targets"),
     path("dishes/<int:dish_id>/", views.menu_dish, name="menu_dish"),
     path("dishes/<int:dish_id>/ingredients/", views.menu_ingredient_add, name="menu_ingredient_add"),

@@ -274,9 +274,9 @@ def menu_foods(request, school_id: int):
             messages.success(request, _("%(food)s added to the school's foods.") % {"food": food.name_vi})
             return redirect(f"{reverse('community:menu_foods', args=[school_id])}?{urlencode({'q': food.code})}")
     school = selectors.menu_school_for_writer(user=request.user, school_id=school_id)
-    return render(
-        request, "community/menus/foods.html", {"school": school, "query": query, "found": found, "form": form}
-    )
+    to_price = selectors.foods_to_price(user=request.user, school_id=school_id)
+    context = {"school": school, "query": query, "found": found, "form": form, "to_price": to_price}
+    return render(request, "community/menus/foods.html", context)
 
 
 @login_required
@@ -349,3 +349,22 @@ def menu_targets(request, school_id: int):
                 return redirect("community:menu_targets", school_id)
     page["forms"] = [(band, label, forms_by_band[band], page["targets"][band]) for band, label in AgeBand.choices]
     return render(request, "community/menus/targets.html", page)
+
+
+@login_required
+@require_POST
+def menu_prices(request, school_id: int):
+    """The kitchen's prices per kg of the foods of this week and next, saved at once."""
+    if selectors.menu_school_for_writer(user=request.user, school_id=school_id) is None:
+        raise Http404
+    prices = {}
+    for name, value in request.POST.items():
+        if name.startswith("price-") and name[6:].isdigit():
+            prices[int(name[6:])] = value
+    try:
+        count = services.school_food_prices_save(school_id=school_id, prices=prices, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Prices saved (%(count)s foods).") % {"count": count})
+    return redirect(f"{reverse('community:menu_foods', args=[school_id])}#prices")

@@ -151,6 +151,14 @@ MATRIX: dict[str, Entry | list[Entry]] = {
             effect=_school_foods,
         ),
     ],
+    "menus/school/<int:school_id>/prices/": Entry(
+        _school("prices/"),
+        WRITERS_SAVED,
+        method="post",
+        data=lambda w: {f"price-{w.made['ingredient'].food_id}": "19000"},
+        effect=_school_foods,
+        setup=_menu,
+    ),
     "menus/school/<int:school_id>/targets/": [
         Entry(_school("targets/"), LEADERS_ONLY),
         Entry(

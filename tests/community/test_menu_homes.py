@@ -85,3 +85,19 @@ def test_the_food_box_suggestions(client, world):
     assert {"code": "1004", "name": "Gạo tẻ máy", "name_en": "Ordinary polished rice"} in foods
     client.force_login(world.parent)
     assert client.get(url, {"q": "gạo", "format": "json"}).status_code == 404
+
+
+def test_the_kitchen_prices_the_weeks_foods_at_once(client, world):
+    from community.models.menus import SchoolFood
+
+    make_menu(world.school, days={0: [("lunch", "Cơm, thịt", [(1004, 90), (7017, 40)])]})
+    rice, pork = table_food(1004), table_food(7017)
+    client.force_login(world.kitchen)
+    page = client.get(reverse("community:menu_foods", args=[world.school.pk])).content.decode()
+    assert f'name="price-{rice.pk}"' in page and f'name="price-{pork.pk}"' in page
+    url = reverse("community:menu_prices", args=[world.school.pk])
+    client.post(url, {f"price-{rice.pk}": "18.000", f"price-{pork.pk}": "140000"})
+    assert dict(SchoolFood.objects.values_list("food__code", "price_per_kg")) == {"1004": 18_000, "7017": 140_000}
+    answer = client.post(url, {f"price-{rice.pk}": "20000", f"price-{pork.pk}": "đắt"}, follow=True)
+    assert "is not a price" in answer.content.decode()
+    assert dict(SchoolFood.objects.values_list("food__code", "price_per_kg")) == {"1004": 18_000, "7017": 140_000}
