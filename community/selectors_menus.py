@@ -194,9 +194,43 @@ def menu_week(*, user, school_id: int, band: str, week_start: datetime.date) -> 
     menu = Menu.objects.filter(school_id=school_id, band=band, week_start=week_start).first()
     dishes = list(menu.dishes.all()) if menu else []
     targets = targets_for(school_id)[band]
-    rows = list(_dish_rows(dishes, school_id).values())
-    days = _days(_school_days(week_start), rows, targets)
+    by_dish = _dish_rows(dishes, school_id)
+    _flag_week(user, school_id, band, by_dish)
+    days = _days(_school_days(week_start), list(by_dish.values()), targets)
     return WeekView(school, band, week_start, menu, days, targets)
+
+
+def _flag_week(user, school_id: int, band: str, rows: dict[int, DishRow]) -> None:
+    """Flag each dish for the children of the band's classes who must avoid one of its groups, with
+    their substitutes, so that the kitchen plans them with the week. Four queries (the classes, the
+    substitutes, the dietary flags' two), none when the week has no dish."""
+    if not rows:
+        return
+    bands = dict(
+        Classroom.objects.filter(school_id=school_id, school_year__is_current=True).values_list("pk", "age_group")
+    )
+    dietary_flags_discover()
+    flags = [
+        flag
+        for flag in dietary_flags_for(user, school_id=school_id)
+        if flag.avoid and AgeBand.of_age_group(bands.get(flag.classroom_id, "")) == band and flag.classroom_id in bands
+    ]
+    if not flags:
+        return
+    substitutes = {(s.dish_id, s.child_id): s.name for s in Substitute.objects.filter(dish_id__in=rows)}
+    labels = dict(Allergen.choices)
+    for row in rows.values():
+        holds = row.allergen_values
+        for flag in flags:
+            hit = sorted(flag.avoid & holds)
+            if hit:
+                row.flagged.append(
+                    {
+                        "child": flag,
+                        "avoid": [str(labels[value]) for value in hit],
+                        "substitute": substitutes.get((row.dish.pk, flag.child_id), ""),
+                    }
+                )
 
 
 def menu_school_for_writer(*, user, school_id: int) -> School | None:
@@ -299,10 +333,11 @@ def menu_daily(*, user, school_id: int, day: datetime.date) -> dict | None:
     if only is not None:
         classrooms = classrooms.filter(pk__in=only)
     classrooms = list(classrooms.order_by("name"))
-    menus = {
-        m.band: m
-        for m in Menu.objects.filter(school_id=school_id, week_start=week_start_of(day), published_at__isnull=False)
-    }
+    # The kitchen and the leaders see a week they have not published yet too, to prepare it.
+    menus = Menu.objects.filter(school_id=school_id, week_start=week_start_of(day))
+    if not can_write_menus(user, school_id):
+        menus = menus.filter(published_at__isnull=False)
+    menus = {m.band: m for m in menus}
     dishes = list(Dish.objects.filter(menu__in=menus.values(), day=day))
     rows = _dish_rows(dishes, school_id)
     substitutes = {(s.dish_id, s.child_id): s.name for s in Substitute.objects.filter(dish_id__in=rows)}
@@ -338,7 +373,8 @@ def menu_daily(*, user, school_id: int, day: datetime.date) -> dict | None:
         class_rows.sort(key=lambda r: ([v for v, _l in Meal.choices].index(r.dish.meal), r.dish.position, r.dish.pk))
         classes.append(ClassDay(classroom, band, class_rows, len(children_flagged)))
     needs = [flag for flag in flags if flag.needs]
-    return {"school": school, "day": day, "classes": classes, "needs": needs, "published": bool(menus)}
+    published = bool(menus) and all(m.published_at for m in menus.values())
+    return {"school": school, "day": day, "classes": classes, "needs": needs, "published": published}
 
 
 def food_search(*, user, school_id: int, q: str, limit: int = 30) -> list[tuple[Food, FoodValues]] | None:

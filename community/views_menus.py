@@ -222,6 +222,8 @@ def menu_substitute(request, dish_id: int):
         _errors(request, error)
     else:
         messages.success(request, _("Substitute dish saved."))
+    if request.POST.get("next") == "week":
+        return redirect(_week_url(dish.menu.school_id, dish.menu.band, dish.menu.week_start, f"dish-{dish.pk}"))
     url = reverse("community:menu_day", args=[dish.menu.school_id])
     return redirect(f"{url}?{urlencode({'on': dish.day.strftime('%d/%m/%Y')})}#dish-{dish.pk}")
 

@@ -103,3 +103,27 @@ def test_an_unreadable_day_says_so_and_shows_today(client, world):
     assert "could not be read" in answer.content.decode()
     assert school_today().strftime("%d/%m/%Y") in answer.content.decode()
     assert datetime.date  # the page answered with today's date
+
+
+def test_the_week_editor_flags_the_dish_and_takes_a_substitute(client, world, menu_day):
+    dish = Dish.objects.get(name="Tôm xào bơ tỏi")
+    client.force_login(world.kitchen)
+    week = f"{reverse('community:menu_week', args=[world.school.pk])}?band=mau_giao&week={this_monday():%d/%m/%Y}"
+    text = client.get(week).content.decode()
+    assert text.count("no substitute set") == 2  # Khôi and An, on the shrimp in butter only
+    answer = client.post(
+        reverse("community:menu_substitute", args=[dish.pk]),
+        {"child": world.child.pk, "name": "Thịt gà xào", "next": "week"},
+    )
+    assert answer.url.startswith(reverse("community:menu_week", args=[world.school.pk]))
+    assert "Thịt gà xào" in client.get(week).content.decode()
+
+
+def test_the_kitchen_sees_a_day_not_yet_published_and_teachers_do_not(client, world):
+    make_menu(world.school, published=False, days={0: [SHRIMP_IN_BUTTER]})
+    Allergy.objects.create(school=world.school, child=world.child, allergen="shellfish")
+    client.force_login(world.kitchen)
+    text = client.get(day_url(world, this_monday())).content.decode()
+    assert "Tôm xào bơ tỏi" in text and "families do not see it" in text
+    client.force_login(world.teacher)
+    assert "Tôm xào bơ tỏi" not in client.get(day_url(world, this_monday())).content.decode()

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from community.models.menus import Dish, Ingredient, Menu, MenuTargets
+from health.models import Allergy
 from tests.community.factories_menus import BALANCED_DAY, FATTY_DAY, make_menu, table_food, this_monday
 
 pytestmark = pytest.mark.django_db
@@ -143,9 +144,10 @@ def test_the_fee_and_cost_show_on_the_day(client, world):
 def test_the_week_page_reads_a_fixed_number_of_queries(client, world, django_assert_num_queries, dishes_per_day):
     day = [("lunch", f"Món {n}", [(1004, 50), (7017, 20), (8051, 10)]) for n in range(dishes_per_day)]
     make_menu(world.school, days=dict.fromkeys(range(5), day))
+    Allergy.objects.create(school=world.school, child=world.child, allergen="shellfish")  # flagged on every dish
     client.force_login(world.kitchen)
     client.get(week_url(world))  # sessions, caches
-    # session, user, memberships, school, menu, dishes, ingredients, the school's foods, targets, and the
-    # base page's own (the top menu's links)
-    with django_assert_num_queries(11):
+    # session, user, memberships, school, menu, dishes, ingredients, the school's foods, targets, the classes,
+    # the dietary flags (two), the substitutes, and the base page's own (the top menu's links)
+    with django_assert_num_queries(15):
         assert client.get(week_url(world)).status_code == 200
