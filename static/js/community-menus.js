@@ -2,6 +2,12 @@
 // page answering in JSON. Without this script the box takes a code or an exact name all the same.
 (function () {
   "use strict";
+  // A dish is removed with its ingredients: ask first (without the script, it is removed at once).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+
   var list = document.getElementById("menu-foods");
   if (!list || !list.dataset.url || !window.fetch) return;
   var timer = null;
