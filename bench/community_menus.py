@@ -117,7 +117,14 @@ def make_menus(schools: int, dishes: int, seed: int) -> list[int]:
         )
         all_dishes = Dish.objects.bulk_create(
             [
-                Dish(menu=m, day=m.week_start + datetime.timedelta(days=d), meal="lunch", name=f"Món {n}", position=n)
+                Dish(
+                    school_id=m.school_id,
+                    menu=m,
+                    day=m.week_start + datetime.timedelta(days=d),
+                    meal="lunch",
+                    name=f"Món {n}",
+                    position=n,
+                )
                 for m in menus
                 for d in range(5)
                 for n in range(dishes)
@@ -126,7 +133,9 @@ def make_menus(schools: int, dishes: int, seed: int) -> list[int]:
         )
         Ingredient.objects.bulk_create(
             [
-                Ingredient(dish=dish, food_id=rng.choice(foods), grams=Decimal(rng.randint(5, 80)))
+                Ingredient(
+                    school_id=dish.school_id, dish=dish, food_id=rng.choice(foods), grams=Decimal(rng.randint(5, 80))
+                )
                 for dish in all_dishes
                 for _ in range(3)
             ],

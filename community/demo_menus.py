@@ -109,9 +109,12 @@ def _week(school, band, start, days, foods, kitchen) -> bool:
     for offset, dishes in enumerate(days):
         day = start + datetime.timedelta(days=offset)
         for position, (meal, name, items) in enumerate(dishes, start=1):
-            dish = Dish.objects.create(menu=menu, day=day, meal=meal, name=name, position=position)
+            dish = Dish.objects.create(school=menu.school, menu=menu, day=day, meal=meal, name=name, position=position)
             Ingredient.objects.bulk_create(
-                [Ingredient(dish=dish, food=foods[code], grams=Decimal(grams)) for code, grams in items]
+                [
+                    Ingredient(school_id=dish.school_id, dish=dish, food=foods[code], grams=Decimal(grams))
+                    for code, grams in items
+                ]
             )
     menu.published_at, menu.published_by = timezone.now(), kitchen
     menu.save(update_fields=["published_at", "published_by", "updated_at"])
@@ -155,5 +158,7 @@ def seed(ctx) -> None:
     substitutes = {"Nguyễn Minh Khôi": "Thịt gà xào tỏi", "Nguyễn Ngọc An": "Tôm xào dầu, không bơ"}
     if dish is not None:
         for child in Child.objects.filter(school=school, full_name__in=substitutes):
-            Substitute.objects.get_or_create(dish=dish, child=child, defaults={"name": substitutes[child.full_name]})
+            Substitute.objects.get_or_create(
+                dish=dish, child=child, defaults={"school_id": dish.school_id, "name": substitutes[child.full_name]}
+            )
     ctx.log(f"community: {made} weekly menus for Sao Mai")

@@ -78,7 +78,7 @@ def menu_dish_add(
         raise ValidationError(_("Choose a school day of this week."))
     menu, _created = Menu.objects.get_or_create(school_id=school_id, band=band, week_start=week_start)
     position = (menu.dishes.filter(day=day, meal=meal).aggregate(n=Max("position"))["n"] or 0) + 1
-    dish = Dish.objects.create(menu=menu, day=day, meal=meal, name=name[:150], position=position)
+    dish = Dish.objects.create(school_id=school_id, menu=menu, day=day, meal=meal, name=name[:150], position=position)
     Menu.objects.filter(pk=menu.pk).update(updated_at=timezone.now())
     return dish
 
@@ -105,7 +105,7 @@ def menu_ingredient_add(*, dish: Dish, food_text: str, grams: str | Decimal, by)
     """Add a food to a dish, in grams per child as bought."""
     amount = grams_parse(grams)
     food = food_find(school_id=dish.menu.school_id, text=food_text)
-    return Ingredient.objects.create(dish=dish, food=food, grams=amount)
+    return Ingredient.objects.create(school_id=dish.school_id, dish=dish, food=food, grams=amount)
 
 
 @transaction.atomic
@@ -138,11 +138,14 @@ def menu_week_copy(*, school_id: int, band: str, week_start: datetime.date, by) 
     shift = datetime.timedelta(days=7)
     dishes = list(source.dishes.prefetch_related("ingredients"))
     copies = Dish.objects.bulk_create(
-        [Dish(menu=menu, day=d.day + shift, meal=d.meal, name=d.name, position=d.position) for d in dishes]
+        [
+            Dish(school_id=school_id, menu=menu, day=d.day + shift, meal=d.meal, name=d.name, position=d.position)
+            for d in dishes
+        ]
     )
     Ingredient.objects.bulk_create(
         [
-            Ingredient(dish=copy, food_id=i.food_id, grams=i.grams)
+            Ingredient(school_id=school_id, dish=copy, food_id=i.food_id, grams=i.grams)
             for dish, copy in zip(dishes, copies, strict=True)
             for i in dish.ingredients.all()
         ]
@@ -180,7 +183,9 @@ def menu_substitute_set(*, dish: Dish, child_id: int, name: str, by) -> Substitu
     if not name:
         Substitute.objects.filter(dish=dish, child=child).delete()
         return None
-    substitute, _created = Substitute.objects.update_or_create(dish=dish, child=child, defaults={"name": name[:150]})
+    substitute, _created = Substitute.objects.update_or_create(
+        dish=dish, child=child, defaults={"name": name[:150], "school_id": dish.school_id}
+    )
     return substitute
 
 

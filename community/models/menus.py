@@ -203,6 +203,7 @@ class Menu(models.Model):
 
 
 class Dish(models.Model):
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     menu = models.ForeignKey(Menu, on_delete=models.CASCADE, related_name="dishes")
     day = models.DateField(_("day"))
     meal = models.CharField(_("meal"), max_length=10, choices=Meal.choices)
@@ -221,6 +222,7 @@ class Dish(models.Model):
 class Ingredient(models.Model):
     """A food in a dish, in grams per child as bought (the edible part follows from the inedible share)."""
 
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     dish = models.ForeignKey(Dish, on_delete=models.CASCADE, related_name="ingredients")
     food = models.ForeignKey(Food, on_delete=models.PROTECT, related_name="+")
     grams = models.DecimalField(_("grams per child"), max_digits=6, decimal_places=1)
@@ -240,6 +242,7 @@ class Ingredient(models.Model):
 class Substitute(models.Model):
     """The dish the kitchen serves one child instead of a dish the child must avoid."""
 
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     dish = models.ForeignKey(Dish, on_delete=models.CASCADE, related_name="substitutes")
     child = models.ForeignKey("schools.Child", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("substitute dish"), max_length=150)

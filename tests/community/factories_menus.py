@@ -32,10 +32,15 @@ def make_menu(school, band="mau_giao", week_start=None, *, published=True, days=
     for offset, dishes in (days or {}).items():
         for position, (meal, name, items) in enumerate(dishes, start=1):
             dish = Dish.objects.create(
-                menu=menu, day=week_start + datetime.timedelta(days=offset), meal=meal, name=name, position=position
+                school=school,
+                menu=menu,
+                day=week_start + datetime.timedelta(days=offset),
+                meal=meal,
+                name=name,
+                position=position,
             )
             for code, grams in items:
-                Ingredient.objects.create(dish=dish, food=table_food(code), grams=Decimal(str(grams)))
+                Ingredient.objects.create(school=school, dish=dish, food=table_food(code), grams=Decimal(str(grams)))
     return menu
 
 

@@ -8,6 +8,7 @@ import datetime
 import random
 
 import pytest
+from django.utils import translation
 
 from community import demo_menus
 from community.models.menus import Dish, Ingredient, Menu, MenuTargets, SchoolFood, Substitute
@@ -16,6 +17,13 @@ from coordination.lib import demo as demo_steps
 from schools.models import School, StaffMembership, StaffRole, school_today
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The day's flags are read in English ("fat 49 % (25–35 %)")."""
+    with translation.override("en"):
+        yield
 
 
 def run(*names):

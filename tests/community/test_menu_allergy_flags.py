@@ -37,7 +37,7 @@ def menu_day(world):
 
 def test_the_kitchen_sees_both_children_flagged_on_the_dish(client, world, menu_day):
     dish = Dish.objects.get(name="Tôm xào bơ tỏi")
-    Substitute.objects.create(dish=dish, child=world.child, name="Thịt gà xào")
+    Substitute.objects.create(school_id=dish.school_id, dish=dish, child=world.child, name="Thịt gà xào")
     client.force_login(world.kitchen)
     text = client.get(day_url(world, menu_day)).content.decode()
     # The given names only: the kitchen learns what to avoid, nothing else about the children.

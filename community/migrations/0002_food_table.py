@@ -15,6 +15,6 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("community", "0002_menus")]
+    dependencies = [("community", "0001_initial")]
 
     operations = [migrations.RunPython(load, unload)]

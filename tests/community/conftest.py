@@ -1,0 +1,23 @@
+"""The community tests read the portal in English: messages and notices are asserted in its words.
+
+A test that checks the Vietnamese text asks for it with `translation.override("vi")` (or a person whose
+language is "vi").
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _read_in_english(request, settings):
+    with translation.override("en"):
+        if "client" in request.fixturenames:
+            request.getfixturevalue("client").cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        if "world" in request.fixturenames:
+            from accounts.models import User
+
+            request.getfixturevalue("world")
+            User.objects.update(language="en")  # notices are written in each recipient's language
+        yield
