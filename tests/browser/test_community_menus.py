@@ -38,7 +38,7 @@ def test_the_principal_fixes_an_out_of_range_day(page):
     page.wait_for_url("**/")
     page.goto(f"/menus/school/{school.pk}/week/?band=mau_giao")
     day = page.locator(f"#day-{wednesday:%Y-%m-%d}")
-    expect(day.locator(".menu-balance")).to_contain_text("fat 49 % (25–35 %)")
+    expect(day.locator(".menu-balance")).to_contain_text("chất béo 49 % (25–35 %)")  # the principal reads Vietnamese
 
     def grams(code, value):
         ingredient = Ingredient.objects.get(food=table_food(code))
@@ -62,8 +62,8 @@ def test_the_principal_fixes_an_out_of_range_day(page):
     )
     grams(7018, "40")
     day = page.locator(f"#day-{wednesday:%Y-%m-%d}")
-    expect(day.locator(".menu-balance")).to_contain_text("Within the targets")
-    expect(day.locator(".menu-balance")).not_to_contain_text("Out of range")
+    expect(day.locator(".menu-balance")).to_contain_text("Đạt chỉ tiêu")  # within the targets
+    expect(day.locator(".menu-balance")).not_to_contain_text("Ngoài khoảng chỉ tiêu")
     assert sorted(Ingredient.objects.values_list("food__code", "grams")) == sorted(
         [("1004", Decimal("110.0")), ("6002", Decimal("5.0")), ("7018", Decimal("40.0")),
          ("10001", Decimal("150.0"))]

@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from community import services_events as services
 from community.models import VolunteerRole, VolunteerSignup
@@ -24,7 +25,8 @@ def _race(people, role) -> list[str]:
         try:
             barrier.wait(timeout=10)
             fresh = VolunteerRole.objects.get(pk=role.pk)
-            services.volunteer_signup(by=person, role=fresh)
+            with translation.override("en"):  # the active language is the thread's own
+                services.volunteer_signup(by=person, role=fresh)
             result = "signed"
         except ValidationError as exc:
             result = exc.messages[0]
