@@ -8,7 +8,6 @@ message in their language (keyed by form field where there is one).
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,8 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from activities import feedcache, policies, selectors
 from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer, Sticker
-from mediafiles.models import Kind, MediaFile, State
-from mediafiles.services import media_lock_for_attaching
+from mediafiles.models import Kind, MediaFile
+from mediafiles.services import media_pick_for_attaching
 from notifications.models import Category
 from notifications.selectors import notices_for
 from notifications.services import notice_fan_out, notice_mark_read, notice_send
@@ -58,35 +57,8 @@ def _media_pick(
     the reason. With `checked`, a file still being checked by the worker is refused (wait for it)."""
     if value in (None, ""):
         return None
-    if isinstance(value, MediaFile):
-        value = value.pk
-    try:
-        media_id = uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationError(_("This file was not found. Please upload it again.")) from None
     # Locked until the attachment commits: the daily cleanup of unused files waits for it (mediafiles.usage).
-    media = media_lock_for_attaching(media_id=media_id)
-    # Someone else's file is "not found": its id tells nobody anything.
-    if media is None or media.uploaded_by_id != by.pk:
-        raise ValidationError(_("This file was not found. Please upload it again."))
-    if media.kind not in kinds:
-        if kinds == {Kind.VIDEO}:
-            raise ValidationError(_("This file is not a video. Choose a video file."))
-        if kinds == {Kind.IMAGE}:
-            raise ValidationError(_("This file is not a photo. Choose a photo."))
-        if kinds == {Kind.AUDIO}:
-            raise ValidationError(_("This file is not a sound recording. Record your voice or choose a sound file."))
-        raise ValidationError(_("Choose a photo, a short video or a voice recording."))
-    if media.school_id != school.pk:
-        raise ValidationError(_("This file was uploaded for another school. Please upload it again here."))
-    if media.state == State.FAILED:
-        raise ValidationError(
-            _("This file could not be used: %(reason)s Please upload another one.") % {"reason": media.failure_reason}
-        )
-    if media.state == State.UPLOADING:
-        raise ValidationError(_("The upload of this file is not finished. Wait for it, then send the form again."))
-    if checked and not media.is_checked:
-        raise ValidationError(_("This file is still being checked. Wait a moment, then send the form again."))
+    media = media_pick_for_attaching(value, by=by, school_id=school.pk, kinds=kinds, checked=checked)
     if _is_attached(media, activity=activity):
         raise ValidationError(_("This file is already used elsewhere. Please upload it again."))
     return media

@@ -4,7 +4,6 @@ changing nothing."""
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from community import policies_events as policies
 from community.models import Event, EventAnswer, EventPhoto, VolunteerRole, VolunteerSignup
-from mediafiles.models import Kind, MediaFile, State
-from mediafiles.services import media_lock_for_attaching
+from mediafiles.models import Kind, MediaFile
+from mediafiles.services import media_pick_for_attaching
 from schools.models import Child, Classroom, School
 from schools.policies import is_leader_of
 
@@ -181,21 +180,9 @@ def volunteer_cancel(*, by, role: VolunteerRole) -> None:
 
 
 def _photo_pick(value, *, by, school_id: int) -> MediaFile:
-    try:
-        media_id = uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationError(_("This file was not found. Please upload it again.")) from None
-    media = media_lock_for_attaching(media_id=media_id)
-    if media is None or media.uploaded_by_id != by.pk or media.school_id != school_id:
-        raise ValidationError(_("This file was not found. Please upload it again."))
-    if media.kind != Kind.IMAGE:
-        raise ValidationError(_("The gallery takes photos only."))
-    if media.state == State.FAILED:
-        raise ValidationError(
-            _("This file could not be used: %(reason)s Please upload another one.") % {"reason": media.failure_reason}
-        )
-    if not media.is_checked:
-        raise ValidationError(_("This file is still being checked. Wait a moment, then send the form again."))
+    media = media_pick_for_attaching(
+        value, by=by, school_id=school_id, kinds={Kind.IMAGE}, wrong_kind=_("The gallery takes photos only.")
+    )
     if EventPhoto.objects.filter(media=media).exists():
         raise ValidationError(_("This photo is already in a gallery."))
     return media

@@ -10,7 +10,6 @@ Each raises ValidationError ({field: message}) for values that cannot be right, 
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from health.models import CheckUp, CheckUpAttachment, FollowUpPlan
 from health.policies import can_manage_health
-from mediafiles.models import Kind, MediaFile, State
-from mediafiles.services import media_lock_for_attaching
+from mediafiles.models import Kind, MediaFile
+from mediafiles.services import media_pick_for_attaching
 from schools.models import Child, Classroom, School
 
 MAX_ATTACHMENTS = 10
@@ -66,21 +65,9 @@ def checkups_plan(
 
 def _media_pick(value, *, by, school_id: int) -> MediaFile:
     """The uploaded photo a form names, checked and locked for attaching."""
-    try:
-        media_id = uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationError(_("This file was not found. Please upload it again.")) from None
-    media = media_lock_for_attaching(media_id=media_id)
-    if media is None or media.uploaded_by_id != by.pk or media.school_id != school_id:
-        raise ValidationError(_("This file was not found. Please upload it again."))
-    if media.kind != Kind.IMAGE:
-        raise ValidationError(_("Attach a photo or a scan of the report."))
-    if media.state == State.FAILED:
-        raise ValidationError(
-            _("This file could not be used: %(reason)s Please upload another one.") % {"reason": media.failure_reason}
-        )
-    if not media.is_checked:
-        raise ValidationError(_("This file is still being checked. Wait a moment, then send the form again."))
+    media = media_pick_for_attaching(
+        value, by=by, school_id=school_id, kinds={Kind.IMAGE}, wrong_kind=_("Attach a photo or a scan of the report.")
+    )
     if CheckUpAttachment.objects.filter(media=media).exists():
         raise ValidationError(_("This file is already attached. Please upload it again."))
     return media

@@ -19,6 +19,7 @@ import logging
 import math
 import os
 import tempfile
+import uuid
 from pathlib import Path
 from typing import BinaryIO
 
@@ -318,6 +319,51 @@ def media_lock_for_attaching(*, media_id) -> MediaFile | None:
         raise RuntimeError("media_lock_for_attaching must run inside a transaction")
     return MediaFile.objects.select_for_update().filter(pk=media_id).first()
 
+
+
+def media_pick_for_attaching(
+    value, *, by, school_id: int, kinds, wrong_kind: str = "", checked: bool = True
+) -> MediaFile:
+    """The uploaded file a form names, checked and locked for attaching; ValidationError with the reason.
+
+    Only the person's own file, uploaded for this school, of one of `kinds`, whole and (with `checked`)
+    checked by the worker. Someone else's file is "not found": its id tells nobody anything. Whether it
+    is already attached elsewhere is the caller's question (it knows its own tables). Runs inside the
+    caller's transaction, like `media_lock_for_attaching`.
+    """
+    if isinstance(value, MediaFile):
+        value = value.pk
+    try:
+        media_id = uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationError(_("This file was not found. Please upload it again.")) from None
+    media = media_lock_for_attaching(media_id=media_id)
+    if media is None or media.uploaded_by_id != by.pk:
+        raise ValidationError(_("This file was not found. Please upload it again."))
+    kinds = frozenset(kinds)
+    if media.kind not in kinds:
+        raise ValidationError(wrong_kind or _wrong_kind(kinds))
+    if media.school_id != school_id:
+        raise ValidationError(_("This file was uploaded for another school. Please upload it again here."))
+    if media.state == State.FAILED:
+        raise ValidationError(
+            _("This file could not be used: %(reason)s Please upload another one.") % {"reason": media.failure_reason}
+        )
+    if media.state == State.UPLOADING:
+        raise ValidationError(_("The upload of this file is not finished. Wait for it, then send the form again."))
+    if checked and not media.is_checked:
+        raise ValidationError(_("This file is still being checked. Wait a moment, then send the form again."))
+    return media
+
+
+def _wrong_kind(kinds: frozenset) -> str:
+    if kinds == {Kind.VIDEO}:
+        return _("This file is not a video. Choose a video file.")
+    if kinds == {Kind.IMAGE}:
+        return _("This file is not a photo. Choose a photo.")
+    if kinds == {Kind.AUDIO}:
+        return _("This file is not a sound recording. Record your voice or choose a sound file.")
+    return _("Choose a photo, a short video or a voice recording.")
 
 # --- Processing -----------------------------------------------------------------------------------
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mediafiles.models import Kind, MediaFile, State
-from mediafiles.services import media_lock_for_attaching
+from mediafiles.models import Kind, MediaFile
+from mediafiles.services import media_pick_for_attaching
 from portfolio import policies
 from portfolio.models import RevokedToken, Work, WorkOpen, WorkPhoto, new_token
 from schools.models import Child, Classroom, Domain, school_today
@@ -44,25 +44,10 @@ def media_pick(value, *, by, school, kind: str) -> MediaFile:
     """The uploaded file a form names, checked and locked for attaching; ValidationError with the reason.
 
     Only the person's own files of the school, checked by the server, not used elsewhere."""
-    try:
-        media_id = uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationError(_("This file was not found. Please upload it again.")) from None
-    media = media_lock_for_attaching(media_id=media_id)
-    if media is None or media.uploaded_by_id != by.pk:
-        raise ValidationError(_("This file was not found. Please upload it again."))
-    if media.kind != kind:
-        if kind == Kind.IMAGE:
-            raise ValidationError(_("This file is not a photo. Choose a photo."))
-        raise ValidationError(_("This file is not a sound recording. Record the child's voice or choose a sound file."))
-    if media.school_id != school.pk:
-        raise ValidationError(_("This file was uploaded for another school. Please upload it again here."))
-    if media.state == State.FAILED:
-        raise ValidationError(
-            _("This file could not be used: %(reason)s Please upload another one.") % {"reason": media.failure_reason}
-        )
-    if not media.is_checked:
-        raise ValidationError(_("This file is still being checked. Wait a moment, then send the form again."))
+    wrong_kind = ""
+    if kind == Kind.AUDIO:
+        wrong_kind = _("This file is not a sound recording. Record the child's voice or choose a sound file.")
+    media = media_pick_for_attaching(value, by=by, school_id=school.pk, kinds={kind}, wrong_kind=wrong_kind)
     if _is_attached(media):
         raise ValidationError(_("This file is already used elsewhere. Please upload it again."))
     return media

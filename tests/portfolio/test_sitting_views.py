@@ -214,12 +214,12 @@ def test_a_photo_for_a_child_without_consent_is_refused(
     assert "Minh&#x27;s guardians have not agreed to photos in the portfolio" in page
 
 
-def test_an_upload_not_checked_yet_is_refused(client, world, teacher):
+def test_an_upload_not_finished_yet_is_refused(client, world, teacher):
     started = upload_start(client, school=world.school, size=5000, kind="image", filename="chua-xong.jpg")
     media_id = started.json()["id"]
     response = client.post(sitting_url(world), form(photos=[media_id], **{f"photo_{media_id}": str(world.child.pk)}))
     page = assert_nothing_recorded_and_kept(response, media_id)
-    assert "chua-xong.jpg: This file is still being checked. Wait a moment, then send the form again." in page
+    assert "chua-xong.jpg: The upload of this file is not finished. Wait for it, then send the form again." in page
 
 
 def test_a_file_that_is_not_a_photo_gets_a_clear_message(
