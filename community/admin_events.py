@@ -3,10 +3,28 @@
 Answers, sign-ups and photos are the families' and the organisers' own, on the portal's pages.
 """
 
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from community.models import Event, VolunteerRole
 from schools.admin_base import SchoolScopedAdmin, SchoolScopedInline
+
+
+class EventAdminForm(forms.ModelForm):
+    """The portal's rule holds here too: an event is never created in the past, nor moved there."""
+
+    class Meta:
+        model = Event
+        fields = "__all__"
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        moved = self.instance.pk is None or starts_at != self.instance.starts_at
+        if starts_at and moved and starts_at < timezone.now():
+            raise forms.ValidationError(_("The event cannot start in the past."))
+        return starts_at
 
 
 class VolunteerRoleInline(SchoolScopedInline):
@@ -16,6 +34,7 @@ class VolunteerRoleInline(SchoolScopedInline):
 
 @admin.register(Event)
 class EventAdmin(SchoolScopedAdmin):
+    form = EventAdminForm
     list_display = ["title", "kind", "starts_at", "place", "school"]
     list_filter = ["kind"]
     search_fields = ["title", "place"]

@@ -344,6 +344,7 @@ class FamilyHistory:
     loans: list[LibraryLoan]
     reservations: list[LibraryReservation]
     staff_view: bool
+    can_browse: bool = True  # a family whose children have all left has no library to go back to
 
 
 def family_history(*, user, child_id: int) -> FamilyHistory:
@@ -360,7 +361,8 @@ def family_history(*, user, child_id: int) -> FamilyHistory:
             .order_by("-out_at")
         ),
         reservations=list(child.library_reservations.select_related("item").order_by("-created_at")),
-        staff_view=policies.can_run_desk(user, child.school_id),
+        staff_view=(staff_view := policies.can_run_desk(user, child.school_id)),
+        can_browse=staff_view or bool(family_children(user=user)),
     )
 
 

@@ -43,6 +43,18 @@ def test_a_family_sees_its_own_history_and_not_anothers(client, world, history):
     assert "Mặt nạ Trung thu" in client.get(f"/library/families/{world.child.pk}/").content.decode()
 
 
+def test_a_family_whose_child_has_left_keeps_its_history_without_a_library_to_go_back_to(client, world):
+    copy = LibraryCopyFactory(item__school=world.school, item__name="Trống lắc")
+    LibraryLoanFactory(copy=copy, child=world.left_child, borrower=world.former_parent, returned_at=timezone.now())
+    client.force_login(world.former_parent)
+    page = client.get(f"/library/families/{world.left_child.pk}/").content.decode()
+    assert "Trống lắc" in page
+    assert 'href="/library/"' not in page  # the browse page is for families with a child at the school
+    assert client.get("/library/").status_code == 404
+    client.force_login(world.parent)
+    assert 'href="/library/"' in client.get(f"/library/families/{world.child.pk}/").content.decode()
+
+
 def test_the_labels_pdf_has_a_page_of_labels(client, world, history):
     client.force_login(world.teacher)
     response = client.get("/library/desk/labels.pdf", {"item": history.pk})
