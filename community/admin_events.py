@@ -17,7 +17,7 @@ class EventAdminForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = "__all__"
+        fields = ["school", "title", "kind", "starts_at", "ends_at", "place", "programme", "whole_school", "classrooms"]
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
@@ -38,7 +38,7 @@ class EventAdmin(SchoolScopedAdmin):
     list_display = ["title", "kind", "starts_at", "place", "school"]
     list_filter = ["kind"]
     search_fields = ["title", "place"]
-    fields = ["school", "title", "kind", "starts_at", "ends_at", "place", "programme", "whole_school", "classrooms"]
+    fields = EventAdminForm.Meta.fields
     filter_horizontal = ["classrooms"]
     inlines = [VolunteerRoleInline]
 
