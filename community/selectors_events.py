@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -137,15 +137,20 @@ def event_page(*, user, event: Event, now: datetime.datetime | None = None) -> E
         family_answers = list(
             EventAnswer.objects.filter(event=event, guardian_id__in=others).select_related("guardian").order_by("pk")
         )
-    totals = EventAnswer.objects.filter(event=event, coming=True).aggregate(families=Count("pk"), people=Sum("people"))
+    answers = list(EventAnswer.objects.filter(event=event).only("guardian_id", "coming", "people", "answered_at"))
+    links = Guardianship.objects.active().filter(
+        guardian_id__in=EventAnswer.objects.filter(event=event).values("guardian_id"), child__school_id=event.school_id
+    )
+    pairs = links.values_list("guardian_id", "child_id")
+    coming_families, coming_people, _not_coming = household_totals(answers, pairs)
     return EventPage(
         event=event,
         roles=roles,
         answer=answer,
         my_role_ids=mine,
         children=children,
-        coming_families=totals["families"] or 0,
-        coming_people=totals["people"] or 0,
+        coming_families=coming_families,
+        coming_people=coming_people,
         can_organise=policies.can_organise_event(user, event),
         can_answer=bool(children) and event.ends_at >= now and event.cancelled_at is None,
         is_past=event.ends_at < now,
@@ -206,16 +211,41 @@ def organiser_view(*, event: Event) -> OrganiserView:
         if guardian_id in rows:
             rows[guardian_id].roles = role_names
     families = sorted(rows.values(), key=lambda r: (r.children[0].full_name if r.children else "~", r.guardian.pk))
-    coming = [a for a in answers.values() if a.coming]
+    coming_families, coming_people, not_coming = household_totals(
+        list(answers.values()), [(row.guardian.pk, child.pk) for row in rows.values() for child in row.children]
+    )
     return OrganiserView(
         event=event,
         roles=roles,
         families=families,
         answered=len(answers),
-        coming_families=len(coming),
-        coming_people=sum(a.people for a in coming),
-        not_coming=len(answers) - len(coming),
+        coming_families=coming_families,
+        coming_people=coming_people,
+        not_coming=not_coming,
     )
+
+
+def household_totals(answers, guardian_child_pairs) -> tuple[int, int, int]:
+    """(families coming, people coming, families not coming), where the guardians of the same child are one
+    family whose latest answer counts: two parents who both answer "coming, 3" are three people, not six."""
+    family: dict[int, int] = {}
+
+    def root(guardian_id: int) -> int:
+        while family.setdefault(guardian_id, guardian_id) != guardian_id:
+            guardian_id = family[guardian_id]
+        return guardian_id
+
+    first_guardian_of: dict[int, int] = {}
+    for guardian_id, child_id in guardian_child_pairs:
+        other = first_guardian_of.setdefault(child_id, guardian_id)
+        family[root(guardian_id)] = root(other)
+    latest: dict[int, EventAnswer] = {}
+    for answer in answers:
+        key = root(answer.guardian_id)
+        if key not in latest or (answer.answered_at, answer.pk) > (latest[key].answered_at, latest[key].pk):
+            latest[key] = answer
+    coming = [a for a in latest.values() if a.coming]
+    return len(coming), sum(a.people for a in coming), len(latest) - len(coming)
 
 
 @dataclass

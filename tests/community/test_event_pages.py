@@ -217,3 +217,28 @@ def test_a_guardian_sees_what_the_childs_other_guardian_answered(client, world):
     assert "Nguyễn Văn Hùng has answered for your family: coming, 3 people." in page
     client.force_login(world.other_parent)  # another family: nothing of theirs
     assert client.get(reverse("community:event_detail", args=[event.pk])).status_code == 404
+
+
+def test_two_guardians_of_one_child_are_one_family_whose_latest_answer_counts(client, world):
+    from tests.factories import GuardianshipFactory, UserFactory
+
+    father = UserFactory(full_name="Nguyễn Văn Hùng")
+    GuardianshipFactory(child=world.child, guardian=father)
+    event = event_make(world.school, classrooms=[world.classroom, world.other_classroom])
+    EventAnswer.objects.create(school=world.school, event=event, guardian=world.parent, coming=True, people=3)
+    later = EventAnswer.objects.create(school=world.school, event=event, guardian=father, coming=True, people=4)
+    EventAnswer.objects.filter(pk=later.pk).update(answered_at=timezone.now() + datetime.timedelta(minutes=5))
+    EventAnswer.objects.create(school=world.school, event=event, guardian=world.other_parent, coming=True, people=2)
+    client.force_login(world.principal)
+    organise = client.get(reverse("community:event_organise", args=[event.pk])).content.decode()
+    assert "3 answers: 2 families coming (6 people), 0 not coming." in organise  # Khôi's family: 4, Linh's: 2
+    client.force_login(world.parent)
+    detail = client.get(reverse("community:event_detail", args=[event.pk])).content.decode()
+    assert "2 families, 6 people" in detail
+
+    # The mother then says the family cannot come after all: her answer is now the family's.
+    client.post(reverse("community:event_answer", args=[event.pk]), {"coming": "no"})
+    EventAnswer.objects.filter(guardian=world.parent).update(answered_at=timezone.now() + datetime.timedelta(minutes=9))
+    client.force_login(world.principal)
+    organise = client.get(reverse("community:event_organise", args=[event.pk])).content.decode()
+    assert "3 answers: 1 families coming (2 people), 1 not coming." in organise
