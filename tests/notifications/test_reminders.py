@@ -140,7 +140,7 @@ def test_a_job_sends_each_reminder_once_in_each_person_s_language(run, clock, ma
     assert (again.sent, again.skipped) == (late.sent, late.skipped) == (0, 4)
     assert Notice.objects.count() == 4 and len(mailoutbox) == 4
     titles = dict(Notice.objects.filter(dedupe_key__contains=":loan:").values_list("recipient", "title"))
-    assert titles == {hoa.pk: "Bộ đồ chú bộ đội is due back tomorrow", lan.pk: "Sunday is due back tomorrow"}
+    assert titles == {hoa.pk: "Ngày mai đến hạn trả Bộ đồ chú bộ đội", lan.pk: "Sunday is due back tomorrow"}
     assert set(Notice.objects.filter(dedupe_key="reminder:loans-due-tomorrow:event:9:eve").values_list("title")) == {
         ("Chủ nhật",)
     }
