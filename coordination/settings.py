@@ -394,6 +394,39 @@ NOTIFY_SWEEP_LIMIT = env_int("NOTIFY_SWEEP_LIMIT", 5000)
 # People per batch of the digest job (a fixed number of queries per batch).
 NOTIFY_DIGEST_BATCH_SIZE = env_int("NOTIFY_DIGEST_BATCH_SIZE", 200)
 
+# --- Zalo (notifications/zalo.py): notices through the Zalo Notification Service (ZNS).
+# The console backend prints the messages (the embedded default); the HTTP
+# backend (notifications.zalo.HttpZaloBackend) talks to ZNS. Nothing goes by
+# Zalo until the superuser maps a category to a template Zalo approved.
+ZALO_BACKEND = env_str("ZALO_BACKEND", "notifications.zalo.ConsoleZaloBackend")
+# The deployment's one Official Account: its app's id and secret key (the
+# tokens live in the database, pasted once by the superuser and renewed by the
+# portal). The OA's own secret key checks the webhook's signatures; without it
+# the webhook is not served (and there is no timed fallback to SMS).
+ZALO_APP_ID = env_str("ZALO_APP_ID")
+ZALO_APP_SECRET = env_str("ZALO_APP_SECRET")
+ZALO_OA_SECRET_KEY = env_str("ZALO_OA_SECRET_KEY")
+ZALO_API_URL = env_str("ZALO_API_URL", "https://business.openapi.zalo.me")
+ZALO_OAUTH_URL = env_str("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+ZALO_HTTP_TIMEOUT = env_int("ZALO_HTTP_TIMEOUT", 10)
+# ZNS's development mode: messages go only to the app's test numbers, free.
+ZALO_DEVELOPMENT_MODE = env_bool("ZALO_DEVELOPMENT_MODE", False)
+# Renew the access token this many seconds before it expires.
+ZALO_TOKEN_MARGIN_SECONDS = env_int("ZALO_TOKEN_MARGIN_SECONDS", 3600)
+# With the webhook: an urgent Zalo message without a "delivered" report after
+# this many seconds goes by SMS as well.
+ZALO_DELIVERY_TIMEOUT_SECONDS = env_int("ZALO_DELIVERY_TIMEOUT_SECONDS", 300)
+# Seconds after sending before the sweeper asks ZNS what became of a message
+# with no report, and how many it asks about per sweep.
+ZALO_STATUS_AFTER_SECONDS = env_int("ZALO_STATUS_AFTER_SECONDS", 900)
+ZALO_STATUS_LIMIT = env_int("ZALO_STATUS_LIMIT", 200)
+# The console backend answers "no Zalo account" for these numbers (the demo's fallback).
+ZALO_CONSOLE_NO_ACCOUNT = env_list("ZALO_CONSOLE_NO_ACCOUNT", "")
+# Estimated prices per message, in dong, for the cost and reach page.
+NOTIFY_PRICE_SMS_VND = env_int("NOTIFY_PRICE_SMS_VND", 800)
+NOTIFY_PRICE_ZALO_VND = env_int("NOTIFY_PRICE_ZALO_VND", 200)
+NOTIFY_PRICE_EMAIL_VND = env_int("NOTIFY_PRICE_EMAIL_VND", 0)
+
 # --- Photos and videos (mediafiles/).
 # Limits per upload: staff post long lessons, families short answers.
 MEDIA_STAFF_MAX_BYTES = env_int("MEDIA_STAFF_MAX_MB", 1024) * 1024 * 1024

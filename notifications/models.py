@@ -50,6 +50,7 @@ CHOOSABLE = [category for category in Category if category not in ALWAYS_SENT]
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    ZALO = "zalo", _("Zalo")
 
 
 class SmsChoice(models.TextChoices):
@@ -71,7 +72,8 @@ DEFAULT_SMS = {Category.ANNOUNCEMENT: SmsChoice.URGENT, Category.PICKUP: SmsChoi
 
 def default_channels() -> dict[str, dict]:
     return {
-        category.value: {"email": True, "sms": DEFAULT_SMS.get(category, SmsChoice.OFF).value} for category in Category
+        category.value: {"email": True, "sms": DEFAULT_SMS.get(category, SmsChoice.OFF).value, "zalo": False}
+        for category in Category
     }
 
 
@@ -108,6 +110,11 @@ class Notice(models.Model):
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     urgent = models.BooleanField(_("urgent"), default=False)
+    # What a Zalo template may say about the notice besides its kind (see
+    # notifications.zalo): a child's given name, never more about a child,
+    # and a short kind ("Picked up late") where the category says too little.
+    child_name = models.CharField(_("child's given name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=60, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # Whoever sends a notice names it (e.g. "activity:42:posted"), so that a
@@ -147,7 +154,7 @@ class Notice(models.Model):
 
 
 class Delivery(models.Model):
-    """A notice sent by e-mail or SMS: at most one per notice and channel."""
+    """A notice sent by e-mail, SMS or Zalo: at most one per notice and channel."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -155,6 +162,10 @@ class Delivery(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, will retry")
         GIVEN_UP = "given_up", _("Given up")
+        # A Zalo message whose request got no clear answer (a timeout, a
+        # dropped connection): it may have gone, so it is never sent again,
+        # only settled by Zalo's report or its status query.
+        UNCLEAR = "unclear", _("Outcome unknown")
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notice"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -173,6 +184,12 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Zalo: the message id ZNS answered with, and what its reports said.
+    external_id = models.CharField(_("message id"), max_length=64, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    seen_at = models.DateTimeField(_("read on the phone"), null=True, blank=True)
+    # An SMS sent because Zalo could not reach the person (its Zalo delivery says why).
+    fallback = models.BooleanField(_("instead of Zalo"), default=False)
 
     class Meta:
         verbose_name = _("delivery")
@@ -185,6 +202,13 @@ class Delivery(models.Model):
             models.Index(fields=["state", "not_before"], name="delivery_state_not_before"),
             # The digest job looks only at e-mails waiting for a digest.
             models.Index(fields=["notice"], condition=Q(state="queued", digest=True), name="delivery_digest_pending"),
+            # Zalo messages waiting for a delivery report (the timed fallback, the status query).
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(channel="zalo", state__in=["sent", "unclear"], delivered_at__isnull=True),
+                name="delivery_zalo_unreported",
+            ),
+            models.Index(fields=["created_at"], name="delivery_created"),
         ]
 
     def __str__(self):
@@ -200,6 +224,12 @@ def mail_domain() -> str:
     return urlparse(settings.SITE_URL).hostname or "localhost"
 
 
+class ZaloUnreachable(models.TextChoices):
+    NO_ACCOUNT = "no_account", _("No Zalo account on this number")
+    BLOCKED = "blocked", _("The Official Account is blocked")
+    INVALID = "invalid", _("Zalo does not accept this number")
+
+
 class Preference(models.Model):
     """How one person wants to be told; the row is made the first time they get a notice."""
 
@@ -209,8 +239,8 @@ class Preference(models.Model):
         related_name="notification_preference",
         verbose_name=_("user"),
     )
-    # {category: {"email": bool, "sms": "off" | "urgent" | "all"}}; a category
-    # missing here (a new one) gets the defaults.
+    # {category: {"email": bool, "sms": "off" | "urgent" | "all", "zalo": bool}};
+    # a category missing here (a new one) gets the defaults.
     channels = models.JSONField(_("channels"), default=default_channels, blank=True)
     frequency = models.CharField(
         _("e-mail frequency"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY
@@ -220,6 +250,14 @@ class Preference(models.Model):
     quiet_start = models.TimeField(_("quiet hours start"), default=datetime.time(21, 0))
     quiet_end = models.TimeField(_("quiet hours end"), default=datetime.time(6, 30))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Zalo could not reach this number (no Zalo account, or the Official
+    # Account is blocked): messages go by SMS instead until the person asks to
+    # try Zalo again, or has another number.
+    zalo_unreachable_phone = models.CharField(_("number Zalo could not reach"), max_length=20, blank=True)
+    zalo_unreachable_reason = models.CharField(
+        _("why Zalo could not reach it"), max_length=20, choices=ZaloUnreachable.choices, blank=True
+    )
+    zalo_unreachable_at = models.DateTimeField(_("when Zalo could not reach it"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification preference")
@@ -238,15 +276,32 @@ class Preference(models.Model):
         return {
             "email": bool(stored.get("email", default["email"])),
             "sms": stored.get("sms") if stored.get("sms") in SmsChoice.values else default["sms"],
+            "zalo": bool(stored.get("zalo", default["zalo"])),
         }
 
-    def channels_for(self, category: str, *, urgent: bool) -> list[str]:
-        """The channels besides the portal itself that this person chose for such a notice."""
+    def sms_covers(self, category: str, *, urgent: bool) -> bool:
+        """Whether the person's SMS choice asks for such a notice by text message."""
+        sms = self.choice_for(category)["sms"]
+        return sms == SmsChoice.ALL or (sms == SmsChoice.URGENT and urgent)
+
+    def zalo_reaches(self, phone: str) -> bool:
+        """False while this number is marked as one Zalo cannot reach."""
+        return not (self.zalo_unreachable_phone and self.zalo_unreachable_phone == phone)
+
+    def channels_for(self, category: str, *, urgent: bool, zalo: bool = False) -> list[str]:
+        """The channels besides the portal itself that this person chose for such a notice.
+
+        `zalo`: whether Zalo can carry it (an approved template for the
+        category, a verified number Zalo reaches). Zalo, when chosen, replaces
+        SMS: the text message then goes only as a fallback (channels.zalo).
+        """
         choice = self.choice_for(category)
         channels = []
         if choice["email"]:
             channels.append(Channel.EMAIL.value)
-        if choice["sms"] == SmsChoice.ALL or (choice["sms"] == SmsChoice.URGENT and urgent):
+        if choice["zalo"] and zalo:
+            channels.append(Channel.ZALO.value)
+        elif self.sms_covers(category, urgent=urgent):
             channels.append(Channel.SMS.value)
         return channels
 
@@ -350,3 +405,109 @@ class SmsCount(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.get_scope_display()} · {self.key or '*'}"
+
+
+# --- Zalo (notifications.zalo) -------------------------------------------------------------------
+
+# What ZNS takes in one message: the template's parameters together.
+ZALO_MESSAGE_MAX_CHARS = 400
+
+
+class ZaloAccount(models.Model):
+    """The deployment's one Zalo Official Account: its tokens, renewed under a lock (zalo.access_token).
+
+    The app id and secret come from settings. The access token lasts about 25
+    hours; the refresh token works once, so two workers must never both spend
+    it. Neither is ever logged or shown: the superuser can only paste a new
+    refresh token (from Zalo's developer console) in the admin.
+    """
+
+    access_token = models.TextField(_("access token"), blank=True)
+    access_expires_at = models.DateTimeField(_("access token expires"), null=True, blank=True)
+    refresh_token = models.TextField(_("refresh token"), blank=True)
+    refreshed_at = models.DateTimeField(_("tokens renewed"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Zalo Official Account")
+        verbose_name_plural = _("Zalo Official Account")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="zalo_account_single")]
+
+    def __str__(self):
+        return str(_("Zalo Official Account"))
+
+
+class ZaloTemplate(models.Model):
+    """The template approved by Zalo that carries one category of notices; none means no Zalo for it."""
+
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, unique=True)
+    template_id = models.CharField(_("template id"), max_length=32)
+    # Set by the superuser once Zalo approved it; cleared by the portal when
+    # ZNS answers that it is not (or no longer) approved.
+    approved = models.BooleanField(_("approved by Zalo"), default=False)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Zalo template")
+        verbose_name_plural = _("Zalo templates")
+        ordering = ["category"]
+
+    def __str__(self):
+        return f"{self.get_category_display()} · {self.template_id}"
+
+
+class ZaloTemplateParam(models.Model):
+    """One parameter of a template, and what of the notice fills it (never free text about a child)."""
+
+    class Source(models.TextChoices):
+        KIND = "kind", _("The kind of message")
+        TITLE = "title", _("The announcement's title (announcements only)")
+        CHILD = "child", _("The child's given name")
+        SCHOOL = "school", _("The school's name")
+        DATE = "date", _("The notice's date")
+        LINK = "link", _("The link to the notice in the portal")
+
+    template = models.ForeignKey(
+        ZaloTemplate, on_delete=models.CASCADE, related_name="params", verbose_name=_("template")
+    )
+    name = models.CharField(_("parameter"), max_length=50)
+    source = models.CharField(_("filled with"), max_length=10, choices=Source.choices)
+    max_length = models.PositiveSmallIntegerField(_("maximum length"), default=30)
+
+    class Meta:
+        verbose_name = _("template parameter")
+        verbose_name_plural = _("template parameters")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "name"], name="zalo_param_unique_name"),
+            models.CheckConstraint(
+                condition=Q(max_length__gte=1, max_length__lte=ZALO_MESSAGE_MAX_CHARS), name="zalo_param_length"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ZaloEvent(models.Model):
+    """A call to the Zalo webhook, kept for the superuser: what it said, and whether its signature held."""
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    event_name = models.CharField(_("event"), max_length=60, blank=True)
+    signature_valid = models.BooleanField(_("signature valid"), default=False)
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("delivery")
+    )
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Zalo report")
+        verbose_name_plural = _("Zalo reports")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["received_at"], name="zalo_event_received")]
+
+    def __str__(self):
+        return f"{self.event_name or '?'} · {self.received_at:%Y-%m-%d %H:%M}"
