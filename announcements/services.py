@@ -297,6 +297,8 @@ def pickup_notice_send(
             school=child.school,
             urgent=True,
             context=context,
+            child_name=child.given_name,
+            kind=PickupNotice.Kind(kind).label,
         )
     return notice
 
@@ -322,5 +324,6 @@ def pickup_notice_cancel(*, notice: PickupNotice, by) -> bool:
             school=notice.classroom.school,
             urgent=True,
             context=context,
+            child_name=notice.child.given_name,
         )
     return True

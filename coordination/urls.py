@@ -24,3 +24,10 @@ urlpatterns += [path("", include(f"{app}.urls")) for app in FEATURE_URLCONFS if 
 # when they are protected: anymail checks this secret as HTTP basic auth on every call.
 if settings.ANYMAIL.get("WEBHOOK_SECRET"):
     urlpatterns.insert(0, path("email/events/", include("anymail.urls")))
+
+# Zalo's reports on its messages (notifications/zalo.py), only when they can be checked:
+# each call is signed with the Official Account's secret key.
+if settings.ZALO_OA_SECRET_KEY:
+    from notifications.views import zalo_webhook
+
+    urlpatterns.insert(0, path("zalo/webhook/", zalo_webhook, name="zalo_webhook"))

@@ -34,7 +34,11 @@ class PreferenceForm(forms.Form):
     quiet_end = _time_field(_("Quiet hours end"), _("…until this time. What comes in between waits."))
     language = forms.ChoiceField(label=_("Language of notices and e-mails"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args, preference: Preference, language: str, **kwargs):
+    def __init__(
+        self, *args, preference: Preference, language: str, zalo_categories: frozenset[str] = frozenset(), **kwargs
+    ):
+        # Zalo is offered only for the categories the school has an approved template for.
+        self.zalo_categories = [category for category in CHOOSABLE if category in zalo_categories]
         initial = {
             "frequency": preference.frequency,
             "digest_time": preference.digest_time,
@@ -47,6 +51,7 @@ class PreferenceForm(forms.Form):
             choice = preference.choice_for(category)
             initial[f"email_{category}"] = choice["email"]
             initial[f"sms_{category}"] = choice["sms"]
+            initial[f"zalo_{category}"] = choice["zalo"]
         super().__init__(*args, initial=initial, **kwargs)
         for category in CHOOSABLE:
             self.fields[f"email_{category}"] = forms.BooleanField(
@@ -55,6 +60,15 @@ class PreferenceForm(forms.Form):
             self.fields[f"sms_{category}"] = forms.ChoiceField(
                 label=_("SMS: %(category)s") % {"category": category.label}, choices=SmsChoice.choices
             )
+            if category in self.zalo_categories:
+                self.fields[f"zalo_{category}"] = forms.BooleanField(
+                    label=_("Zalo: %(category)s") % {"category": category.label}, required=False
+                )
+        if preference.zalo_unreachable_phone:
+            self.fields["zalo_try_again"] = forms.BooleanField(
+                label=_("Try Zalo again (I have made a Zalo account, or unblocked the school's account)"),
+                required=False,
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -62,7 +76,9 @@ class PreferenceForm(forms.Form):
             {
                 key.split("_", 1)[1]
                 for key in self.data
-                if key.startswith(("email_", "sms_")) and key.split("_", 1)[1] not in CHOOSABLE
+                if key.startswith(("email_", "sms_", "zalo_"))
+                and key != "zalo_try_again"
+                and key.split("_", 1)[1] not in CHOOSABLE
             }
         )
         if unknown:
@@ -72,16 +88,30 @@ class PreferenceForm(forms.Form):
             self.add_error("quiet_end", _("Quiet hours must start and end at different times."))
         return cleaned
 
-    def category_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
-        return [(category.label, self[f"email_{category}"], self[f"sms_{category}"]) for category in CHOOSABLE]
+    def category_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField, forms.BoundField | None]]:
+        """Per category: its label, the e-mail and SMS fields, and the Zalo field (None where Zalo cannot carry it)."""
+        return [
+            (
+                category.label,
+                self[f"email_{category}"],
+                self[f"sms_{category}"],
+                self[f"zalo_{category}"] if category in self.zalo_categories else None,
+            )
+            for category in CHOOSABLE
+        ]
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {
             "channels": {
-                category.value: {"email": data[f"email_{category}"], "sms": data[f"sms_{category}"]}
+                category.value: {
+                    "email": data[f"email_{category}"],
+                    "sms": data[f"sms_{category}"],
+                    "zalo": bool(data.get(f"zalo_{category}")),
+                }
                 for category in CHOOSABLE
             },
+            "zalo_try_again": bool(data.get("zalo_try_again")),
             "frequency": data["frequency"],
             "digest_time": data["digest_time"],
             "digest_weekday": data["digest_weekday"],

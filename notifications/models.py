@@ -188,6 +188,8 @@ class Delivery(models.Model):
     external_id = models.CharField(_("message id"), max_length=64, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     seen_at = models.DateTimeField(_("read on the phone"), null=True, blank=True)
+    # When ZNS's status query was last asked about it (not more than once per ZALO_STATUS_AFTER_SECONDS).
+    status_checked_at = models.DateTimeField(_("status asked"), null=True, blank=True)
     # An SMS sent because Zalo could not reach the person (its Zalo delivery says why).
     fallback = models.BooleanField(_("instead of Zalo"), default=False)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import logging
 import uuid
 from collections import Counter, defaultdict
@@ -24,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db import connection as database
 from django.db.models import Case, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import Truncator
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from coordination.lib.mail import NotCommitted, Outgoing
-from notifications import budgets, channels, policies, tasks
+from notifications import budgets, channels, policies, tasks, zalo
 from notifications.channels import DeliveryError, user_language
 from notifications.models import (
     ACCOUNT_TEXTS,
@@ -45,6 +47,8 @@ from notifications.models import (
     Notice,
     Preference,
     SmsChoice,
+    ZaloEvent,
+    ZaloTemplate,
     safe_notice_url,
 )
 from schools.models import School
@@ -98,12 +102,33 @@ def _always_sent_plan(*, notice: Notice, user, now: datetime.datetime) -> list[D
     return []
 
 
-def _deliveries_plan(*, notice: Notice, user, preference: Preference, now: datetime.datetime) -> list[Delivery]:
-    """The deliveries the person's choices ask for; none for a channel they have no address for."""
+def _zalo_carries(*, notice: Notice, user, preference: Preference, zalo_categories: Callable[[], set[str]]) -> bool:
+    """Whether this notice can go by Zalo: chosen, a verified number Zalo reaches, an approved template."""
+    if not preference.choice_for(notice.category)["zalo"]:
+        return False
+    if not (user.phone and user.phone_verified) or not preference.zalo_reaches(user.phone):
+        return False
+    return notice.category in zalo_categories()
+
+
+def _deliveries_plan(
+    *,
+    notice: Notice,
+    user,
+    preference: Preference,
+    now: datetime.datetime,
+    zalo_categories: Callable[[], set[str]] = zalo.categories_approved,
+) -> list[Delivery]:
+    """The deliveries the person's choices ask for; none for a channel they have no address for.
+
+    `zalo_categories` is asked (once, by a caller that caches it) only when
+    the person chose Zalo for the notice's category.
+    """
     if notice.category in ALWAYS_SENT:
         return _always_sent_plan(notice=notice, user=user, now=now)
     plan = []
-    for channel in preference.channels_for(notice.category, urgent=notice.urgent):
+    by_zalo = _zalo_carries(notice=notice, user=user, preference=preference, zalo_categories=zalo_categories)
+    for channel in preference.channels_for(notice.category, urgent=notice.urgent, zalo=by_zalo):
         if channel == Channel.EMAIL and not user.email:
             continue
         # Only a number the person proved is theirs: a mistyped one would tell
@@ -164,8 +189,15 @@ def notice_send(
     school: School | None = None,
     urgent: bool = False,
     context: Mapping[str, Any] | None = None,
+    child_name: str = "",
+    kind: Translatable = "",
 ) -> Notice | None:
-    """Tell one person something once: None if they already got this dedupe key."""
+    """Tell one person something once: None if they already got this dedupe key.
+
+    `child_name` (a child's given name, nothing more) and `kind` (a few words
+    such as "Picked up late") are what a Zalo template may say besides the
+    category: the only words about a child that leave the portal.
+    """
     _check(category=category, url=url, dedupe_key=dedupe_key)
     if not recipient.is_active:
         return None
@@ -183,6 +215,8 @@ def notice_send(
             body=text_render(text=body, language=language, context=context),
             url=url,
             urgent=urgent,
+            child_name=child_name[: Notice._meta.get_field("child_name").max_length],
+            kind=Truncator(text_render(text=kind, language=language)).chars(Notice._meta.get_field("kind").max_length),
             created_at=now,
             dedupe_key=dedupe_key,
         )
@@ -350,11 +384,16 @@ def notices_send_batch(
         # at the same time (a redelivered task) inserted its rows with another
         # created_at, and its own deliveries.
         notices = list(Notice.objects.filter(recipient_id__in=list(users), dedupe_key=dedupe_key, created_at=now))
+        zalo_categories = functools.cache(zalo.categories_approved)  # asked once, if anyone chose Zalo
         plan = [
             delivery
             for notice in notices
             for delivery in _deliveries_plan(
-                notice=notice, user=users[notice.recipient_id], preference=preferences[notice.recipient_id], now=now
+                notice=notice,
+                user=users[notice.recipient_id],
+                preference=preferences[notice.recipient_id],
+                now=now,
+                zalo_categories=zalo_categories,
             )
         ]
         Delivery.objects.bulk_create(plan, ignore_conflicts=True)
@@ -418,11 +457,13 @@ def deliveries_claim(*, delivery_ids: Iterable[int], now: datetime.datetime | No
     sql = (
         f"UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608
         f"WHERE id IN ({placeholders}) AND digest = %s AND attempts < %s "
-        "AND ((state IN (%s, %s) AND not_before <= %s) OR (state = %s AND claimed_at < %s)) "
+        "AND ((state IN (%s, %s) AND not_before <= %s) OR (state = %s AND claimed_at < %s AND channel <> %s)) "
         "RETURNING id"
     )
+    # (A Zalo message whose worker died may have gone: it is never taken
+    # over, but settled as unclear by the sweeper.)
     params = [State.SENDING, at(now), *ids, False, settings.NOTIFY_MAX_ATTEMPTS]
-    params += [State.QUEUED, State.FAILED, at(now), State.SENDING, at(_lease_start(now))]
+    params += [State.QUEUED, State.FAILED, at(now), State.SENDING, at(_lease_start(now)), Channel.ZALO]
     with database.cursor() as cursor:
         cursor.execute(sql, params)
         won = [row[0] for row in cursor.fetchall()]
@@ -645,12 +686,16 @@ def deliveries_send(*, delivery_ids: Iterable[int]) -> BatchOutcome:
     result = BatchOutcome()
     if not claimed:
         return result
+    by_zalo = [d for d in claimed if d.channel == Channel.ZALO]
+    claimed = [d for d in claimed if d.channel != Channel.ZALO]
     connection = channels.email_connection() if any(d.channel == Channel.EMAIL for d in claimed) else None
     try:
         for delivery, outcome in channels.deliver_all(claimed, connection=connection, commit=_deliveries_mark_sent):
             result.outcomes[delivery.pk] = _delivery_record(delivery, outcome)
+        if by_zalo:
+            _zalo_send(by_zalo, result)
     finally:
-        _deliveries_release([d for d in claimed if d.pk not in result.outcomes])
+        _deliveries_release([d for d in [*claimed, *by_zalo] if d.pk not in result.outcomes])
         if connection is not None:
             with contextlib.suppress(Exception):
                 connection.close()
@@ -688,6 +733,14 @@ def deliveries_sweep(*, now: datetime.datetime | None = None) -> int:
     """Queue again what is due and was not (quiet hours over, lost retries, dead workers); returns how many."""
     now = now or timezone.now()
     lease_start = _lease_start(now)
+    # A worker died while sending by Zalo: the message may have gone, so it is
+    # not sent again; Zalo's report or status query settles it.
+    Delivery.objects.filter(state=State.SENDING, channel=Channel.ZALO, claimed_at__lt=lease_start).update(
+        state=State.UNCLEAR,
+        last_error="The worker stopped while sending: Zalo may have the message, so it is not sent again.",
+        claimed_at=None,
+        sent_at=F("claimed_at"),
+    )
     # A worker died during the last attempt allowed.
     Delivery.objects.filter(
         state=State.SENDING, claimed_at__lt=lease_start, attempts__gte=settings.NOTIFY_MAX_ATTEMPTS
@@ -715,6 +768,7 @@ def deliveries_sweep(*, now: datetime.datetime | None = None) -> int:
     )
     _enqueue(due)
     account_texts_erase()
+    zalo_sweep(now=now)
     return len(due)
 
 
@@ -731,6 +785,296 @@ def deliveries_retry(*, deliveries: QuerySet[Delivery], by) -> int:
         count = retried.update(state=State.QUEUED, attempts=0, not_before=now, claimed_at=None)
         _enqueue_on_commit(ids)
     return count
+
+
+# --- Zalo ------------------------------------------------------------------------------------------
+
+
+def _zalo_send(deliveries: list[Delivery], result: BatchOutcome) -> None:
+    """Send a claimed batch by Zalo over one connection; record each outcome in `result`.
+
+    The sent ones are recorded together at the end (a few queries per
+    batch): a worker that dies before leaves them claimed, and the sweeper
+    settles them as unclear, never sends them again (deliveries_sweep).
+    """
+    backend = zalo.zalo_backend()
+    templates = zalo.templates_approved()
+    sent: dict[int, str] = {}
+    token: str | None = None
+    try:
+        for delivery in deliveries:
+            notice = delivery.notice
+            template = templates.get(notice.category)
+            try:
+                if template is None:
+                    raise zalo.ZaloError("the category has no approved Zalo template any more", kind=zalo.PERMANENT)
+                phone = zalo.zalo_phone(channels.delivery_address(delivery))
+                if not phone:
+                    raise zalo.ZaloError("the person has no verified phone number any more", kind=zalo.PERMANENT)
+                message = zalo.ZaloMessage(
+                    phone=phone,
+                    template_id=template.template_id,
+                    template_data=zalo.template_data(notice, template, language=user_language(notice.recipient)),
+                    tracking_id=str(delivery.pk),
+                )
+                if token is None:
+                    token = zalo.access_token(backend)
+                try:
+                    sent[delivery.pk] = _zalo_send_one(backend, message, token)
+                except zalo.ZaloError as exc:
+                    if exc.kind != zalo.TOKEN:
+                        raise
+                    # Refused token (revoked, or renewed elsewhere): renew once and try again.
+                    token = zalo.access_token(backend, rejected=token)
+                    sent[delivery.pk] = _zalo_send_one(backend, message, token)
+            except zalo.ZaloError as exc:
+                result.outcomes[delivery.pk] = _zalo_failed(delivery, exc, template=template)
+            except channels.INTERRUPTIONS:
+                raise
+            except Exception as exc:  # a broken template or backend: this delivery's failure, recorded
+                logger.exception("Zalo delivery %s failed", delivery.pk)
+                error = zalo.ZaloError(channels._error(exc), kind=zalo.RETRY)
+                result.outcomes[delivery.pk] = _zalo_failed(delivery, error, template=template)
+    finally:
+        backend.close()
+        _zalo_mark_sent([d for d in deliveries if d.pk in sent], sent, result)
+
+
+class _Interrupted(zalo.ZaloError):
+    pass
+
+
+def _zalo_send_one(backend, message: zalo.ZaloMessage, token: str) -> str:
+    """One request; interrupted while waiting for the answer (a time limit), the message may have gone."""
+    try:
+        return backend.send(message, access_token=token)
+    except channels.INTERRUPTIONS as exc:
+        raise _Interrupted("the task's time ran out while Zalo answered", kind=zalo.UNCLEAR) from exc
+
+
+def _zalo_mark_sent(deliveries: list[Delivery], msg_ids: Mapping[int, str], result: BatchOutcome) -> None:
+    if not deliveries:
+        return
+    now = timezone.now()
+    ours = Delivery.objects.filter(
+        pk__in=[d.pk for d in deliveries], state=State.SENDING, claimed_at=deliveries[0].claimed_at
+    )
+    ours.update(
+        state=State.SENT,
+        sent_at=now,
+        last_error="",
+        external_id=Case(*[When(pk=pk, then=Value(msg_ids[pk])) for pk in msg_ids], default=Value("")),
+    )
+    for delivery in deliveries:
+        result.outcomes[delivery.pk] = DeliveryOutcome(State.SENT)
+
+
+def _zalo_failed(delivery: Delivery, exc: zalo.ZaloError, *, template) -> DeliveryOutcome:
+    """Record a Zalo failure: unclear (never again), retried, or given up with the SMS fallback."""
+    notice = delivery.notice
+    now = timezone.now()
+    error = _error_text(exc)
+    if exc.kind == zalo.UNCLEAR:
+        _still_ours(delivery).update(state=State.UNCLEAR, last_error=error, claimed_at=None, sent_at=now)
+        logger.warning("Zalo delivery %s: %s; it is not sent again", delivery.pk, error)
+        if isinstance(exc, _Interrupted):
+            raise exc.__cause__
+        return DeliveryOutcome(State.UNCLEAR)
+    if exc.kind == zalo.UNREACHABLE:
+        Preference.objects.filter(user_id=notice.recipient_id).update(
+            zalo_unreachable_phone=notice.recipient.phone or "",
+            zalo_unreachable_reason=exc.unreachable_reason,
+            zalo_unreachable_at=now,
+        )
+    if exc.kind == zalo.TEMPLATE and template is not None:
+        changes = {"last_error": error, "last_error_at": now}
+        if exc.code in zalo.TEMPLATE_NOT_USABLE:
+            changes["approved"] = False  # no more notices by Zalo in this category until the superuser looks
+        ZaloTemplate.objects.filter(pk=template.pk).update(**changes)
+        logger.error("Zalo template of %s: %s", notice.category, error)
+    retry = exc.kind in (zalo.RETRY, zalo.TOKEN)
+    # An urgent notice cannot wait for Zalo's retries: SMS at once.
+    if retry and not notice.urgent and delivery.attempts < settings.NOTIFY_MAX_ATTEMPTS:
+        return _delivery_failed(delivery, DeliveryError(error))
+    outcome = _delivery_failed(delivery, DeliveryError(error, permanent=True))
+    if outcome.state == State.GIVEN_UP:
+        zalo_fallback(delivery=delivery, now=now)
+    return outcome
+
+
+def zalo_fallback(*, delivery: Delivery, now: datetime.datetime | None = None) -> Delivery | None:
+    """The SMS instead of a Zalo message that could not reach the person, if their SMS choice asks for it.
+
+    Made once at most (one delivery per notice and channel); None when no text
+    message goes (the person chose none for such notices, or has no verified number).
+    """
+    notice, now = delivery.notice, now or timezone.now()
+    user = notice.recipient
+    preference = Preference.objects.filter(user_id=user.pk).first()
+    if preference is None or not preference.sms_covers(notice.category, urgent=notice.urgent):
+        return None
+    if not (user.phone and user.phone_verified):
+        return None
+    not_before = preference.after_quiet_hours(now)
+    Delivery.objects.bulk_create(
+        [Delivery(notice=notice, channel=Channel.SMS, fallback=True, not_before=not_before, created_at=now)],
+        ignore_conflicts=True,
+    )
+    sms = Delivery.objects.filter(notice=notice, channel=Channel.SMS).first()
+    if sms is not None and sms.state == State.QUEUED and sms.not_before <= now:
+        _enqueue_on_commit([sms.pk])
+    return sms
+
+
+def zalo_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Settle Zalo messages without a report: the timed fallback (with the webhook only), then the status query."""
+    now = now or timezone.now()
+    counts = {"fallbacks": 0, "settled": 0}
+    if settings.ZALO_OA_SECRET_KEY:
+        # Only with the webhook: without it no "delivered" report ever comes,
+        # and every urgent family would get both.
+        late = now - datetime.timedelta(seconds=settings.ZALO_DELIVERY_TIMEOUT_SECONDS)
+        has_sms = Delivery.objects.filter(notice=OuterRef("notice"), channel=Channel.SMS)
+        waiting = (
+            Delivery.objects.filter(
+                channel=Channel.ZALO,
+                state__in=[State.SENT, State.UNCLEAR],
+                delivered_at__isnull=True,
+                notice__urgent=True,
+                sent_at__lt=late,
+                sent_at__gte=now - datetime.timedelta(days=1),
+            )
+            .exclude(Exists(has_sms))
+            .select_related("notice__recipient")[: settings.ZALO_STATUS_LIMIT]
+        )
+        for delivery in waiting:
+            if zalo_fallback(delivery=delivery, now=now) is not None:
+                Delivery.objects.filter(pk=delivery.pk).update(
+                    last_error="No delivery report from Zalo in time: sent by SMS as well."
+                )
+                counts["fallbacks"] += 1
+    counts["settled"] = _zalo_status_query(now=now)
+    return counts
+
+
+def _zalo_status_query(*, now: datetime.datetime) -> int:
+    """Ask ZNS what became of messages sent a while ago without a report; returns how many it settled."""
+    after = now - datetime.timedelta(seconds=settings.ZALO_STATUS_AFTER_SECONDS)
+    asked_before = now - datetime.timedelta(seconds=settings.ZALO_STATUS_AFTER_SECONDS)
+    pending = list(
+        Delivery.objects.filter(
+            channel=Channel.ZALO,
+            state__in=[State.SENT, State.UNCLEAR],
+            delivered_at__isnull=True,
+            sent_at__lt=after,
+            sent_at__gte=now - datetime.timedelta(days=1),
+        )
+        .exclude(external_id="")
+        .filter(Q(status_checked_at__isnull=True) | Q(status_checked_at__lt=asked_before))
+        .select_related("notice__recipient")
+        .order_by("sent_at")[: settings.ZALO_STATUS_LIMIT]
+    )
+    if not pending:
+        return 0
+    backend, settled = zalo.zalo_backend(), 0
+    try:
+        token = zalo.access_token(backend)
+        for delivery in pending:
+            phone = zalo.zalo_phone(channels.delivery_address(delivery))
+            try:
+                status = backend.status(msg_id=delivery.external_id, phone=phone, access_token=token)
+            except zalo.ZaloError as exc:
+                logger.info("Zalo status of delivery %s: %s", delivery.pk, exc)
+                Delivery.objects.filter(pk=delivery.pk).update(status_checked_at=now)
+                continue
+            settled += _zalo_settle(delivery, status, now=now)
+    except zalo.ZaloError as exc:
+        logger.warning("Zalo status query stopped: %s", exc)
+    finally:
+        backend.close()
+    return settled
+
+
+def _zalo_settle(delivery: Delivery, status: int, *, now: datetime.datetime) -> int:
+    if status == zalo.DELIVERED:
+        Delivery.objects.filter(pk=delivery.pk).update(state=State.SENT, delivered_at=now, status_checked_at=now)
+        return 1
+    if status == zalo.NOT_DELIVERED:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=State.GIVEN_UP, last_error="Zalo reports the message was not delivered.", status_checked_at=now
+        )
+        zalo_fallback(delivery=delivery, now=now)
+        return 1
+    Delivery.objects.filter(pk=delivery.pk).update(status_checked_at=now)
+    return 0
+
+
+# What Zalo's webhook reports, by event name.
+ZALO_DELIVERED_EVENTS = frozenset({"user_received_message"})
+ZALO_SEEN_EVENTS = frozenset({"user_seen_message"})
+ZALO_FAILED_EVENTS = frozenset({"user_not_received_message"})
+ZALO_TEMPLATE_EVENTS = frozenset({"change_template_status"})
+
+
+def _zalo_event_time(value, default: datetime.datetime) -> datetime.datetime:
+    """Zalo's times are milliseconds since the epoch."""
+    try:
+        return datetime.datetime.fromtimestamp(int(value) / 1000, tz=datetime.UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return default
+
+
+def _zalo_event_deliveries(message: Mapping) -> QuerySet[Delivery]:
+    tracking = str(message.get("tracking_id") or "")
+    msg_ids = [str(m) for m in (message.get("msg_ids") or []) if m] + [str(message.get("msg_id") or "")]
+    msg_ids = [m for m in msg_ids if m]
+    found = Q(pk=int(tracking)) if tracking.isdigit() else Q(pk__in=[])
+    if msg_ids:
+        found |= Q(external_id__in=msg_ids)
+    return Delivery.objects.filter(found, channel=Channel.ZALO)
+
+
+def zalo_event_record(*, payload: Mapping, signature_valid: bool) -> ZaloEvent:
+    """Record one call of Zalo's webhook, and what it says on the delivery it names (only if signed)."""
+    now = timezone.now()
+    name = str(payload.get("event_name") or "")[:60]
+    if not signature_valid:
+        logger.warning("Zalo webhook call refused: bad signature (event %r)", name)
+        return ZaloEvent.objects.create(event_name=name, signature_valid=False, outcome="refused: bad signature")
+    message = payload.get("message") if isinstance(payload.get("message"), Mapping) else {}
+    at = _zalo_event_time(message.get("delivery_time") or payload.get("timestamp"), now)
+    if name in ZALO_TEMPLATE_EVENTS:
+        template_id = str(payload.get("template_id") or message.get("template_id") or "")
+        status = str(payload.get("status") or message.get("status") or "").upper()
+        changed = ZaloTemplate.objects.filter(template_id=template_id).update(
+            approved=status == "ENABLE", last_error="" if status == "ENABLE" else f"Zalo: {status}", last_error_at=now
+        )
+        return ZaloEvent.objects.create(event_name=name, signature_valid=True, outcome=f"template {status}: {changed}")
+    deliveries = list(_zalo_event_deliveries(message).select_related("notice__recipient"))
+    if not deliveries:
+        return ZaloEvent.objects.create(event_name=name, signature_valid=True, outcome="no such delivery")
+    delivery = deliveries[0]
+    if name in ZALO_DELIVERED_EVENTS:
+        # An unclear message is settled: it went.
+        Delivery.objects.filter(pk=delivery.pk, delivered_at__isnull=True).update(
+            delivered_at=at, state=Case(When(state=State.UNCLEAR, then=Value(State.SENT)), default=F("state"))
+        )
+        outcome = "delivered"
+    elif name in ZALO_SEEN_EVENTS:
+        Delivery.objects.filter(pk=delivery.pk, seen_at__isnull=True).update(
+            seen_at=at, delivered_at=Coalesce(F("delivered_at"), Value(at))
+        )
+        outcome = "read"
+    elif name in ZALO_FAILED_EVENTS:
+        failed = Delivery.objects.filter(
+            pk=delivery.pk, state__in=[State.SENT, State.UNCLEAR], delivered_at__isnull=True
+        )
+        if failed.update(state=State.GIVEN_UP, last_error="Zalo reports the message was not delivered."):
+            zalo_fallback(delivery=delivery, now=now)
+        outcome = "not delivered"
+    else:
+        outcome = "ignored"
+    return ZaloEvent.objects.create(event_name=name, signature_valid=True, delivery=delivery, outcome=outcome)
 
 
 # --- Digests ---------------------------------------------------------------------------------------
@@ -952,7 +1296,14 @@ def notices_mark_all_read(*, user) -> int:
 
 
 def _preference_errors(
-    *, channels: Mapping[str, Mapping], frequency: str, digest_weekday: int, quiet_start, quiet_end, language: str
+    *,
+    user,
+    channels: Mapping[str, Mapping],
+    frequency: str,
+    digest_weekday: int,
+    quiet_start,
+    quiet_end,
+    language: str,
 ) -> list[str]:
     errors = []
     unknown = sorted(set(channels) - set(CHOOSABLE))
@@ -960,6 +1311,12 @@ def _preference_errors(
         errors.append(_("Unknown category: %(names)s.") % {"names": ", ".join(unknown)})
     if any(choice.get("sms", SmsChoice.OFF) not in SmsChoice.values for choice in channels.values()):
         errors.append(_("Choose when to get text messages: never, only when urgent, or always."))
+    by_zalo = sorted(category for category, choice in channels.items() if choice.get("zalo"))
+    if by_zalo:
+        if not (user.phone and user.phone_verified):
+            errors.append(_("Zalo messages go to a verified phone number: add and verify one in your account first."))
+        elif not set(by_zalo) <= zalo.categories_approved():
+            errors.append(_("The school cannot send these notices by Zalo yet: choose e-mail or SMS for them."))
     if frequency not in Frequency.values:
         errors.append(_("Choose how often to get e-mails."))
     if not isinstance(digest_weekday, int) or not 0 <= digest_weekday <= 6:
@@ -982,9 +1339,15 @@ def preference_update(
     quiet_start: datetime.time,
     quiet_end: datetime.time,
     language: str,
+    zalo_try_again: bool = False,
 ) -> Preference:
-    """Save how the person wants to be told; what is still waiting follows the new choices."""
+    """Save how the person wants to be told; what is still waiting follows the new choices.
+
+    `zalo_try_again` forgets that Zalo could not reach the person's number
+    (they made a Zalo account, or unblocked the school's Official Account).
+    """
     errors = _preference_errors(
+        user=user,
         channels=channels,
         frequency=frequency,
         digest_weekday=digest_weekday,
@@ -996,10 +1359,17 @@ def preference_update(
         raise ValidationError(errors)
     preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
     preference.channels = {
-        category: {"email": bool(choice.get("email")), "sms": choice.get("sms", SmsChoice.OFF)}
+        category: {
+            "email": bool(choice.get("email")),
+            "sms": choice.get("sms", SmsChoice.OFF),
+            "zalo": bool(choice.get("zalo")),
+        }
         for category, choice in {**preference.channels, **channels}.items()
         if category in CHOOSABLE
     }
+    if zalo_try_again:
+        preference.zalo_unreachable_phone, preference.zalo_unreachable_reason = "", ""
+        preference.zalo_unreachable_at = None
     preference.frequency = frequency
     preference.digest_time = digest_time
     preference.digest_weekday = digest_weekday
@@ -1018,6 +1388,8 @@ def preference_update(
         choice = preference.choice_for(category)
         if not choice["email"]:
             switched_off |= Q(notice__category=category, channel=Channel.EMAIL)
+        if not choice["zalo"]:
+            switched_off |= Q(notice__category=category, channel=Channel.ZALO)
         if choice["sms"] == SmsChoice.OFF:
             switched_off |= Q(notice__category=category, channel=Channel.SMS)
         elif choice["sms"] == SmsChoice.URGENT:

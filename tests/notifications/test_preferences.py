@@ -64,8 +64,8 @@ def test_saving_every_choice(world, client):
     assert preference.frequency == "weekly" and preference.digest_weekday == 4
     assert preference.digest_time == datetime.time(7, 15)
     assert (preference.quiet_start, preference.quiet_end) == (datetime.time(22, 0), datetime.time(5, 45))
-    assert preference.choice_for("works") == {"email": False, "sms": "off"}
-    assert preference.choice_for("health") == {"email": True, "sms": "all"}
+    assert preference.choice_for("works") == {"email": False, "sms": "off", "zalo": False}
+    assert preference.choice_for("health") == {"email": True, "sms": "all", "zalo": False}
     world.parent.refresh_from_db()
     assert world.parent.language == "en"
     assert response.cookies["django_language"].value == "en"
