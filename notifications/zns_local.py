@@ -179,7 +179,10 @@ class LocalZns:
         self._server = _Server((HOST, self.port), _Handler)
         self._server.zns = self
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="local-zns", daemon=True)
+        # A short poll so that stop() returns at once (each test starts and stops one).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="local-zns", daemon=True
+        )
         self._thread.start()
         return self
 
