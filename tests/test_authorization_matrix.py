@@ -208,6 +208,14 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         method="post",
         effect=_parent_notice_read,
     ),
+    # The notice whole, where a Zalo message's button lands: its recipient's alone (opening it reads it).
+    "notifications/<int:notice_id>/": Entry(
+        lambda w: f"/notifications/{_parent_notice(w).pk}/",
+        GUARDIAN_ONLY,
+        shows="Hoạt động mới",
+        effect=_parent_notice_read,
+        changes_for=frozenset({"parent"}),
+    ),
     "notifications/read-all/": Entry(
         lambda w: _parent_notice(w) and "/notifications/read-all/",
         LOGIN_ELSE_REDIRECT,
