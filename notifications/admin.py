@@ -1,14 +1,19 @@
 """Notices and deliveries, read-only, for superusers and the leaders of the school they came from.
 
 Made by the portal, never edited by hand: a changed notice would no longer be what was sent.
+The deliveries' list links to what the messages cost and whom they reached (notifications.reach).
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from notifications import services
+from notifications import reach, services
 from notifications.models import ACCOUNT_TEXTS, Delivery, Notice, SmsCount
 from schools.admin_base import ReadOnlyScopedAdmin, SchoolScopedInline
 
@@ -16,7 +21,18 @@ from schools.admin_base import ReadOnlyScopedAdmin, SchoolScopedInline
 class DeliveryInline(SchoolScopedInline):
     model = Delivery
     can_delete = False
-    fields = ["channel", "address", "state", "attempts", "not_before", "sent_at", "last_error"]
+    fields = [
+        "channel",
+        "fallback",
+        "address",
+        "state",
+        "attempts",
+        "not_before",
+        "sent_at",
+        "delivered_at",
+        "seen_at",
+        "last_error",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -52,10 +68,45 @@ class NoticeAdmin(ReadOnlyScopedAdmin):
 class DeliveryAdmin(ReadOnlyScopedAdmin):
     school_path = "notice__school"
     list_display = ["notice", "recipient", "channel", "state", "attempts", "error", "not_before", "sent_at"]
-    list_filter = ["state", "channel", "digest"]
+    list_filter = ["state", "channel", "fallback", "digest"]
     search_fields = ["notice__title", "notice__recipient__email", "notice__recipient__phone"]
     list_select_related = ["notice__recipient"]
     actions = ["retry"]
+
+    def get_urls(self):
+        return [
+            path("reach/", self.admin_site.admin_view(self.reach_view), name="notifications_delivery_reach"),
+            *super().get_urls(),
+        ]
+
+    def reach_view(self, request):
+        """What the messages cost and whom they reached, per month, for the schools the person leads."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        everything = request.user.is_superuser
+        schools = list(reach.reach_schools(user=request.user))
+        form = ReachScopeForm(request.GET or None, schools=schools, everything=everything)
+        chosen = None
+        if form.is_bound and form.is_valid() and form.cleaned_data["school"]:
+            chosen = next(school for school in schools if str(school.pk) == form.cleaned_data["school"])
+        if chosen is not None:
+            school_ids, scope = [chosen.pk], chosen.name
+        elif everything:
+            school_ids, scope = None, gettext("all schools, and the messages about people's accounts")
+        else:
+            school_ids, scope = [school.pk for school in schools], ", ".join(school.name for school in schools)
+        months = reach.reach_by_month(school_ids=school_ids)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Cost and reach of the messages"),
+            "form": form if len(schools) > 1 else None,
+            "scope": scope,
+            "months": months,
+            "total": reach.reach_total(months),
+            "prices": reach.reach_prices(),
+        }
+        return TemplateResponse(request, "admin/notifications/delivery/reach.html", context)
 
     @admin.display(description=_("recipient"), ordering="notice__recipient")
     def recipient(self, obj):
@@ -117,3 +168,14 @@ class SmsCountAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReachScopeForm(forms.Form):
+    """The school whose figures the cost and reach page shows, among those the person may see."""
+
+    school = forms.ChoiceField(label=_("School"), required=False)
+
+    def __init__(self, *args, schools, everything: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = _("All schools, and account messages") if everything else _("All my schools")
+        self.fields["school"].choices = [("", every), *[(str(school.pk), school.name) for school in schools]]
