@@ -356,6 +356,7 @@ ADMIN_MODELS: dict[str, tuple[dict, Callable[[World], object]]] = {
 # Apps keep their own tables in tests/<app>/matrix.py; they are merged here. A table that cannot be
 # imported fails the whole suite: a skipped table would leave its URLs unchecked.
 APP_TABLES = (
+    "tests.notifications.matrix_admin",
     "tests.parents.matrix",
     "tests.announcements.matrix",
     "tests.mediafiles.matrix",
