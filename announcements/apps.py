@@ -11,4 +11,4 @@ class AnnouncementsConfig(AppConfig):
         from coordination.lib import demo as demo_steps
 
         links.install()
-        demo_steps.register("announcements", demo.seed_announcements, after=("families",))
+        demo_steps.register("announcements", demo.seed_announcements, after=("families", "zalo"))

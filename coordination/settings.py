@@ -420,8 +420,9 @@ ZALO_DELIVERY_TIMEOUT_SECONDS = env_int("ZALO_DELIVERY_TIMEOUT_SECONDS", 300)
 # with no report, and how many it asks about per sweep.
 ZALO_STATUS_AFTER_SECONDS = env_int("ZALO_STATUS_AFTER_SECONDS", 900)
 ZALO_STATUS_LIMIT = env_int("ZALO_STATUS_LIMIT", 200)
-# The console backend answers "no Zalo account" for these numbers (the demo's fallback).
-ZALO_CONSOLE_NO_ACCOUNT = env_list("ZALO_CONSOLE_NO_ACCOUNT", "")
+# The console backend answers "no Zalo account" for these numbers: by default the demo
+# teacher's, whose pick-up notices then show the fallback to SMS.
+ZALO_CONSOLE_NO_ACCOUNT = env_list("ZALO_CONSOLE_NO_ACCOUNT", "+84912000002")
 # Estimated prices per message, in dong, for the cost and reach page.
 NOTIFY_PRICE_SMS_VND = env_int("NOTIFY_PRICE_SMS_VND", 800)
 NOTIFY_PRICE_ZALO_VND = env_int("NOTIFY_PRICE_ZALO_VND", 200)

@@ -16,3 +16,9 @@ class NotificationsConfig(AppConfig):
         from notifications.email_events import tracking_received
 
         tracking.connect(tracking_received, dispatch_uid="notifications.email_events")
+
+        from coordination.lib import demo as demo_steps
+        from notifications import demo
+
+        # After the families (who choose Zalo), before the pick-up notices that show the fallback.
+        demo_steps.register("zalo", demo.seed_zalo, after=("families",))
