@@ -568,6 +568,20 @@ def test_the_console_backend_prints_and_answers_no_account_for_the_listed_number
     assert len(sms_outbox) == 1
 
 
+def settings_form(*, sms: str, **fields) -> dict:
+    """What the notification settings page posts: the usual times, SMS `sms` for all, and `fields`."""
+    form = {
+        "frequency": "immediate",
+        "digest_time": "18:00",
+        "digest_weekday": "6",
+        "quiet_start": "21:00",
+        "quiet_end": "06:30",
+        "language": "vi",
+        **{f"sms_{category}": sms for category in CHOOSABLE},
+    }
+    return {**form, **fields}
+
+
 def test_the_preferences_page_offers_zalo_only_where_a_template_is_approved(parent, announcements, client):
     client.force_login(parent)
     page = client.get("/notifications/preferences/").content.decode()
@@ -577,16 +591,7 @@ def test_the_preferences_page_offers_zalo_only_where_a_template_is_approved(pare
 def test_choosing_zalo_is_saved_and_refused_without_a_verified_number(parent, announcements, client):
     choose(parent, sms={"announcement": "urgent"})
     client.force_login(parent)
-    form = {
-        "frequency": "immediate",
-        "digest_time": "18:00",
-        "digest_weekday": "6",
-        "quiet_start": "21:00",
-        "quiet_end": "06:30",
-        "language": "vi",
-        "zalo_announcement": "on",
-        **{f"sms_{c}": "off" for c in CHOOSABLE},
-    }
+    form = settings_form(zalo_announcement="on", sms="off")
     response = client.post("/notifications/preferences/", form)
     assert response.status_code == 302, response.context["form"].errors
     assert Preference.objects.get(user=parent).choice_for("announcement")["zalo"] is True
@@ -606,18 +611,7 @@ def test_the_family_can_ask_to_try_zalo_again(parent, zns, pickups, announcement
     client.force_login(parent)
     page = client.get("/notifications/preferences/").content.decode()
     assert 'name="zalo_try_again"' in page
-    form = {
-        "frequency": "immediate",
-        "digest_time": "18:00",
-        "digest_weekday": "6",
-        "quiet_start": "21:00",
-        "quiet_end": "06:30",
-        "language": "vi",
-        "zalo_announcement": "on",
-        "zalo_pickup": "on",
-        "zalo_try_again": "on",
-        **{f"sms_{c}": "all" for c in CHOOSABLE},
-    }
+    form = settings_form(zalo_announcement="on", zalo_pickup="on", zalo_try_again="on", sms="all")
     assert client.post("/notifications/preferences/", form).status_code == 302
     assert Preference.objects.get(user=parent).zalo_unreachable_phone == ""
     zns.no_account.clear()
