@@ -801,6 +801,7 @@ def _zalo_send(deliveries: list[Delivery], result: BatchOutcome) -> None:
     templates = zalo.templates_approved()
     sent: dict[int, str] = {}
     token: str | None = None
+    token_error: zalo.ZaloError | None = None
     try:
         for delivery in deliveries:
             notice = delivery.notice
@@ -817,8 +818,14 @@ def _zalo_send(deliveries: list[Delivery], result: BatchOutcome) -> None:
                     template_data=zalo.template_data(notice, template, language=user_language(notice.recipient)),
                     tracking_id=str(delivery.pk),
                 )
+                if token_error is not None:
+                    raise token_error  # the tokens could not be renewed: not again for each message
                 if token is None:
-                    token = zalo.access_token(backend)
+                    try:
+                        token = zalo.access_token(backend)
+                    except zalo.ZaloError as exc:
+                        token_error = exc
+                        raise
                 try:
                     sent[delivery.pk] = _zalo_send_one(backend, message, token)
                 except zalo.ZaloError as exc:

@@ -345,6 +345,16 @@ def test_a_spent_refresh_token_is_recorded_for_the_superuser_and_the_message_wai
     assert notice.deliveries.get().state == State.FAILED
     account.refresh_from_db()
     assert "-14014" in account.last_error
+    # A batch asks once, not once per message.
+    others = [f.UserFactory(email="", phone=f"+8491200{i:04d}", phone_verified=True) for i in range(3)]
+    for other in others:
+        choose(other, zalo={"announcement"})
+    for i, other in enumerate(others):
+        announce(other, lambda fn, **kw: fn(**kw), key=f"b:{i}")  # queued, not sent yet
+    waiting = list(Delivery.objects.filter(notice__recipient__in=others).values_list("pk", flat=True))
+    services.deliveries_send(delivery_ids=waiting)
+    assert len(zns.token_requests) == 2
+    assert set(Delivery.objects.filter(pk__in=waiting).values_list("state", flat=True)) == {State.FAILED}
     # Tokens are never logged.
     assert "spent-already" not in caplog.text
 
