@@ -37,6 +37,7 @@ messages: setup
 bench: setup
 	$(PY) bench/run_http.py
 	$(PY) bench/notify_fanout.py
+	$(PY) bench/zalo_fanout.py
 	$(PY) bench/media_upload.py
 	$(PY) bench/media_rendition.py
 	$(PY) bench/portfolio_build.py
