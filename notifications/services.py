@@ -781,6 +781,9 @@ def deliveries_retry(*, deliveries: QuerySet[Delivery], by) -> int:
         # An account message given up has lost its text (a code, a link, long
         # expired by now): the person asks for a new one instead.
         retried = retried.exclude(notice__category__in=ACCOUNT_TEXTS, notice__body="")
+        # A Zalo message that an SMS already replaced stays given up: the family must not be told twice.
+        replaced = Delivery.objects.filter(notice=OuterRef("notice"), channel=Channel.SMS, fallback=True)
+        retried = retried.exclude(Q(channel=Channel.ZALO) & Exists(replaced))
         ids = list(retried.filter(digest=False).values_list("pk", flat=True))
         count = retried.update(state=State.QUEUED, attempts=0, not_before=now, claimed_at=None)
         _enqueue_on_commit(ids)

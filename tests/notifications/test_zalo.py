@@ -307,6 +307,23 @@ def test_a_quota_exceeded_is_retried_later_but_an_urgent_notice_falls_back_at_on
     assert urgent.deliveries.get(channel="sms").fallback and len(sms_outbox) == 1
 
 
+def test_the_admins_retry_leaves_alone_a_zalo_message_an_sms_replaced(
+    parent, zns, pickups, announcements, run_on_commit, sms_outbox
+):
+    zns.no_account.add(ZALO_PHONE)
+    replaced = pickup(parent, run_on_commit).deliveries.get(channel="zalo")
+    zns.no_account.clear()
+    Preference.objects.filter(user=parent).update(zalo_unreachable_phone="")
+    zns.daily_quota = 0
+    waiting = announce(parent, run_on_commit, key="a:9").deliveries.get()
+    Delivery.objects.filter(pk=waiting.pk).update(state=State.GIVEN_UP)
+    admin = f.UserFactory(is_superuser=True)
+    count = services.deliveries_retry(deliveries=Delivery.objects.filter(channel="zalo"), by=admin)
+    assert count == 1
+    assert Delivery.objects.get(pk=replaced.pk).state == State.GIVEN_UP
+    assert Delivery.objects.get(pk=waiting.pk).state != State.GIVEN_UP
+
+
 def test_the_fallback_is_made_once_whatever_happens_twice(parent, zns, pickups, run_on_commit, sms_outbox):
     zns.no_account.add(ZALO_PHONE)
     notice = pickup(parent, run_on_commit)
