@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -258,16 +258,15 @@ def _poll_views(user, polls: list[Poll], children, now) -> list[PollView]:
             ).values_list("poll_id", "child_id", "option_id")
         }
     leading = leader_school_ids(user)
-    counts: dict[int, int] = {}
-    wanted = [p.pk for p in polls if p.closes_at <= now or p.school_id in leading]
-    if wanted:
-        counts = dict(
-            PollAnswer.objects.filter(poll_id__in=wanted)
-            .order_by()
-            .values_list("option_id")
-            .annotate(n=Count("pk"))
-            .values_list("option_id", "n")
-        )
+    # Counted in the database for the closed polls (and those the person runs): one query, whatever they are.
+    counts = dict(
+        PollAnswer.objects.filter(poll_id__in=poll_ids)
+        .filter(Q(poll__closes_at__lte=now) | Q(poll__school_id__in=leading))
+        .order_by()
+        .values_list("option_id")
+        .annotate(n=Count("pk"))
+        .values_list("option_id", "n")
+    )
     views = []
     for poll in polls:
         closed = poll.closes_at <= now

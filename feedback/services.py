@@ -142,17 +142,15 @@ def feedback_send(
         context = {"kind": item.get_kind_display(), "topic": item.get_topic_display(), "school": school.name}
         recipients = _commune_officer_ids(school) if direct else _leader_ids(school)
         if recipients:
-            transaction.on_commit(
-                lambda: notice_fan_out(
-                    recipient_ids=recipients,
-                    category=Category.FEEDBACK_BOX,
-                    title=DIRECT_TITLE if direct else NEW_TITLE,
-                    body=NEW_BODY,
-                    url=_item_url(item),
-                    dedupe_key=f"feedback:{item.pk}:new",
-                    school=None if direct else school,
-                    context=context,
-                )
+            notice_fan_out(  # queued when the item is committed
+                recipient_ids=recipients,
+                category=Category.FEEDBACK_BOX,
+                title=DIRECT_TITLE if direct else NEW_TITLE,
+                body=NEW_BODY,
+                url=_item_url(item),
+                dedupe_key=f"feedback:{item.pk}:new",
+                school=None if direct else school,
+                context=context,
             )
     return item
 
