@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "donations",
     "health",
     "community",
+    "feedback",
     "bench",
 ]
 

@@ -46,3 +46,24 @@ def can_view_media(user, media) -> bool:
     if media.state not in (State.READY, State.PROCESSING):
         return False
     return any(resolver(user, media) for resolver in list(_resolvers))
+
+
+# --- Files the school's leaders do not see in the admin
+#
+# Some files belong to a school but are not the school's to look at: the photo of a concern a family
+# sent straight to the authority, or of an item sent anonymously (the file's uploader would name the
+# sender). The app that attaches them registers a query that answers their ids; the media admin leaves
+# them out for everyone but superusers.
+
+WithheldQuery = Callable[[], object]  # () -> a queryset of one column: MediaFile ids
+_withheld: list[WithheldQuery] = []
+
+
+def register_withheld(query: WithheldQuery) -> WithheldQuery:
+    if query not in _withheld:
+        _withheld.append(query)
+    return query
+
+
+def withheld_queries() -> list[WithheldQuery]:
+    return list(_withheld)

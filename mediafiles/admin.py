@@ -38,6 +38,16 @@ class MediaFileAdmin(SchoolScopedAdmin):
     ]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        from mediafiles.access import withheld_queries
+
+        for query in withheld_queries():
+            queryset = queryset.exclude(pk__in=query())
+        return queryset
+
     @admin.display(description=_("size"), ordering="size")
     def size_shown(self, obj):
         return filesizeformat(obj.size)

@@ -29,6 +29,7 @@ class Category(models.TextChoices):
     PLEDGES = "pledges", _("Contributions and pledges")
     HEALTH = "health", _("Health and growth")
     HONOUR_ROLL = "honour_roll", _("Honour roll and thanks")
+    FEEDBACK_BOX = "feedback_box", _("Feedback box and polls")
     ACCOUNT = "account", _("Your account")
     FAMILY = "family", _("Who looks after your child")
 

@@ -381,6 +381,7 @@ APP_TABLES = (
     "tests.community.matrix_library",
     "tests.community.matrix_events",
     "tests.community.matrix_menus",
+    "tests.feedback.matrix",
 )
 for _module_name in APP_TABLES:
     _module = importlib.import_module(_module_name)
