@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.lib.phone import normalize_phone
 
@@ -214,7 +215,7 @@ MAX_AMOUNT = 10_000_000_000  # đồng: anything above is a typing mistake
 
 class Campaign(models.Model):
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="campaigns")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading of a campaign", "title"), max_length=200)
     purpose = models.TextField(_("purpose"), help_text=_("What the gifts are for, and why."))
     beneficiaries = models.TextField(_("beneficiaries"), help_text=_("Who benefits: which classes or children."))
     use_plan = models.TextField(_("how the gifts will be used"))
@@ -742,9 +743,11 @@ class HonourRoll(models.Model):
     period = models.CharField(_("period"), max_length=6, choices=RollPeriod.choices)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading of an honour roll", "title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        pgettext_lazy("date published", "published"), null=True, blank=True, editable=False
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.lib.phone import normalize_phone
 
@@ -80,7 +81,7 @@ class AuthorityOfficer(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authority_posts", verbose_name=_("user")
     )
-    title = models.CharField(_("title"), max_length=150, blank=True)
+    title = models.CharField(pgettext_lazy("a person's title", "title"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("authority officer")
