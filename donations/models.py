@@ -9,6 +9,7 @@ random reference that says nothing about them.
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +24,13 @@ from coordination.lib.phone import normalize_phone
 def new_reference() -> str:
     """A donor's pseudonymous reference in the ledger: random, never derived from who they are."""
     return "D" + secrets.token_hex(8).upper()
+
+
+def hours_plural(hours) -> int:
+    """The whole number that chooses the plural form of "hours": gettext counts only whole numbers."""
+    hours = Decimal(hours or 0)
+    # A part of an hour reads as several in English and Vietnamese ("1.5 hours").
+    return int(hours) if hours == hours.to_integral_value() else 2
 
 
 class DonorKind(models.TextChoices):
@@ -445,6 +453,10 @@ class Contribution(models.Model):
         if self.kind == ContributionKind.IN_KIND:
             return self.estimated_value or 0
         return 0
+
+    @property
+    def hours_plural(self) -> int:
+        return hours_plural(self.hours)
 
 
 class ReceiptCounter(models.Model):

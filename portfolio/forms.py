@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from mediafiles.models import Kind, State
 from portfolio.services import TITLE_MAX
@@ -99,7 +99,11 @@ class SittingForm(WorkFieldsForm):
             self.add_error(
                 None,
                 ValidationError(
-                    _("%(count)s of the photos have no child yet: give each photo to a child, or leave it out."),
+                    ngettext_lazy(
+                        "%(count)s of the photos has no child yet: give each photo to a child, or leave it out.",
+                        "%(count)s of the photos have no child yet: give each photo to a child, or leave it out.",
+                        "count",
+                    ),
                     params={"count": unassigned},
                 ),
             )

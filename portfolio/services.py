@@ -116,7 +116,11 @@ def _clean_fields(*, title: str, domain: str, made_on, errors: dict) -> tuple[st
     if not title:
         errors["title"] = _("Give the work a title, for example “My family”.")
     elif len(title) > TITLE_MAX:
-        errors["title"] = _("The title is too long: at most %(count)s characters.") % {"count": TITLE_MAX}
+        errors["title"] = ngettext(
+            "The title is too long: at most %(count)s character.",
+            "The title is too long: at most %(count)s characters.",
+            TITLE_MAX,
+        ) % {"count": TITLE_MAX}
     if domain not in Domain.values:
         errors["domain"] = _("Choose the developmental domain of the work.")
     if made_on is None:
@@ -178,7 +182,11 @@ def works_record(
     if count > MAX_PHOTOS_PER_SITTING:
         errors["photos"] = _("Too many photos at once: at most %(count)s.") % {"count": MAX_PHOTOS_PER_SITTING}
     if any(len(v) > MAX_PHOTOS_PER_WORK for v in photos_by_child.values()):
-        errors["photos"] = _("At most %(count)s photos for one child's work.") % {"count": MAX_PHOTOS_PER_WORK}
+        errors["photos"] = ngettext(
+            "At most %(count)s photo for one child's work.",
+            "At most %(count)s photos for one child's work.",
+            MAX_PHOTOS_PER_WORK,
+        ) % {"count": MAX_PHOTOS_PER_WORK}
     consented = policies.consented_child_ids(list(photos_by_child), policies.PHOTOS)
     refused = [children[c].given_name for c in photos_by_child if c in children and c not in consented]
     if refused:
@@ -248,7 +256,11 @@ def work_update(
         ) % {"name": work.child.given_name}
     kept = work.photos.exclude(pk__in=remove_ids).count()
     if kept + len(add_photos) > MAX_PHOTOS_PER_WORK:
-        errors["photos"] = _("At most %(count)s photos for one child's work.") % {"count": MAX_PHOTOS_PER_WORK}
+        errors["photos"] = ngettext(
+            "At most %(count)s photo for one child's work.",
+            "At most %(count)s photos for one child's work.",
+            MAX_PHOTOS_PER_WORK,
+        ) % {"count": MAX_PHOTOS_PER_WORK}
     picked: list[MediaFile] = []
     voice_media = None
     if not errors:

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from coordination.lib.phone import normalize_phone
 
@@ -410,7 +410,14 @@ class DaysOffBase(models.Model):
             if self.ends_on < self.starts_on:
                 raise ValidationError({"ends_on": _("The last day off cannot be before the first.")})
             if (self.ends_on - self.starts_on).days + 1 > self.MAX_DAYS:
-                raise ValidationError({"ends_on": _("At most %(count)s days in one entry.") % {"count": self.MAX_DAYS}})
+                raise ValidationError(
+                    {
+                        "ends_on": ngettext(
+                            "At most %(count)s day in one entry.", "At most %(count)s days in one entry.", self.MAX_DAYS
+                        )
+                        % {"count": self.MAX_DAYS}
+                    }
+                )
 
 
 class SchoolDaysOff(DaysOffBase):

@@ -189,7 +189,7 @@ def test_a_photo_without_a_child_is_asked_for(client, world, teacher, tmp_path, 
     b = uploaded(client, django_capture_on_commit_callbacks, world, tmp_path, "b.jpg", (90, 60))
     response = client.post(sitting_url(world), form(photos=[a, b], **{f"photo_{a}": str(world.child.pk)}))
     page = assert_nothing_recorded_and_kept(response, a, b)
-    assert "1 of the photos have no child yet" in page
+    assert "1 of the photos has no child yet" in page
 
 
 def test_a_child_of_another_class_is_refused(client, world, teacher, tmp_path, django_capture_on_commit_callbacks):
