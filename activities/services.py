@@ -493,7 +493,7 @@ def _answer_locked(answer: Answer) -> Answer:
 
 
 CONSENT_NEEDED = gettext_lazy(
-    "Your answer stays private: to show %(child)s's photos and videos to the other families of the class, "
+    "Your answer stays private: to show the photos and videos of %(child)s to the other families of the class, "
     "each guardian must first agree to “photos in shared class galleries” on the consent page."
 )
 
@@ -611,8 +611,8 @@ def answer_feedback(*, answer: Answer, by, comment: str = "", sticker: str = "")
 
 NUDGE_NOTICE_TITLE = gettext_lazy("Reminder: %(title)s")
 NUDGE_NOTICE_BODY = gettext_lazy(
-    "%(teacher)s would love to see how %(classroom)s's families did this activity at home. Answer with a photo or "
-    "a short clip when you can."
+    "%(teacher)s would love to see how the families of %(classroom)s did this activity at home. Answer with a photo "
+    "or a short clip when you can."
 )
 
 

@@ -191,7 +191,7 @@ def works_record(
     refused = [children[c].given_name for c in photos_by_child if c in children and c not in consented]
     if refused:
         errors["photos"] = ngettext(
-            "%(names)s's guardians have not agreed to photos in the portfolio: record the work without a photo.",
+            "The guardians of %(names)s have not agreed to photos in the portfolio: record the work without a photo.",
             "The guardians of %(names)s have not agreed to portfolio photos: record their works without a photo.",
             len(refused),
         ) % {"names": ", ".join(refused)}
@@ -252,7 +252,7 @@ def work_update(
     remove_ids = {int(p) for p in remove_photos}
     if add_photos and work.child_id not in policies.consented_child_ids([work.child_id], policies.PHOTOS):
         errors["photos"] = _(
-            "%(name)s's guardians have not agreed to photos in the portfolio: record the work without a photo."
+            "The guardians of %(name)s have not agreed to photos in the portfolio: record the work without a photo."
         ) % {"name": work.child.given_name}
     kept = work.photos.exclude(pk__in=remove_ids).count()
     if kept + len(add_photos) > MAX_PHOTOS_PER_WORK:
@@ -270,7 +270,7 @@ def work_update(
     if voice and not errors:
         if work.child_id not in policies.consented_child_ids([work.child_id], policies.VOICE):
             errors["voice"] = _(
-                "%(name)s's guardians have not agreed to voice recordings: the work is kept without a voice note."
+                "The guardians of %(name)s have not agreed to voice recordings: the work is kept without a voice note."
             ) % {"name": work.child.given_name}
         else:
             try:
@@ -303,7 +303,8 @@ def work_voice_set(*, work: Work, by, voice) -> Work:
         raise ValidationError(
             {
                 "voice": _(
-                    "%(name)s's guardians have not agreed to voice recordings: the work is kept without a voice note."
+                    "The guardians of %(name)s have not agreed to voice recordings: "
+                    "the work is kept without a voice note."
                 )
                 % {"name": work.child.given_name}
             }
