@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models import Sticker
 from activities.services import FEEDBACK_MAX, NOTE_MAX
@@ -16,7 +17,9 @@ class ActivityForm(forms.Form):
     """
 
     title = forms.CharField(
-        label=_("Title"), max_length=200, error_messages={"required": _("Give the activity a title.")}
+        label=pgettext_lazy("heading of a post", "Title"),
+        max_length=200,
+        error_messages={"required": _("Give the activity a title.")},
     )
     domain = forms.ChoiceField(
         label=_("Developmental domain"),

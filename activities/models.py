@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schools.models import AgeGroup, Domain
 
@@ -34,10 +35,10 @@ class Activity(models.Model):
         DRAFT = "draft", _("Draft")
         # Published as soon as its video (and photos) are ready.
         WAITING = "waiting", _("Waiting for the video")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("state", "Published")
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="activities")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading of a post", "title"), max_length=200)
     instructions = models.TextField(_("instructions"))
     materials = models.TextField(_("materials found at home"), blank=True)
     domain = models.CharField(_("developmental domain"), max_length=20, choices=Domain.choices)
@@ -78,7 +79,7 @@ class Activity(models.Model):
         verbose_name=_("posted by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("date published", "published"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("home activity")

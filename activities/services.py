@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from activities import feedcache, policies, selectors
 from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer, Sticker
@@ -114,10 +114,16 @@ def _activity_fields(
         if answer_by < today:
             errors["answer_by"] = _("This day is in the past. Choose today or a later day, or leave it empty.")
         elif answer_by > today + datetime.timedelta(days=ANSWER_BY_MAX_DAYS):
-            errors["answer_by"] = _("Choose a day within the next %(days)d days.") % {"days": ANSWER_BY_MAX_DAYS}
+            errors["answer_by"] = ngettext(
+                "Choose a day within the next %(days)d day.",
+                "Choose a day within the next %(days)d days.",
+                ANSWER_BY_MAX_DAYS,
+            ) % {"days": ANSWER_BY_MAX_DAYS}
     photo_values = [p for p in photos if p not in (None, "")]
     if len(photo_values) > MAX_PHOTOS:
-        errors["photos"] = _("Add at most %(n)d photos.") % {"n": MAX_PHOTOS}
+        errors["photos"] = ngettext("Add at most %(n)d photo.", "Add at most %(n)d photos.", MAX_PHOTOS) % {
+            "n": MAX_PHOTOS
+        }
         photo_values = []
     media_kwargs = {"by": by, "school": school, "activity": activity}
     chosen_video = _pick_into(errors, "video", video, kinds={Kind.VIDEO}, **media_kwargs)
@@ -445,7 +451,11 @@ def answer_create(*, activity: Activity, child: Child, by, media, note: str = ""
     note = (note or "").strip()
     errors: dict[str, str] = {}
     if len(note) > NOTE_MAX:
-        errors["note"] = _("The note is too long: keep it under %(n)d characters.") % {"n": NOTE_MAX}
+        errors["note"] = ngettext(
+            "The note is too long: keep it under %(n)d character.",
+            "The note is too long: keep it under %(n)d characters.",
+            NOTE_MAX,
+        ) % {"n": NOTE_MAX}
     # Checked first: a family cannot send a new answer, so it must not be left with a refused file.
     picked = _pick_into(
         errors, "media", media, by=by, school=activity.school, kinds={Kind.IMAGE, Kind.VIDEO, Kind.AUDIO}, checked=True
@@ -483,7 +493,7 @@ def _answer_locked(answer: Answer) -> Answer:
 
 
 CONSENT_NEEDED = gettext_lazy(
-    "Your answer stays private: to show %(child)s's photos and videos to the other families of the class, "
+    "Your answer stays private: to show the photos and videos of %(child)s to the other families of the class, "
     "each guardian must first agree to “photos in shared class galleries” on the consent page."
 )
 
@@ -556,7 +566,11 @@ def answer_feedback(*, answer: Answer, by, comment: str = "", sticker: str = "")
     if sticker and sticker not in Sticker.values:
         errors["sticker"] = _("Choose one of the stickers shown.")
     if len(comment) > FEEDBACK_MAX:
-        errors["comment"] = _("The comment is too long: keep it under %(n)d characters.") % {"n": FEEDBACK_MAX}
+        errors["comment"] = ngettext(
+            "The comment is too long: keep it under %(n)d character.",
+            "The comment is too long: keep it under %(n)d characters.",
+            FEEDBACK_MAX,
+        ) % {"n": FEEDBACK_MAX}
     if not errors and not comment and not sticker:
         errors["comment"] = _("Write a comment or choose a sticker.")
     if errors:
@@ -597,8 +611,8 @@ def answer_feedback(*, answer: Answer, by, comment: str = "", sticker: str = "")
 
 NUDGE_NOTICE_TITLE = gettext_lazy("Reminder: %(title)s")
 NUDGE_NOTICE_BODY = gettext_lazy(
-    "%(teacher)s would love to see how %(classroom)s's families did this activity at home. Answer with a photo or "
-    "a short clip when you can."
+    "%(teacher)s would love to see how the families of %(classroom)s did this activity at home. Answer with a photo "
+    "or a short clip when you can."
 )
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from announcements.models import Announcement, PickupNotice
 from schools.models import Classroom, PickupPerson
@@ -9,7 +10,7 @@ class AnnouncementForm(forms.Form):
     """What a leader or teacher posts; who it may go to depends on the person (see the policy)."""
 
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("heading of a post", "Title"),
         max_length=200,
         error_messages={"required": _("Give the announcement a title.")},
     )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schools.models import Child, Classroom, PickupPerson, School
 
@@ -20,7 +21,7 @@ class Announcement(models.Model):
         CLASSES = "classes", _("Chosen classes")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="announcements")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading of a post", "title"), max_length=200)
     body = models.TextField(_("text"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GENERAL)
     audience = models.CharField(_("for"), max_length=10, choices=Audience.choices, default=Audience.CLASSES)
@@ -50,7 +51,7 @@ class Announcement(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # Empty while it is a draft: families see it, and are told, once it is published.
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("date published", "published"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("announcement")

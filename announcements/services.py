@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from announcements import policies, selectors
 from announcements.models import Announcement, AnnouncementReceipt, PickupNotice
@@ -186,7 +186,11 @@ def _pickup_notice_errors(*, child: Child, by, kind: str, date, time, reason: st
     if date < today:
         errors["date"] = _("This day is in the past. Choose today or a later day.")
     elif date > today + datetime.timedelta(days=PICKUP_DAYS_AHEAD):
-        errors["date"] = _("Choose a day within the next %(days)d days.") % {"days": PICKUP_DAYS_AHEAD}
+        errors["date"] = ngettext(
+            "Choose a day within the next %(days)d day.",
+            "Choose a day within the next %(days)d days.",
+            PICKUP_DAYS_AHEAD,
+        ) % {"days": PICKUP_DAYS_AHEAD}
     if kind in (PickupNotice.Kind.LATE, PickupNotice.Kind.EARLY) and time is None:
         errors["time"] = _("Enter the time you will come.")
     elif time is not None and not PICKUP_EARLIEST <= time <= PICKUP_LATEST:

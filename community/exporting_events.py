@@ -90,7 +90,7 @@ def event_xlsx(view: OrganiserView) -> bytes:
     starts = timezone.localtime(event.starts_at)
     answers["A1"] = f"{event.title} – {starts.strftime('%d/%m/%Y %H:%M')} – {event.place}"
     answers["A1"].font = Font(bold=True, size=12)
-    answers["A2"] = _("%(families)s families coming, %(people)s people; %(not)s not coming.") % {
+    answers["A2"] = _("Families coming: %(families)s (people: %(people)s); not coming: %(not)s.") % {
         "families": view.coming_families,
         "people": view.coming_people,
         "not": view.not_coming,

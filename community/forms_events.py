@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models import EventKind
 
@@ -22,7 +23,7 @@ def _when(label):
 
 
 class EventForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading of a post", "Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     starts_at = _when(_("Starts at"))
     ends_at = _when(_("Ends at"))
@@ -68,7 +69,7 @@ class EventForm(forms.Form):
 
 
 class EventEditForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading of a post", "Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     starts_at = _when(_("Starts at"))
     ends_at = _when(_("Ends at"))

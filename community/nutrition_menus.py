@@ -92,6 +92,12 @@ class Totals:
         return not self.missing
 
     @property
+    def missing_labels(self) -> list[tuple[str, str]]:
+        """Each food with the values it lacks, in words: ("Rau muống", "energy, fat")."""
+        names = {"kcal": _("energy"), "protein_g": _("protein"), "fat_g": _("fat"), "carbohydrate_g": _("carbohydrate")}
+        return [(food, ", ".join(str(names[n]) for n in lacks)) for food, lacks in self.missing.items()]
+
+    @property
     def cost_vnd(self) -> int:
         return int(self.cost.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from community import policies_events as policies
 from community.models import Event, EventAnswer, EventPhoto, VolunteerRole, VolunteerSignup
@@ -133,7 +133,14 @@ def event_answer(*, by, event: Event, coming: bool, people: int | None) -> Event
         if people is None or people < 1:
             raise ValidationError({"people": _("Say how many people come (at least 1).")})
         if people > MAX_PEOPLE:
-            raise ValidationError({"people": _("At most %(count)s people per family.") % {"count": MAX_PEOPLE}})
+            raise ValidationError(
+                {
+                    "people": ngettext(
+                        "At most %(count)s person per family.", "At most %(count)s people per family.", MAX_PEOPLE
+                    )
+                    % {"count": MAX_PEOPLE}
+                }
+            )
     else:
         people = 0
     answer, _created = EventAnswer.objects.update_or_create(
@@ -209,7 +216,12 @@ def event_photos_add(
     if not values:
         problems.append(_("Upload at least one photo."))
     if len(values) > MAX_PHOTOS_AT_ONCE:
-        problems.append(_("Add at most %(count)s photos at once.") % {"count": MAX_PHOTOS_AT_ONCE})
+        problems.append(
+            ngettext(
+                "Add at most %(count)s photo at once.", "Add at most %(count)s photos at once.", MAX_PHOTOS_AT_ONCE
+            )
+            % {"count": MAX_PHOTOS_AT_ONCE}
+        )
     picked = []
     for value in values[:MAX_PHOTOS_AT_ONCE]:
         try:
@@ -364,7 +376,11 @@ def volunteer_role_change(*, by, role: VolunteerRole, slots: int | None) -> Volu
     problems = _role_problems([(role.name, slots)])
     if not problems and slots < taken:
         problems.append(
-            _("%(count)s people have signed up for “%(name)s”: keep at least that many places.")
+            ngettext(
+                "%(count)s person has signed up for “%(name)s”: keep at least that many places.",
+                "%(count)s people have signed up for “%(name)s”: keep at least that many places.",
+                taken,
+            )
             % {"count": taken, "name": role.name}
         )
     if problems:

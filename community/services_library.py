@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from community.models import (
     OPEN_RESERVATION,
@@ -178,7 +179,10 @@ def _check_due(due_on: datetime.date) -> None:
     if due_on < today:
         raise ValidationError(_("The due date is in the past."))
     if due_on > today + datetime.timedelta(days=MAX_LOAN_DAYS):
-        raise ValidationError(_("A loan lasts at most %(days)s days.") % {"days": MAX_LOAN_DAYS})
+        raise ValidationError(
+            ngettext("A loan lasts at most %(days)s day.", "A loan lasts at most %(days)s days.", MAX_LOAN_DAYS)
+            % {"days": MAX_LOAN_DAYS}
+        )
 
 
 def guardian_for_reservation(*, child: Child):

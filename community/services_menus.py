@@ -54,8 +54,13 @@ def food_find(*, school_id: int, text: str) -> Food:
         return found[0]
     if len(found) > 1:
         raise ValidationError(_("Several foods are called “%(text)s”: choose one by its code.") % {"text": text})
-    not_found = _("“%(text)s” is not in the food table nor among the school's own foods.")
-    raise ValidationError(not_found % {"text": text} + " " + _("Search for it, or add it to the school's foods."))
+    raise ValidationError(
+        _(
+            "“%(text)s” is not in the food table nor among the school's own foods. "
+            "Search for it, or add it to the school's foods."
+        )
+        % {"text": text}
+    )
 
 
 def _check_band(band: str) -> None:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from community import exporting_events as exporting
@@ -207,7 +208,11 @@ def event_gallery(request, event_id: int):
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, _("%(count)s photos added to the gallery.") % {"count": len(photos)})
+            messages.success(
+                request,
+                ngettext("%(count)s photo added to the gallery.", "%(count)s photos added to the gallery.", len(photos))
+                % {"count": len(photos)},
+            )
             return redirect("community:event_gallery", event.pk)
     return render(
         request,

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from community import selectors_menus as selectors
@@ -368,5 +369,8 @@ def menu_prices(request, school_id: int):
     except ValidationError as error:
         _errors(request, error)
     else:
-        messages.success(request, _("Prices saved (%(count)s foods).") % {"count": count})
+        messages.success(
+            request,
+            ngettext("Prices saved (%(count)s food).", "Prices saved (%(count)s foods).", count) % {"count": count},
+        )
     return redirect(f"{reverse('community:menu_foods', args=[school_id])}#prices")

@@ -222,7 +222,12 @@ class CampaignForm(forms.ModelForm):
         days = self.cleaned_data.get("comment_days")
         if days is not None and days < DEFAULT_COMMENT_DAYS:
             raise ValidationError(
-                _("A plan is open for comment for at least %(days)d working days.") % {"days": DEFAULT_COMMENT_DAYS}
+                ngettext(
+                    "A plan is open for comment for at least %(days)d working day.",
+                    "A plan is open for comment for at least %(days)d working days.",
+                    DEFAULT_COMMENT_DAYS,
+                )
+                % {"days": DEFAULT_COMMENT_DAYS}
             )
         return days
 
@@ -831,7 +836,7 @@ class ContributionAdmin(StepActions, DonationsAdmin):
     @admin.display(description=_("amount or value (đồng)"))
     def worth(self, obj):
         if obj.kind == ContributionKind.WORK:
-            return gettext("%(hours)s hours") % {"hours": obj.hours}
+            return ngettext("%(hours)s hour", "%(hours)s hours", obj.hours_plural) % {"hours": obj.hours}
         value = obj.value
         return f"{value:,}".replace(",", ".") if value else "–"
 

@@ -23,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from donations import bank
@@ -135,8 +135,9 @@ class BankImportAdmin(DonationsReadOnlyAdmin):
                 self.message_user(
                     request,
                     gettext(
-                        "The statement was imported: %(matched)s pledges received, %(created)s new gifts to "
-                        "campaigns, %(unmatched)s transfers to assign, %(outgoing)s outgoing rows skipped."
+                        "The statement was imported. Pledges received: %(matched)s; "
+                        "new gifts to campaigns: %(created)s; transfers to assign: %(unmatched)s; "
+                        "outgoing rows skipped: %(outgoing)s."
                     )
                     % {
                         "matched": done.matched,
@@ -299,7 +300,12 @@ class BankLineAdmin(DonationsReadOnlyAdmin):
             if done:
                 self.message_user(
                     request,
-                    gettext("%(count)s transfers were recorded as received gifts.") % {"count": done},
+                    ngettext(
+                        "%(count)s transfer was recorded as a received gift.",
+                        "%(count)s transfers were recorded as received gifts.",
+                        done,
+                    )
+                    % {"count": done},
                     messages.SUCCESS,
                 )
             if not problems:

@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from donations import services
@@ -311,7 +311,15 @@ def statement_read(uploaded_file) -> Statement:
         return statement
     if len(table) > MAX_ROWS + header_index + 1:
         statement.errors.append(
-            row_error(None, _("The file has more than %(max)s rows: import it in parts."), max=MAX_ROWS)
+            row_error(
+                None,
+                ngettext_lazy(
+                    "The file has more than %(max)s row: import it in parts.",
+                    "The file has more than %(max)s rows: import it in parts.",
+                    "max",
+                ),
+                max=MAX_ROWS,
+            )
         )
         return statement
 
@@ -372,7 +380,15 @@ def statement_read(uploaded_file) -> Statement:
             problems.append(row_error(number, _("the bank's reference (“Mã giao dịch”) is missing.")))
         elif len(reference) > REFERENCE_MAX:
             problems.append(
-                row_error(number, _("the bank's reference is longer than %(max)s characters."), max=REFERENCE_MAX)
+                row_error(
+                    number,
+                    ngettext_lazy(
+                        "the bank's reference is longer than %(max)s character.",
+                        "the bank's reference is longer than %(max)s characters.",
+                        "max",
+                    ),
+                    max=REFERENCE_MAX,
+                )
             )
         else:
             key = reference.upper()

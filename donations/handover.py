@@ -82,7 +82,7 @@ def _render(handover: Handover) -> bytes:
     regular, bold = unicode_fonts()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    pdf.setTitle(_("Handover record") + f" — {_clean(contribution.items)}")
+    pdf.setTitle(_("Handover record — %(items)s") % {"items": _clean(contribution.items)})
     pdf.setAuthor(_clean(school.name))
     page = _Page(pdf, regular, bold)
     left, right = MARGIN + 40 * mm, page.width - MARGIN - 45 * mm

@@ -27,7 +27,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from donations.models import (
     Contribution,
@@ -40,6 +40,7 @@ from donations.models import (
     HonourRoll,
     RollPeriod,
     SpendingEvidence,
+    hours_plural,
 )
 from mediafiles.models import Kind, MediaFile, State
 from schools.models import SchoolYear
@@ -76,7 +77,10 @@ def gift_text(contributions) -> str:
             parts.append(f"{c.quantity} × {items}" if c.quantity and c.quantity > 1 else items)
     hours = sum((c.hours or Decimal(0) for c in contributions if c.kind == ContributionKind.WORK), Decimal(0))
     if hours:
-        parts.append(_("%(hours)s hours of work") % {"hours": _hours(hours)})
+        parts.append(
+            ngettext("%(hours)s hour of work", "%(hours)s hours of work", hours_plural(hours))
+            % {"hours": _hours(hours)}
+        )
     return "; ".join(p for p in parts if p)[:300]
 
 

@@ -9,12 +9,14 @@ random reference that says nothing about them.
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.lib.phone import normalize_phone
 
@@ -22,6 +24,13 @@ from coordination.lib.phone import normalize_phone
 def new_reference() -> str:
     """A donor's pseudonymous reference in the ledger: random, never derived from who they are."""
     return "D" + secrets.token_hex(8).upper()
+
+
+def hours_plural(hours) -> int:
+    """The whole number that chooses the plural form of "hours": gettext counts only whole numbers."""
+    hours = Decimal(hours or 0)
+    # A part of an hour reads as several in English and Vietnamese ("1.5 hours").
+    return int(hours) if hours == hours.to_integral_value() else 2
 
 
 class DonorKind(models.TextChoices):
@@ -214,7 +223,7 @@ MAX_AMOUNT = 10_000_000_000  # đồng: anything above is a typing mistake
 
 class Campaign(models.Model):
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="campaigns")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading of a campaign", "title"), max_length=200)
     purpose = models.TextField(_("purpose"), help_text=_("What the gifts are for, and why."))
     beneficiaries = models.TextField(_("beneficiaries"), help_text=_("Who benefits: which classes or children."))
     use_plan = models.TextField(_("how the gifts will be used"))
@@ -444,6 +453,10 @@ class Contribution(models.Model):
         if self.kind == ContributionKind.IN_KIND:
             return self.estimated_value or 0
         return 0
+
+    @property
+    def hours_plural(self) -> int:
+        return hours_plural(self.hours)
 
 
 class ReceiptCounter(models.Model):
@@ -742,9 +755,11 @@ class HonourRoll(models.Model):
     period = models.CharField(_("period"), max_length=6, choices=RollPeriod.choices)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading of an honour roll", "title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        pgettext_lazy("date published", "published"), null=True, blank=True, editable=False
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coordination.lib.money import format_vnd
 from donations import ledger
@@ -709,7 +709,12 @@ def settlement_prepare(*, campaign: Campaign, by, summary: str) -> Settlement:
     waiting = campaign.contributions.filter(state=ContributionState.PLEDGED).count()
     if waiting:
         raise ValidationError(
-            _("%(count)s pledge(s) are still waiting: receive or cancel them before settling.") % {"count": waiting}
+            ngettext(
+                "%(count)s pledge is still waiting: receive or cancel it before settling.",
+                "%(count)s pledges are still waiting: receive or cancel them before settling.",
+                waiting,
+            )
+            % {"count": waiting}
         )
     if campaign.spendings.filter(state=SpendingState.RECORDED).exists():
         raise ValidationError(_("Some spending is waiting for approval: approve or reject it before settling."))

@@ -224,9 +224,12 @@ def chart_render(*, indicator: str, sex: str, points: list[Point]) -> Chart | No
         % {"age": age_words(p.age_days), "value": _value_words(indicator, p.value), "where": position_words(p.z)}
         for p in points
     ]
-    desc = _(
+    desc = ngettext(
         "WHO's lines for −3, −2, 0 (the middle), +2 and +3 standard deviations from %(low)s to %(high)s, "
-        "and %(count)s measurement(s) of the child."
+        "and %(count)s measurement of the child.",
+        "WHO's lines for −3, −2, 0 (the middle), +2 and +3 standard deviations from %(low)s to %(high)s, "
+        "and %(count)s measurements of the child.",
+        len(points),
     ) % {"low": age_words(round(low * MONTH_DAYS)), "high": age_words(round(high * MONTH_DAYS)), "count": len(points)}
 
     out = [

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from health import growth
 from health.models import Measurement
@@ -87,9 +88,12 @@ def class_export(classroom: Classroom) -> ClassExport:
     sheet["A1"].font = Font(bold=True, size=12)
     withheld = len(children) - len(named_ids & {c.pk for c in children})
     if withheld:
-        note = _(
+        note = ngettext(
+            "%(count)s of %(total)s children appears by the code only: the guardians have not agreed to "
+            "share the health records with the health station by name.",
             "%(count)s of %(total)s children appear by their code only: their guardians have not agreed to "
-            "share their health records with the health station by name."
+            "share their health records with the health station by name.",
+            withheld,
         ) % {"count": withheld, "total": len(children)}
     else:
         note = _("Every child's guardians agreed to share the health records with the health station by name.")

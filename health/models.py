@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.lib.allergens import Allergen
 from mediafiles.models import MediaFile
@@ -232,7 +233,7 @@ class CheckUpAttachment(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     checkup = models.ForeignKey(CheckUp, on_delete=models.CASCADE, related_name="attachments")
     media = models.ForeignKey(MediaFile, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("title"), max_length=150, blank=True)
+    title = models.CharField(pgettext_lazy("name of a document", "title"), max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from health.models import CheckUp, CheckUpAttachment, FollowUpPlan
 from health.policies import can_manage_health
@@ -116,7 +117,12 @@ def checkup_record(
     remove = {int(pk) for pk in remove_attachments}
     kept = checkup.attachments.exclude(pk__in=remove).count()
     if kept + len(picked) > MAX_ATTACHMENTS:
-        file_problems.append(_("A check-up keeps at most %(count)s files.") % {"count": MAX_ATTACHMENTS})
+        file_problems.append(
+            ngettext(
+                "A check-up keeps at most %(count)s file.", "A check-up keeps at most %(count)s files.", MAX_ATTACHMENTS
+            )
+            % {"count": MAX_ATTACHMENTS}
+        )
     if file_problems:
         problems["attachments"] = file_problems
     if problems:

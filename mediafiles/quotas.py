@@ -19,6 +19,7 @@ from django.db.models.functions import Greatest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mediafiles.models import Audience, MediaFile, State
 
@@ -90,13 +91,21 @@ def check_upload_start(*, school, by, audience: str, size: int) -> None:
     today = person_today(by=by)
     if today["in_progress"] >= unfinished_limit(audience):
         raise ValidationError(
-            _("You already have %(count)d uploads in progress. Let them finish, then try again.")
+            ngettext(
+                "You already have %(count)d upload in progress. Let it finish, then try again.",
+                "You already have %(count)d uploads in progress. Let them finish, then try again.",
+                today["in_progress"],
+            )
             % {"count": today["in_progress"]},
             code="quota_unfinished",
         )
     if today["count"] >= max_count:
         raise ValidationError(
-            _("You have started %(count)d uploads today, the most allowed in one day. Please try again tomorrow.")
+            ngettext(
+                "You have started %(count)d upload today, the most allowed in one day. Please try again tomorrow.",
+                "You have started %(count)d uploads today, the most allowed in one day. Please try again tomorrow.",
+                today["count"],
+            )
             % {"count": today["count"]},
             code="quota_count",
         )

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from coordination.lib.phone import normalize_phone
 from parents.models import ASKED_PURPOSES, Relationship
@@ -21,7 +22,12 @@ class JoinForm(forms.Form):
         code = invitation_code_normalize(self.cleaned_data["code"])
         if len(code) != CODE_LENGTH:
             raise forms.ValidationError(
-                _("A code has %(n)d letters and digits. Check the letter and try again.") % {"n": CODE_LENGTH}
+                ngettext(
+                    "A code has %(n)d letter or digit. Check the letter and try again.",
+                    "A code has %(n)d letters and digits. Check the letter and try again.",
+                    CODE_LENGTH,
+                )
+                % {"n": CODE_LENGTH}
             )
         return code
 

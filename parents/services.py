@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from notifications import budgets
 from notifications.budgets import SmsBudgetExceeded
@@ -500,7 +500,12 @@ def _family_viewer_create(*, child: Child, by, name: str, relationship: str, sen
     now = timezone.now()
     if FamilyViewer.objects.open(now).filter(child=child).count() >= OPEN_INVITATIONS_PER_CHILD:
         raise FamilyViewerError(
-            _("%(child)s already has %(n)d invitations waiting to be accepted. Cancel one you no longer need first.")
+            ngettext(
+                "%(child)s already has %(n)d invitation waiting to be accepted. "
+                "Cancel it first if you no longer need it.",
+                "%(child)s already has %(n)d invitations waiting to be accepted. Cancel one you no longer need first.",
+                OPEN_INVITATIONS_PER_CHILD,
+            )
             % {"child": child.given_name, "n": OPEN_INVITATIONS_PER_CHILD}
         )
     today = FamilyViewer.objects.filter(invited_by=by, invited_at__gte=now - datetime.timedelta(days=1)).count()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from mediafiles.models import Kind, State
 from portfolio.services import TITLE_MAX
@@ -31,7 +32,7 @@ class WorkFieldsForm(forms.Form):
     """What a sitting's works share, and what a work's edit page changes."""
 
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("name of a work", "Title"),
         max_length=TITLE_MAX,
         required=False,  # the service says what is missing, in the words the teacher reads
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -98,7 +99,11 @@ class SittingForm(WorkFieldsForm):
             self.add_error(
                 None,
                 ValidationError(
-                    _("%(count)s of the photos have no child yet: give each photo to a child, or leave it out."),
+                    ngettext_lazy(
+                        "%(count)s of the photos has no child yet: give each photo to a child, or leave it out.",
+                        "%(count)s of the photos have no child yet: give each photo to a child, or leave it out.",
+                        "count",
+                    ),
                     params={"count": unassigned},
                 ),
             )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schools.models import Domain
 
@@ -43,7 +44,7 @@ class Work(models.Model):
     classroom = models.ForeignKey(
         "schools.Classroom", on_delete=models.PROTECT, related_name="works", verbose_name=_("class")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("name of a work", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     teacher_note = models.TextField(_("teacher's note"), blank=True)
     domain = models.CharField(_("developmental domain"), max_length=20, choices=Domain.choices)

@@ -116,7 +116,11 @@ def _clean_fields(*, title: str, domain: str, made_on, errors: dict) -> tuple[st
     if not title:
         errors["title"] = _("Give the work a title, for example “My family”.")
     elif len(title) > TITLE_MAX:
-        errors["title"] = _("The title is too long: at most %(count)s characters.") % {"count": TITLE_MAX}
+        errors["title"] = ngettext(
+            "The title is too long: at most %(count)s character.",
+            "The title is too long: at most %(count)s characters.",
+            TITLE_MAX,
+        ) % {"count": TITLE_MAX}
     if domain not in Domain.values:
         errors["domain"] = _("Choose the developmental domain of the work.")
     if made_on is None:
@@ -178,12 +182,16 @@ def works_record(
     if count > MAX_PHOTOS_PER_SITTING:
         errors["photos"] = _("Too many photos at once: at most %(count)s.") % {"count": MAX_PHOTOS_PER_SITTING}
     if any(len(v) > MAX_PHOTOS_PER_WORK for v in photos_by_child.values()):
-        errors["photos"] = _("At most %(count)s photos for one child's work.") % {"count": MAX_PHOTOS_PER_WORK}
+        errors["photos"] = ngettext(
+            "At most %(count)s photo for one child's work.",
+            "At most %(count)s photos for one child's work.",
+            MAX_PHOTOS_PER_WORK,
+        ) % {"count": MAX_PHOTOS_PER_WORK}
     consented = policies.consented_child_ids(list(photos_by_child), policies.PHOTOS)
     refused = [children[c].given_name for c in photos_by_child if c in children and c not in consented]
     if refused:
         errors["photos"] = ngettext(
-            "%(names)s's guardians have not agreed to photos in the portfolio: record the work without a photo.",
+            "The guardians of %(names)s have not agreed to photos in the portfolio: record the work without a photo.",
             "The guardians of %(names)s have not agreed to portfolio photos: record their works without a photo.",
             len(refused),
         ) % {"names": ", ".join(refused)}
@@ -244,11 +252,15 @@ def work_update(
     remove_ids = {int(p) for p in remove_photos}
     if add_photos and work.child_id not in policies.consented_child_ids([work.child_id], policies.PHOTOS):
         errors["photos"] = _(
-            "%(name)s's guardians have not agreed to photos in the portfolio: record the work without a photo."
+            "The guardians of %(name)s have not agreed to photos in the portfolio: record the work without a photo."
         ) % {"name": work.child.given_name}
     kept = work.photos.exclude(pk__in=remove_ids).count()
     if kept + len(add_photos) > MAX_PHOTOS_PER_WORK:
-        errors["photos"] = _("At most %(count)s photos for one child's work.") % {"count": MAX_PHOTOS_PER_WORK}
+        errors["photos"] = ngettext(
+            "At most %(count)s photo for one child's work.",
+            "At most %(count)s photos for one child's work.",
+            MAX_PHOTOS_PER_WORK,
+        ) % {"count": MAX_PHOTOS_PER_WORK}
     picked: list[MediaFile] = []
     voice_media = None
     if not errors:
@@ -258,7 +270,7 @@ def work_update(
     if voice and not errors:
         if work.child_id not in policies.consented_child_ids([work.child_id], policies.VOICE):
             errors["voice"] = _(
-                "%(name)s's guardians have not agreed to voice recordings: the work is kept without a voice note."
+                "The guardians of %(name)s have not agreed to voice recordings: the work is kept without a voice note."
             ) % {"name": work.child.given_name}
         else:
             try:
@@ -291,7 +303,8 @@ def work_voice_set(*, work: Work, by, voice) -> Work:
         raise ValidationError(
             {
                 "voice": _(
-                    "%(name)s's guardians have not agreed to voice recordings: the work is kept without a voice note."
+                    "The guardians of %(name)s have not agreed to voice recordings: "
+                    "the work is kept without a voice note."
                 )
                 % {"name": work.child.given_name}
             }

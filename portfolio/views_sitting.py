@@ -194,7 +194,7 @@ def work_replace_code(request, work_id: int):
         messages.success(
             request,
             _(
-                "The code is replaced. The old label no longer opens the work, except for %(name)s's guardians, "
+                "The code is replaced. The old label no longer opens the work, except for the guardians of %(name)s, "
                 "who are told that it was replaced. Print a new label for this work."
             )
             % {"name": work.child.given_name},

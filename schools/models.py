@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from coordination.lib.phone import normalize_phone
 
@@ -80,7 +81,7 @@ class AuthorityOfficer(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authority_posts", verbose_name=_("user")
     )
-    title = models.CharField(_("title"), max_length=150, blank=True)
+    title = models.CharField(pgettext_lazy("a person's title", "title"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("authority officer")
@@ -409,7 +410,14 @@ class DaysOffBase(models.Model):
             if self.ends_on < self.starts_on:
                 raise ValidationError({"ends_on": _("The last day off cannot be before the first.")})
             if (self.ends_on - self.starts_on).days + 1 > self.MAX_DAYS:
-                raise ValidationError({"ends_on": _("At most %(count)s days in one entry.") % {"count": self.MAX_DAYS}})
+                raise ValidationError(
+                    {
+                        "ends_on": ngettext(
+                            "At most %(count)s day in one entry.", "At most %(count)s days in one entry.", self.MAX_DAYS
+                        )
+                        % {"count": self.MAX_DAYS}
+                    }
+                )
 
 
 class SchoolDaysOff(DaysOffBase):

@@ -22,7 +22,7 @@ class Event(models.Model):
     """Something the school invites families to: the whole school, or some of its classes."""
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading of a post", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))

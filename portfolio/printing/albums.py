@@ -32,7 +32,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -153,8 +153,10 @@ def album_request(*, child: Child, by, scope: str) -> Album:
         if Album.objects.filter(child=child, requested_at__gte=since).count() >= ALBUMS_PER_CHILD_DAY:
             raise ValidationError(
                 {
-                    NON_FIELD_ERRORS: _(
-                        "Albums of %(name)s were asked for %(count)s times today: please try again tomorrow."
+                    NON_FIELD_ERRORS: ngettext(
+                        "Albums of %(name)s were asked for %(count)s time today: please try again tomorrow.",
+                        "Albums of %(name)s were asked for %(count)s times today: please try again tomorrow.",
+                        ALBUMS_PER_CHILD_DAY,
                     )
                     % {"name": child.given_name, "count": ALBUMS_PER_CHILD_DAY}
                 },

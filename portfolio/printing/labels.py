@@ -20,6 +20,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -85,7 +86,11 @@ def label_sheet_request(
     elif (date_to - date_from).days >= MAX_PERIOD_DAYS:
         errors["date_to"] = _("Choose a period of at most a year.")
     if chosen is not None and not 0 <= skip < chosen.per_sheet:
-        errors["skip"] = _("A sheet of this kind has %(count)s labels: leave between 0 and %(most)s out.") % {
+        errors["skip"] = ngettext(
+            "A sheet of this kind has %(count)s label: leave between 0 and %(most)s out.",
+            "A sheet of this kind has %(count)s labels: leave between 0 and %(most)s out.",
+            chosen.per_sheet,
+        ) % {
             "count": chosen.per_sheet,
             "most": chosen.per_sheet - 1,
         }
@@ -104,7 +109,15 @@ def label_sheet_request(
         )
     if count > MAX_LABELS:
         raise ValidationError(
-            {"date_to": _("That is %(count)s labels: choose a shorter period.") % {"count": count}}, code="too_many"
+            {
+                "date_to": ngettext(
+                    "That is %(count)s label: choose a shorter period.",
+                    "That is %(count)s labels: choose a shorter period.",
+                    count,
+                )
+                % {"count": count}
+            },
+            code="too_many",
         )
     sheet = LabelSheet.objects.create(
         school_id=classroom.school_id,

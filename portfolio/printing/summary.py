@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -48,7 +49,12 @@ def summary_chosen(*, child: Child, work_ids: list[str]) -> list[Work]:
         raise ValidationError(_("Choose at least one work to put in the summary."), code="none")
     if len(ids) > MAX_WORKS:
         raise ValidationError(
-            _("Choose at most %(count)s works: the summary is meant to be short.") % {"count": MAX_WORKS},
+            ngettext(
+                "Choose at most %(count)s work: the summary is meant to be short.",
+                "Choose at most %(count)s works: the summary is meant to be short.",
+                MAX_WORKS,
+            )
+            % {"count": MAX_WORKS},
             code="too_many",
         )
     photos = Prefetch("photos", queryset=WorkPhoto.objects.select_related("media"))

@@ -50,7 +50,7 @@ def test_without_shared_gallery_consent_the_offer_is_refused_with_a_clear_messag
     client.force_login(world.parent)
     page = share(client, answer, "offer").content.decode()
     expected = vi(
-        "Your answer stays private: to show %(child)s's photos and videos to the other families of the class, "
+        "Your answer stays private: to show the photos and videos of %(child)s to the other families of the class, "
         "each guardian must first agree to “photos in shared class galleries” on the consent page."
     ) % {"child": world.child.given_name}
     assert escape(expected) in page

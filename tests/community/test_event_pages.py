@@ -174,7 +174,7 @@ def test_the_organisers_see_answers_and_sign_ups_per_role(client, world):
     client.force_login(world.principal)
     page = client.get(reverse("community:event_organise", args=[event.pk])).content.decode()
     assert "1 / 6" in page and world.parent.full_name in page
-    assert "2 answers: 1 families coming (3 people), 1 not coming." in page
+    assert "Answers: 2. Families coming: 1 (people: 3); not coming: 1." in page
 
 
 def test_the_class_teacher_organises_an_event_of_their_class(client, world):
@@ -231,7 +231,7 @@ def test_two_guardians_of_one_child_are_one_family_whose_latest_answer_counts(cl
     EventAnswer.objects.create(school=world.school, event=event, guardian=world.other_parent, coming=True, people=2)
     client.force_login(world.principal)
     organise = client.get(reverse("community:event_organise", args=[event.pk])).content.decode()
-    assert "3 answers: 2 families coming (6 people), 0 not coming." in organise  # Khôi's family: 4, Linh's: 2
+    assert "Answers: 3. Families coming: 2 (people: 6); not coming: 0." in organise  # Khôi's family: 4, Linh's: 2
     client.force_login(world.parent)
     detail = client.get(reverse("community:event_detail", args=[event.pk])).content.decode()
     assert "2 families, 6 people" in detail
@@ -241,4 +241,4 @@ def test_two_guardians_of_one_child_are_one_family_whose_latest_answer_counts(cl
     EventAnswer.objects.filter(guardian=world.parent).update(answered_at=timezone.now() + datetime.timedelta(minutes=9))
     client.force_login(world.principal)
     organise = client.get(reverse("community:event_organise", args=[event.pk])).content.decode()
-    assert "3 answers: 1 families coming (2 people), 1 not coming." in organise
+    assert "Answers: 3. Families coming: 1 (people: 2); not coming: 1." in organise

@@ -47,7 +47,7 @@ def test_the_principal_imports_a_statement_and_sees_what_it_did(client, world, c
     assert response.status_code == 302
     assert response["Location"] == f"/admin/donations/bankimport/{done.pk}/change/"
     page = client.get(response["Location"]).content.decode()
-    assert "1 pledges received, 1 new gifts to campaigns, 1 transfers to assign, 1 outgoing rows skipped" in page
+    assert "Pledges received: 1; new gifts to campaigns: 1; transfers to assign: 1; outgoing rows skipped: 1." in page
     assert "FT3" in page  # the unmatched row, listed on the import
     # Who imported it, in the import's history.
     assert LogEntry.objects.get(object_id=str(done.pk)).user == world.principal

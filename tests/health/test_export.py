@@ -110,7 +110,7 @@ def test_the_export_holds_the_years_measurements_with_names_only_by_consent(clie
     assert date_cell.is_date and date_cell.number_format == "DD/MM/YYYY"
     assert sheet.column_dimensions["B"].width == 26
     # The note line says why some children carry their code only.
-    assert "1 of 2 children appear by their code only" in sheet["A2"].value
+    assert "1 of 2 children appears by the code only" in sheet["A2"].value
 
 
 def test_levels_are_written_in_words(client, world):

@@ -127,7 +127,7 @@ def test_a_photo_for_a_child_without_consent_is_refused_and_nothing_is_saved(wor
     consent(world.child, granted=False)
     with pytest.raises(ValidationError) as caught:
         record(world, photos_by_child={lan.pk: [photo(world).pk], world.child.pk: [photo(world, (90, 90)).pk]})
-    assert "Khôi's guardians have not agreed to photos in the portfolio" in caught.value.message_dict["photos"][0]
+    assert "The guardians of Khôi have not agreed to photos in the portfolio" in caught.value.message_dict["photos"][0]
     assert not Work.objects.exists() and not WorkPhoto.objects.exists()
 
 
@@ -286,7 +286,7 @@ def test_voice_note_without_the_consent_is_refused(world):
     with pytest.raises(ValidationError) as caught:
         services.work_voice_set(work=work, by=world.teacher, voice=sound.pk)
     assert caught.value.message_dict["voice"] == [
-        "Khôi's guardians have not agreed to voice recordings: the work is kept without a voice note."
+        "The guardians of Khôi have not agreed to voice recordings: the work is kept without a voice note."
     ]
     work.refresh_from_db()
     assert work.voice_id is None

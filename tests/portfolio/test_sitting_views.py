@@ -189,7 +189,7 @@ def test_a_photo_without_a_child_is_asked_for(client, world, teacher, tmp_path, 
     b = uploaded(client, django_capture_on_commit_callbacks, world, tmp_path, "b.jpg", (90, 60))
     response = client.post(sitting_url(world), form(photos=[a, b], **{f"photo_{a}": str(world.child.pk)}))
     page = assert_nothing_recorded_and_kept(response, a, b)
-    assert "1 of the photos have no child yet" in page
+    assert "1 of the photos has no child yet" in page
 
 
 def test_a_child_of_another_class_is_refused(client, world, teacher, tmp_path, django_capture_on_commit_callbacks):
@@ -211,7 +211,7 @@ def test_a_photo_for_a_child_without_consent_is_refused(
     page = assert_nothing_recorded_and_kept(
         client.post(sitting_url(world), form(photos=[a], **{f"photo_{a}": str(minh.pk)})), a
     )
-    assert "Minh&#x27;s guardians have not agreed to photos in the portfolio" in page
+    assert "The guardians of Minh have not agreed to photos in the portfolio" in page
 
 
 def test_an_upload_not_finished_yet_is_refused(client, world, teacher):
@@ -441,7 +441,7 @@ def test_the_voice_note_with_and_without_the_consent(client, world, teacher):
     work = work_make(child=world.child, by=world.teacher)
     page = client.get(f"/works/{work.pk}/edit/").content.decode()
     assert "data-media-recorder" not in page
-    assert "Khôi's guardians have not agreed to voice recordings" in page
+    assert "The guardians of Khôi have not agreed to voice recordings" in page
     sound = voice_make(school=world.school, by=world.teacher)
     response = client.post(f"/works/{work.pk}/edit/", edit_form(work, voice=str(sound.pk)))
     assert response.status_code == 400
@@ -476,7 +476,7 @@ def test_replacing_the_code(client, world, teacher, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/works/{work.pk}/replace-code/", follow=True)
     page = response.content.decode()
-    assert "The old label no longer opens the work, except for Khôi&#x27;s guardians" in page
+    assert "The old label no longer opens the work, except for the guardians of Khôi" in page
     assert "Print a new label for this work." in page
     work.refresh_from_db()
     assert work.token != old and RevokedToken.objects.filter(token=old, work=work).exists()
