@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MESSAGE_MAX = 2000
 DEFAULT_ESCALATION_DAYS = 5
@@ -104,7 +105,7 @@ class FeedbackItem(models.Model):
     # Working days from sending to answering, on the school's calendar: kept as it was on the day.
     response_working_days = models.PositiveSmallIntegerField(_("answered in (working days)"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated to the authority"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("date published", "published"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("feedback item")

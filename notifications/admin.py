@@ -305,7 +305,11 @@ class ZaloTemplateParamForm(forms.ModelForm):
         length = self.cleaned_data["max_length"]
         if length is not None and not 1 <= length <= ZALO_MESSAGE_MAX_CHARS:
             raise ValidationError(
-                _("A parameter takes from 1 to %(limit)d characters: Zalo takes at most %(limit)d in one message."),
+                ngettext(
+                    "A parameter takes from 1 to %(limit)d character: Zalo takes at most %(limit)d in one message.",
+                    "A parameter takes from 1 to %(limit)d characters: Zalo takes at most %(limit)d in one message.",
+                    ZALO_MESSAGE_MAX_CHARS,
+                ),
                 params={"limit": ZALO_MESSAGE_MAX_CHARS},
             )
         return length
@@ -335,9 +339,12 @@ class ZaloTemplateParamFormSet(forms.BaseInlineFormSet):
         if total > ZALO_MESSAGE_MAX_CHARS:
             problems.append(
                 ValidationError(
-                    _(
+                    ngettext(
+                        "This template's parameters may take %(total)d character together; "
+                        "Zalo takes at most %(limit)d in one message.",
                         "This template's parameters may take %(total)d characters together; "
-                        "Zalo takes at most %(limit)d in one message."
+                        "Zalo takes at most %(limit)d in one message.",
+                        total,
                     ),
                     params={"total": total, "limit": ZALO_MESSAGE_MAX_CHARS},
                 )
