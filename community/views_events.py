@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from community import exporting_events as exporting
 from community import selectors_events as selectors
 from community import services_events as services
-from community.forms_events import AnswerForm, EventEditForm, EventForm, PhotosForm, RoleForm, errors_to_form
+from community.forms_events import AnswerForm, EventEditForm, EventForm, PhotosForm, RoleForm
+from coordination.lib.forms import errors_to_form
 from schools.policies import is_leader_of
 
 

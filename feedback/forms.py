@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import MESSAGE_MAX, Kind, Route, Topic
@@ -55,14 +54,3 @@ class PollForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
-
-
-def errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's messages on the form: beside their field, or at the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-        for error in errors:
-            form.add_error(target, error)

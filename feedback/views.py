@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coordination.lib.forms import errors_to_form
 from feedback import policies, selectors, services
-from feedback.forms import AnswerForm, FeedbackForm, PollForm, errors_to_form
+from feedback.forms import AnswerForm, FeedbackForm, PollForm
 
 GET = ["GET", "HEAD"]
 

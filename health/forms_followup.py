@@ -4,7 +4,6 @@ files, who may) are the services' (health.services_followup), whose messages the
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -54,14 +53,3 @@ class CheckUpRecordForm(forms.Form):
 class FollowUpPlanForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     next_measurement_on = _date(_("Next measurement"), required=False)
-
-
-def errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's messages on the form: beside their field, or at the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-        for error in errors:
-            form.add_error(target, error)

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from coordination.lib.forms import errors_to_form
 from health import selectors_followup as selectors
 from health import services_followup as services
 from health import summary as summaries
-from health.forms_followup import CheckUpPlanForm, CheckUpRecordForm, FollowUpPlanForm, errors_to_form
+from health.forms_followup import CheckUpPlanForm, CheckUpRecordForm, FollowUpPlanForm
 from health.models import HealthRead
 from health.policies import can_manage_health, suppress
 from health.reminders import child_record_path

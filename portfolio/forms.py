@@ -5,7 +5,7 @@ back on the form."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
@@ -129,14 +129,3 @@ class WorkEditForm(WorkFieldsForm):
     """A work's fields, with photos to add or remove and its voice note."""
 
     remove_voice = forms.BooleanField(label=_("Remove the voice note"), required=False)
-
-
-def errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's messages on the form: beside their field, or at the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-        for error in errors:
-            form.add_error(target, error)

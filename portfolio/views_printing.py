@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from coordination.lib.forms import errors_to_form as _errors_to_form
 from coordination.lib.links import PageLink, register
 from mediafiles import files as media_files
 from portfolio import policies
@@ -70,16 +71,6 @@ class AlbumForm(forms.Form):
     scope = forms.ChoiceField(
         label=gettext_lazy("What the album holds"), choices=AlbumScope.choices, widget=forms.RadioSelect
     )
-
-
-def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        target = name if name in form.fields else None
-        for error in errors:
-            form.add_error(target if name != NON_FIELD_ERRORS else None, error)
 
 
 def _private_file(name: str, *, content_type: str, filename: str, inline: bool) -> HttpResponse:

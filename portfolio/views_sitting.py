@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from coordination.lib.forms import errors_to_form
 from mediafiles.models import Kind, State
 from portfolio import selectors_sitting as selectors
 from portfolio import services
-from portfolio.forms import SittingForm, WorkEditForm, WorksFilterForm, errors_to_form
+from portfolio.forms import SittingForm, WorkEditForm, WorksFilterForm
 
 WORKS_PER_PAGE = 60
 
