@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "health",
     "community",
     "feedback",
+    "reports",
     "bench",
 ]
 

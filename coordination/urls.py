@@ -17,7 +17,16 @@ urlpatterns = [
     path("", include("schools.urls")),
 ]
 # The features' pages, for those installed: the core works without any of them.
-FEATURE_URLCONFS = ["announcements", "activities", "portfolio", "donations", "health", "community", "feedback"]
+FEATURE_URLCONFS = [
+    "announcements",
+    "activities",
+    "portfolio",
+    "donations",
+    "health",
+    "community",
+    "feedback",
+    "reports",
+]
 urlpatterns += [path("", include(f"{app}.urls")) for app in FEATURE_URLCONFS if apps.is_installed(app)]
 
 # An e-mail provider's webhooks (bounces and the like: notifications/email_events.py), only
