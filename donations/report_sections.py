@@ -29,6 +29,8 @@ METRICS = [
     {"key": "spent", "label": _("Cash spent"), "kind": "money"},
 ]
 BREAKDOWN = _("Campaign")
+# A report's group label holds 120 characters; a campaign's title may be longer.
+GROUP_LENGTH = 120
 
 
 def figures(*, school_ids: list[int], start: datetime.date, end: datetime.date):
@@ -48,7 +50,7 @@ def figures(*, school_ids: list[int], start: datetime.date, end: datetime.date):
     # Two campaigns of a school may share a title: they are one line of the report.
     groups: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        values = groups[(row["school_id"], row["campaign__title"])]
+        values = groups[(row["school_id"], row["campaign__title"][:GROUP_LENGTH])]
         values["received"] += row["received"] or 0
         values["goods_received"] += row["goods_received"] or 0
         values["spent"] += -(row["spent_out"] or 0)
