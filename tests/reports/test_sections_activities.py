@@ -63,10 +63,15 @@ def test_activities_expected_and_answered_per_class(world, third_school):
     assert found[(school, "Lá 1", "children_answering")] == 1  # the same child twice
     assert found[(school, "", "children_answering")] == 2
     assert (school, "Mầm 1", "expected") not in found
+    assert found[(school, "Lá 1", "children_asked")] == 2
+    assert found[(school, "Chồi 1", "children_asked")] == 1
+    assert found[(school, "", "children_asked")] == 3
+    assert (school, "Mầm 1", "children_asked") not in found
     other = world.other_school.pk
     assert found[(other, "", "posted")] == 1
     assert found[(other, "Chồi A", "answered")] == 1
     assert found[(other, "", "children_answering")] == 1
+    assert found[(other, "", "children_asked")] == 1
 
 
 def test_answers_never_exceed_what_the_class_expected(world):
@@ -94,4 +99,4 @@ def test_queries_do_not_grow_with_schools(world, third_school):
         classrooms=[world.classroom],
         published_at=_at(datetime.date(2026, 10, 5)),
     )
-    assert assert_same_queries("activities", world, third_school) <= 4
+    assert assert_same_queries("activities", world, third_school) <= 5
