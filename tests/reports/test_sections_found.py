@@ -78,3 +78,28 @@ def test_every_section_gives_only_declared_figures_and_never_a_name(world):
             assert key in declared
             assert isinstance(value, int)
             assert group not in names, (section.key, group)
+
+
+def test_a_school_has_the_same_figures_alone_or_with_others(world):
+    october = timezone.make_aware(datetime.datetime(2026, 10, 6, 9))
+    for school, teacher, classroom, child, parent in (
+        (world.school, world.teacher, world.classroom, world.child, world.parent),
+        (
+            world.other_school,
+            world.foreign_teacher,
+            world.foreign_classroom,
+            world.other_school_child,
+            world.foreign_parent,
+        ),
+    ):
+        activity = activity_make(school=school, by=teacher, classrooms=[classroom], published_at=october)
+        answer_make(activity=activity, child=child, by=parent)
+        work_make(child=child, by=teacher, made_on=datetime.date(2026, 10, 6))
+        item_make(world, school=school, by=parent, created_at=october)
+    start, end = datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)
+    both = [world.school.pk, world.other_school.pk]
+    for section in sections():
+        together = set(section_figures(section, school_ids=both, start=start, end=end))
+        for school_id in both:
+            alone = set(section_figures(section, school_ids=[school_id], start=start, end=end))
+            assert alone == {row for row in together if row[0] == school_id}, section.key
