@@ -83,8 +83,13 @@ ANNOUNCEMENT_NOTICE_TITLE = gettext_lazy("%(kind)s: %(title)s")
 ANNOUNCEMENT_NOTICE_ASK = gettext_lazy("Please open the announcement and confirm that you have read it.")
 
 
+# Each guardian told of an announcement gets one notice with this key and the announcement's id: the
+# report counts the families reached from these notices.
+ANNOUNCEMENT_DEDUPE_PREFIX = "announcement:"
+
+
 def _announcement_dedupe_key(announcement: Announcement) -> str:
-    return f"announcement:{announcement.pk}"
+    return f"{ANNOUNCEMENT_DEDUPE_PREFIX}{announcement.pk}"
 
 
 @transaction.atomic

@@ -61,7 +61,8 @@ _CLASSIFY = {
     ("bmi_level", Level.VERY_HIGH): "obese",
 }
 LEVEL_FIELDS = ("wfa_level", "hfa_level", "wfh_level", "bmi_level")
-_ROW_FIELDS = ("child_id", "measured_on", *LEVEL_FIELDS, "flags", "confirmed_at")
+# What a measurement is classified from (classifications, is_pending), read as values.
+ROW_FIELDS = ("child_id", "measured_on", *LEVEL_FIELDS, "flags", "confirmed_at")
 
 
 def classifications(row) -> set[str]:
@@ -157,9 +158,7 @@ def _tally(
 
 
 def _rows(child_ids: Iterable[int], start: datetime.date, end: datetime.date):
-    return Measurement.objects.filter(child_id__in=list(child_ids), measured_on__range=(start, end)).values(
-        *_ROW_FIELDS
-    )
+    return Measurement.objects.filter(child_id__in=list(child_ids), measured_on__range=(start, end)).values(*ROW_FIELDS)
 
 
 def classroom_summary(*, classroom: Classroom) -> Summary:

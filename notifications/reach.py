@@ -44,6 +44,10 @@ class MonthReach:
     zalo_delivered: int = 0
     zalo_read: int = 0
     given_up: int = 0
+    # The given-up ones (in given_up too) by channel.
+    email_given_up: int = 0
+    sms_given_up: int = 0
+    zalo_given_up: int = 0
     unclear: int = 0
     cost_vnd: int = 0
     zalo_saved_vnd: int = 0
@@ -71,6 +75,9 @@ _COUNTS = {
     "zalo_delivered": Q(channel=Channel.ZALO, delivered_at__isnull=False),
     "zalo_read": Q(channel=Channel.ZALO, seen_at__isnull=False),
     "given_up": Q(state=State.GIVEN_UP),
+    "email_given_up": Q(state=State.GIVEN_UP, channel=Channel.EMAIL),
+    "sms_given_up": Q(state=State.GIVEN_UP, channel=Channel.SMS),
+    "zalo_given_up": Q(state=State.GIVEN_UP, channel=Channel.ZALO),
     "unclear": Q(state=State.UNCLEAR),
 }
 
@@ -136,6 +143,21 @@ def reach_by_month(
     prices = reach_prices()
     zeros = dict.fromkeys(_COUNTS, 0)
     return [_priced(start, found.get(start, zeros), prices) for start in starts]
+
+
+def reach_by_school(
+    *, school_ids: list[int], since: datetime.datetime, until: datetime.datetime
+) -> dict[int, MonthReach]:
+    """The figures of each school's deliveries made in [since, until), priced (its `month` is None); one
+    query whatever the number of schools, and a school without deliveries is left out."""
+    rows = (
+        Delivery.objects.filter(created_at__gte=since, created_at__lt=until, notice__school_id__in=list(school_ids))
+        .values("notice__school_id")
+        .annotate(**{name: Count("pk", filter=condition) for name, condition in _COUNTS.items()})
+        .order_by()
+    )
+    prices = reach_prices()
+    return {row.pop("notice__school_id"): _priced(None, row, prices) for row in rows}
 
 
 def reach_total(months: list[MonthReach]) -> MonthReach:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -13,6 +15,7 @@ from schools.models import (
     Authority,
     Child,
     Classroom,
+    Enrolment,
     School,
     StaffMembership,
     StaffRole,
@@ -247,3 +250,15 @@ def child_people(*, child: Child) -> dict:
         if child.classroom_id
         else [],
     }
+
+
+def enrolments_on(*, school_ids, day: datetime.date) -> QuerySet[Enrolment]:
+    """The enrolments of the children in a class on a day, one per child, for figures (no person is shown).
+
+    A move closes the old enrolment on the day the new one starts, so the new class counts that day;
+    a child who left counts until the day before leaving.
+    """
+    return Enrolment.objects.filter(school_id__in=list(school_ids), starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=day),
+        Q(child__left_on__isnull=True) | Q(child__left_on__gt=day),
+    )
