@@ -131,6 +131,8 @@ class Notice(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"], name="notice_recipient_newest"),
+            # The nightly report figures count a month of a school's notices (notifications/report_sections.py).
+            models.Index(fields=["school", "created_at"], name="notice_school_created"),
             # The bell counts unread notices on every page: a small partial index.
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notice_recipient_unread"),
             # Account messages whose text (a sign-in code, a password link) is
