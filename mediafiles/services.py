@@ -320,7 +320,6 @@ def media_lock_for_attaching(*, media_id) -> MediaFile | None:
     return MediaFile.objects.select_for_update().filter(pk=media_id).first()
 
 
-
 def media_copy(*, media: MediaFile, school, by) -> MediaFile:
     """A READY copy of a ready file for `school`: a new row whose original and renditions are copies of
     the source's stored bytes, in the school's own folder and counted in its storage. Nothing is shared
@@ -419,6 +418,7 @@ def _wrong_kind(kinds: frozenset) -> str:
     if kinds == {Kind.AUDIO}:
         return _("This file is not a sound recording. Record your voice or choose a sound file.")
     return _("Choose a photo, a short video or a voice recording.")
+
 
 # --- Processing -----------------------------------------------------------------------------------
 
