@@ -19,14 +19,14 @@ pytestmark = pytest.mark.django_db
 
 def _adopt(client, entry, classroom, teacher):
     client.force_login(teacher)
-    return client.post(f"/library/{entry.pk}/adopt/", {"classroom": classroom.pk})
+    return client.post(f"/activity-library/{entry.pk}/adopt/", {"classroom": classroom.pk})
 
 
 def test_a_teacher_of_another_school_of_the_ward_copies_it_into_her_class_and_sees_the_credit(world, client, neighbour):
     entry = entry_make(school=world.school, by=world.teacher)
     school, classroom, teacher = neighbour
     client.force_login(teacher)
-    assert TITLE in client.get(f"/authorities/{world.school.authority.slug}/library/").content.decode()
+    assert TITLE in client.get(f"/authorities/{world.school.authority.slug}/activity-library/").content.decode()
     response = _adopt(client, entry, classroom, teacher)
     copy = Activity.objects.get(school=school)
     assert response["Location"] == f"/activities/{copy.pk}/"
@@ -95,7 +95,7 @@ def test_a_teacher_copies_only_into_a_class_she_teaches(world, client, neighbour
 
     other_class = f.ClassroomFactory(school=school, name="Chồi B", age_group="choi")
     client.force_login(teacher)
-    client.post(f"/library/{entry.pk}/adopt/", {"classroom": other_class.pk})
+    client.post(f"/activity-library/{entry.pk}/adopt/", {"classroom": other_class.pk})
     assert not LibraryAdoption.objects.exists()
 
 

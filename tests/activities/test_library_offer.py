@@ -80,7 +80,9 @@ def test_another_schools_authority_is_not_offered(world, client):
 def test_the_officer_refuses_with_a_reason_the_school_reads(world, client):
     entry = entry_make(school=world.school, by=world.teacher, state=LibraryEntry.State.OFFERED)
     client.force_login(world.officer)
-    response = client.post(f"/library/{entry.pk}/decide/", {"decision": "refuse", "reason": "Thấy mặt bé ở giây 12."})
+    response = client.post(
+        f"/activity-library/{entry.pk}/decide/", {"decision": "refuse", "reason": "Thấy mặt bé ở giây 12."}
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.state == LibraryEntry.State.REFUSED
@@ -91,12 +93,14 @@ def test_the_officer_refuses_with_a_reason_the_school_reads(world, client):
 def test_refusing_needs_a_reason_and_approving_needs_the_officers_check(world, client):
     entry = entry_make(school=world.school, by=world.teacher, state=LibraryEntry.State.OFFERED)
     client.force_login(world.officer)
-    assert client.post(f"/library/{entry.pk}/decide/", {"decision": "refuse"}).status_code == 400
+    assert client.post(f"/activity-library/{entry.pk}/decide/", {"decision": "refuse"}).status_code == 400
     approve = {"decision": "approve", "domain": "cognitive", "age_group": "la"}
-    assert client.post(f"/library/{entry.pk}/decide/", approve).status_code == 400
+    assert client.post(f"/activity-library/{entry.pk}/decide/", approve).status_code == 400
     entry.refresh_from_db()
     assert entry.state == LibraryEntry.State.OFFERED
-    response = client.post(f"/library/{entry.pk}/decide/", {**approve, "no_child_checked": "on", "featured": "on"})
+    response = client.post(
+        f"/activity-library/{entry.pk}/decide/", {**approve, "no_child_checked": "on", "featured": "on"}
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert (entry.state, entry.domain, entry.featured) == (LibraryEntry.State.APPROVED, "cognitive", True)
@@ -106,19 +110,19 @@ def test_what_waits_is_for_the_officers_and_the_offering_school_only(world, clie
     entry = entry_make(school=world.school, by=world.teacher, state=LibraryEntry.State.OFFERED)
     _school, _classroom, neighbour_teacher = neighbour
     client.force_login(world.officer)
-    assert TITLE in client.get(f"/authorities/{world.school.authority.slug}/library/").content.decode()
+    assert TITLE in client.get(f"/authorities/{world.school.authority.slug}/activity-library/").content.decode()
     client.force_login(neighbour_teacher)
-    assert client.get(f"/library/{entry.pk}/").status_code == 404
-    assert TITLE not in client.get(f"/authorities/{world.school.authority.slug}/library/").content.decode()
+    assert client.get(f"/activity-library/{entry.pk}/").status_code == 404
+    assert TITLE not in client.get(f"/authorities/{world.school.authority.slug}/activity-library/").content.decode()
 
 
 @pytest.mark.parametrize("persona", ["foreign_officer", "foreign_teacher", "parent", "family_viewer"])
 def test_an_officer_of_another_area_and_families_see_nothing_of_the_library(world, client, persona):
     entry = entry_make(school=world.school, by=world.teacher)
     client.force_login(getattr(world, persona))
-    assert client.get(f"/authorities/{world.school.authority.slug}/library/").status_code == 404
-    assert client.get(f"/library/{entry.pk}/").status_code == 404
-    response = client.post(f"/library/{entry.pk}/decide/", {"decision": "refuse", "reason": "x"})
+    assert client.get(f"/authorities/{world.school.authority.slug}/activity-library/").status_code == 404
+    assert client.get(f"/activity-library/{entry.pk}/").status_code == 404
+    response = client.post(f"/activity-library/{entry.pk}/decide/", {"decision": "refuse", "reason": "x"})
     assert response.status_code == 404
     entry.refresh_from_db()
     assert entry.state == LibraryEntry.State.APPROVED

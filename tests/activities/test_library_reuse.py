@@ -23,7 +23,7 @@ def test_reuse_counts_and_the_adopting_schools_names(world, client, neighbour):
     services_library.library_entry_adopt(entry=copied, by=third_teacher, classroom=third_class)
 
     client.force_login(world.officer)
-    response = client.get(f"/authorities/{world.school.authority.slug}/library/reuse/")
+    response = client.get(f"/authorities/{world.school.authority.slug}/activity-library/reuse/")
     rows = response.context["rows"]
     assert [(r.entry.activity.title, r.count, set(r.school_names)) for r in rows] == [
         ("Gấp thuyền giấy", 3, {"Trường Mầm non Họa Mi", "Trường Mầm non Hướng Dương"}),
@@ -37,9 +37,9 @@ def test_reuse_counts_and_the_adopting_schools_names(world, client, neighbour):
 @pytest.mark.parametrize("persona", ["foreign_officer", "teacher", "principal", "parent"])
 def test_only_the_authoritys_officers_see_the_reuse(world, client, persona):
     client.force_login(getattr(world, persona))
-    assert client.get(f"/authorities/{world.school.authority.slug}/library/reuse/").status_code == 404
+    assert client.get(f"/authorities/{world.school.authority.slug}/activity-library/reuse/").status_code == 404
 
 
 def test_the_province_officer_sees_the_reuse_of_its_wards_library(world, client):
     client.force_login(world.province_officer)
-    assert client.get(f"/authorities/{world.school.authority.slug}/library/reuse/").status_code == 200
+    assert client.get(f"/authorities/{world.school.authority.slug}/activity-library/reuse/").status_code == 200
