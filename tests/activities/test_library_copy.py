@@ -120,3 +120,17 @@ def test_a_video_is_copied_with_its_rendition_and_poster(world, neighbour):
         theirs, ours = getattr(video, field).name, getattr(copy, field).name
         assert ours and ours != theirs and default_storage.exists(ours)
         assert default_storage.size(ours) == default_storage.size(theirs)
+
+
+def test_a_province_level_activity_is_copied_by_a_school_of_another_ward_of_the_province(world, client):
+    from tests import factories as f
+
+    other_ward = f.CommuneFactory(name="Phường Lê Chân", slug="le-chan", province=world.school.authority.province)
+    school = f.SchoolFactory(authority=other_ward, name="Trường Mầm non Họa Mi", slug="hoa-mi")
+    classroom = f.ClassroomFactory(school=school, name="Lá B")
+    teacher = f.StaffFactory(school=school, role="teacher", classrooms=[classroom]).user
+    ward_entry = entry_make(school=world.school, by=world.teacher)
+    province_entry = entry_make(school=world.school, by=world.teacher, authority=world.school.authority.province)
+    assert _adopt(client, ward_entry, classroom, teacher).status_code == 404
+    assert _adopt(client, province_entry, classroom, teacher).status_code == 302
+    assert LibraryAdoption.objects.get().school == school
