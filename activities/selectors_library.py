@@ -140,6 +140,13 @@ def commendations_of_authority(*, authority: Authority) -> QuerySet[Commendation
     return Commendation.objects.filter(authority=authority).select_related("school")
 
 
+def commendation_get(*, user, authority: Authority, commendation_id: int) -> Commendation:
+    commendation = Commendation.objects.filter(authority=authority, pk=commendation_id).first()
+    if commendation is None or not policies.can_curate_library(user, authority):
+        raise Http404
+    return commendation
+
+
 def commendations_for_school(*, school: School, limit: int = 20) -> list[Commendation]:
     """What the authorities said of the school and its families, newest first: for its public page."""
     return list(Commendation.objects.filter(school=school).select_related("authority")[:limit])

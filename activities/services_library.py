@@ -154,6 +154,14 @@ def library_entry_adopt(*, entry: LibraryEntry, by, classroom: Classroom) -> Act
 
 
 @transaction.atomic
+def commendation_delete(*, commendation: Commendation, by) -> None:
+    """Take a commendation back (a wrong name, a mistake): it leaves the school's public page at once."""
+    if not policies.can_curate_library(by, commendation.authority):
+        raise PermissionDenied
+    commendation.delete()
+
+
+@transaction.atomic
 def commendation_create(
     *, authority: Authority, by, school: School, text: str, awarded_on: datetime.date, family_name: str = ""
 ) -> Commendation:

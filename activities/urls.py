@@ -32,4 +32,9 @@ urlpatterns = [
     path("activity-library/<int:entry_id>/adopt/", views_library.library_adopt, name="library_adopt"),
     # Commendations of schools and families, shown on the school's public page.
     path("authorities/<slug:slug>/commendations/", views_library.commendations, name="commendations"),
+    path(
+        "authorities/<slug:slug>/commendations/<int:commendation_id>/delete/",
+        views_library.commendation_delete,
+        name="commendation_delete",
+    ),
 ]

@@ -239,3 +239,13 @@ def commendations(request, slug: str):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def commendation_delete(request, slug: str, commendation_id: int):
+    authority = _authority_for_officer(request.user, slug)
+    commendation = library.commendation_get(user=request.user, authority=authority, commendation_id=commendation_id)
+    services_library.commendation_delete(commendation=commendation, by=request.user)
+    messages.success(request, _("The commendation is taken back: the school's public page no longer shows it."))
+    return redirect("activities:commendations", slug=authority.slug)

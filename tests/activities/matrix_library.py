@@ -58,6 +58,16 @@ def _commendations(w: World) -> list:
     return list(Commendation.objects.order_by("pk").values_list("school_id", "text"))
 
 
+def _commendation(w: World):
+    import datetime
+
+    from activities.models import Commendation
+
+    return Commendation.objects.create(
+        authority=w.school.authority, school=w.school, text="Mô hình tốt.", awarded_on=datetime.date(2026, 11, 20)
+    )
+
+
 def _ward(w: World) -> str:
     return w.school.authority.slug
 
@@ -103,6 +113,12 @@ MATRIX: dict[str, Entry | list[Entry]] = {
         data=lambda w: {"classroom": w.classroom.pk},
         effect=_copies,
         changes_for=frozenset({"teacher", "principal", "vice_principal"}),
+    ),
+    "authorities/<slug:slug>/commendations/<int:commendation_id>/delete/": Entry(
+        lambda w: f"/authorities/{_ward(w)}/commendations/{_commendation(w).pk}/delete/",
+        CURATORS_ACT,
+        method="post",
+        effect=_commendations,
     ),
     "authorities/<slug:slug>/commendations/": [
         Entry(lambda w: f"/authorities/{_ward(w)}/commendations/", CURATORS, shows="Sao Mai"),

@@ -73,3 +73,16 @@ def test_an_officer_of_another_area_and_the_schools_people_cannot_commend(world,
     )
     assert response.status_code == 404
     assert not Commendation.objects.exists()
+
+
+def test_the_officer_takes_a_commendation_back_and_the_public_page_no_longer_shows_it(world, client):
+    commendation = Commendation.objects.create(
+        authority=world.school.authority, school=world.school, text=TEXT, awarded_on=datetime.date(2026, 11, 20)
+    )
+    client.force_login(world.foreign_officer)
+    url = f"/authorities/{world.school.authority.slug}/commendations/{commendation.pk}/delete/"
+    assert client.post(url).status_code == 404
+    assert TEXT in client.get(f"/schools/{world.school.slug}/").content.decode()
+    client.force_login(world.officer)
+    assert client.post(url).status_code == 302
+    assert TEXT not in client.get(f"/schools/{world.school.slug}/").content.decode()
