@@ -3,7 +3,7 @@ the policies decide, the services write."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,19 +14,10 @@ from activities import policies, selectors, services_library
 from activities import selectors_library as library
 from activities.forms_library import AdoptForm, CommendationForm, DecideForm, OfferForm
 from activities.models import LibraryEntry
+from coordination.lib.forms import errors_to_form
 from schools.models import AgeGroup, Authority, Domain, school_today
 
 ENTRIES_PER_PAGE = 20
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        target = field if field in form.fields or field == NON_FIELD_ERRORS else None
-        for error in errors:
-            form.add_error(target, error)
 
 
 @login_required
@@ -114,7 +105,7 @@ def library_decide(request, entry_id: int):
                 featured=data["featured"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             if data["decision"] == "approve":
                 messages.success(request, _("The activity is in the library: the schools under it can copy it."))
@@ -178,7 +169,7 @@ def offer(request, activity_id: int):
                     no_child_confirmed=form.cleaned_data["no_child_confirmed"],
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(
                     request, _("The activity is offered: the authority's officer checks it, then decides.")
@@ -222,7 +213,7 @@ def commendations(request, slug: str):
             try:
                 services_library.commendation_create(authority=authority, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             except PermissionDenied:
                 raise Http404 from None
             else:
