@@ -1,3 +1,4 @@
+
 from parents.models import Guardianship
 from schools.models import Authority, Child, Classroom, School, StaffMembership
 
