@@ -8,7 +8,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Home activities")
 
     def ready(self):
-        from activities import demo, links, policies, receivers
+        from activities import demo, hooks_library, links, policies, receivers
         from activities.models import Activity, ActivityClassroom, ActivityPhoto, Answer
         from coordination.lib import demo as demo_steps
         from mediafiles import access, usage
@@ -16,6 +16,7 @@ class ActivitiesConfig(AppConfig):
         from mediafiles.signals import media_processed
 
         links.install()
+        hooks_library.install()
         demo_steps.register("activities", demo.seed_demo_step, after=("families",))
         # Who may download an activity's video, voice instructions and photos, and the families' answers.
         access.register(policies.can_view_activity_media)

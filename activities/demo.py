@@ -24,13 +24,23 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from activities import services
-from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer, Sticker
+from activities import services, services_library
+from activities.models import (
+    Activity,
+    ActivityClassroom,
+    ActivityPhoto,
+    ActivityView,
+    Answer,
+    Commendation,
+    LibraryAdoption,
+    LibraryEntry,
+    Sticker,
+)
 from mediafiles import ffmpeg
 from mediafiles import services as media_services
 from parents.models import ConsentPurpose, ConsentRecord, Guardianship
 from parents.services import consent_record
-from schools.models import Child, Classroom, Domain, School
+from schools.models import Child, Classroom, Domain, School, school_today
 
 # The demo parent answers the two oldest activities of Lá 1 and leaves the rest for the visitor.
 DEMO_PARENT = "parent@saomai.test"
@@ -498,6 +508,91 @@ def _seed_history(*, school, rooms, known, files: _Files, rng, users) -> int:
     return added
 
 
+# --- The ward's library and a commendation --------------------------------------------------------------
+
+LIBRARY_OFFICER = "district@thuynguyen.test"
+# Sao Mai's activity that the ward approved and Hoa Sen copied, and the one still waiting for the officer.
+LIBRARY_APPROVED = "Gấp thuyền giấy và thả thuyền"
+LIBRARY_WAITING = WEEK[1].title
+HOA_SEN_ACTIVITY = "Trồng hạt đậu trong cốc giấy"
+COMMENDATIONS = [
+    ("", "Trường làm tốt việc phối hợp với gia đình qua các hoạt động ở nhà có video hướng dẫn."),
+    ("Gia đình chị Trần Thị Hoa", "Gia đình tích cực cùng con làm và gửi lại các hoạt động ở nhà."),
+]
+
+
+def _offer_and_decide(*, activity, by, ward, officer, approve: bool) -> None:
+    if activity is None or not activity.is_published or activity.library_entries.filter(authority=ward).exists():
+        return
+    entry = services_library.library_offer(activity=activity, by=by, authority=ward, no_child_confirmed=True)
+    if approve:
+        services_library.library_entry_decide(
+            entry=entry,
+            by=officer,
+            approve=True,
+            no_child_checked=True,
+            domain=activity.domain,
+            age_group=activity.age_group,
+            featured=True,
+        )
+
+
+def seed_library(*, files: _Files) -> None:
+    """The ward's library with activities of Sao Mai and Hoa Sen, one of Sao Mai's copied into Hoa Sen's
+    Chồi A (and published there), and the ward's commendations of Sao Mai; idempotent."""
+    User = get_user_model()
+    sao_mai, hoa_sen = School.objects.get(slug="sao-mai"), School.objects.filter(slug="hoa-sen").first()
+    officer = User.objects.filter(email=LIBRARY_OFFICER).first()
+    if hoa_sen is None or officer is None or hoa_sen.authority_id != sao_mai.authority_id:
+        return
+    ward = sao_mai.authority
+    sao_mai_teacher = User.objects.get(email="teacher@saomai.test")
+    hoa_sen_teacher = User.objects.get(email="teacher@hoasen.test")
+    choi_a = Classroom.objects.get(school=hoa_sen, school_year__is_current=True, name="Chồi A")
+
+    approved = Activity.objects.filter(school=sao_mai, title=LIBRARY_APPROVED).first()
+    _offer_and_decide(activity=approved, by=sao_mai_teacher, ward=ward, officer=officer, approve=True)
+    waiting = Activity.objects.filter(school=sao_mai, title=LIBRARY_WAITING).first()
+    _offer_and_decide(activity=waiting, by=sao_mai_teacher, ward=ward, officer=officer, approve=False)
+
+    own = Activity.objects.filter(school=hoa_sen, title=HOA_SEN_ACTIVITY).first()
+    if own is None:
+        own = services.activity_create(
+            school=hoa_sen,
+            by=hoa_sen_teacher,
+            title=HOA_SEN_ACTIVITY,
+            instructions="Bé cho đất vào cốc giấy, gieo hai hạt đậu, tưới nước mỗi sáng và vẽ lại cây mỗi tuần.",
+            materials="Cốc giấy, đất, hạt đậu xanh",
+            domain=Domain.COGNITIVE,
+            age_group="choi",
+            classrooms=[choi_a],
+            photos=[files.photo(school=hoa_sen, by=hoa_sen_teacher).pk],
+            publish=True,
+        )
+    _offer_and_decide(activity=own, by=hoa_sen_teacher, ward=ward, officer=officer, approve=True)
+
+    entry = LibraryEntry.objects.filter(activity=approved, authority=ward, state=LibraryEntry.State.APPROVED).first()
+    if entry is not None and not LibraryAdoption.objects.filter(entry=entry, school=hoa_sen).exists():
+        copy = services_library.library_entry_adopt(entry=entry, by=hoa_sen_teacher, classroom=choi_a)
+        services.activity_publish(activity=copy, by=hoa_sen_teacher)
+
+    for family_name, text in COMMENDATIONS:
+        if not Commendation.objects.filter(authority=ward, school=sao_mai, text=text).exists():
+            services_library.commendation_create(
+                authority=ward,
+                by=officer,
+                school=sao_mai,
+                family_name=family_name,
+                text=text,
+                awarded_on=school_today() - datetime.timedelta(days=10),
+            )
+
+
 def seed_demo_step(ctx) -> None:
-    """The demo's step: Sao Mai's week of home activities."""
+    """The demo's step: Sao Mai's week of home activities, and the ward's library of good activities."""
     seed_home_activities(school=School.objects.get(slug="sao-mai"))
+    files = _Files(random.Random(2026_11))
+    try:
+        seed_library(files=files)
+    finally:
+        files.close()

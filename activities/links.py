@@ -38,8 +38,9 @@ def install() -> None:
         "classroom",
         PageLink(
             label=_("Home activities"),
-            url=lambda classroom: reverse("activities:school_list", args=[classroom.school.slug])
-            + f"?classroom={classroom.pk}",
+            url=lambda classroom: (
+                reverse("activities:school_list", args=[classroom.school.slug]) + f"?classroom={classroom.pk}"
+            ),
             visible=lambda user, classroom: policies.can_post_activities(user, classroom.school_id),
             order=30,
         ),
@@ -48,8 +49,9 @@ def install() -> None:
         "classroom",
         PageLink(
             label=_("Post a home activity"),
-            url=lambda classroom: reverse("activities:create", args=[classroom.school.slug])
-            + f"?classroom={classroom.pk}",
+            url=lambda classroom: (
+                reverse("activities:create", args=[classroom.school.slug]) + f"?classroom={classroom.pk}"
+            ),
             visible=lambda user, classroom: policies.can_post_to(user, classroom.school, [classroom]),
             order=40,
         ),

@@ -228,3 +228,129 @@ class Answer(models.Model):
     @property
     def is_shared(self) -> bool:
         return self.sharing == self.Sharing.APPROVED
+
+
+# --- The authorities' library ---------------------------------------------------------------------
+
+
+class LibraryEntry(models.Model):
+    """An activity a school offered to an authority's library of good home activities.
+
+    A teacher or principal offers it to the school's commune (or ward) or, through it, to the province,
+    confirming that its video, photos and voice show no child; an officer of that authority checks it
+    and approves it (tagged by domain and age, perhaps featured) or refuses it with a reason. Only the
+    activity itself is offered: its answers and everything about the children stay at the school.
+    """
+
+    class State(models.TextChoices):
+        OFFERED = "offered", _("Waiting for the authority")
+        APPROVED = "approved", _("In the library")
+        REFUSED = "refused", _("Refused")
+
+    authority = models.ForeignKey(
+        "schools.Authority", on_delete=models.CASCADE, related_name="library_entries", verbose_name=_("authority")
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="library_entries", verbose_name=_("school")
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="library_entries", verbose_name=_("home activity")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OFFERED)
+    # What the person who offered it confirmed: its video, photos and voice show no child.
+    no_child_confirmed = models.BooleanField(_("shows no child"), default=False)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("offered by")
+    )
+    offered_at = models.DateTimeField(_("offered"), default=timezone.now)
+    # The officer's tags (the activity's own at first) and choices.
+    domain = models.CharField(_("developmental domain"), max_length=20, choices=Domain.choices)
+    age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices)
+    featured = models.BooleanField(_("featured"), default=False)
+    refusal_reason = models.CharField(_("why it was refused"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activity in an authority's library")
+        verbose_name_plural = _("activities in authorities' libraries")
+        ordering = ["-featured", "-decided_at", "-offered_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "authority"], name="one_library_entry_per_authority"),
+            models.CheckConstraint(condition=Q(no_child_confirmed=True), name="library_entry_shows_no_child"),
+        ]
+        indexes = [models.Index(fields=["authority", "state"], name="library_entry_authority_state")]
+
+    def __str__(self):
+        return f"{self.activity} – {self.authority}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
+
+
+class LibraryAdoption(models.Model):
+    """A school copied an activity of the library into one of its classes.
+
+    The copy is an activity of the adopting school, with its own copies of the files; it credits the
+    school it came from, whose name is kept here so that the credit outlives the original.
+    """
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="library_adoptions", verbose_name=_("school")
+    )
+    entry = models.ForeignKey(
+        LibraryEntry, on_delete=models.SET_NULL, null=True, related_name="adoptions", verbose_name=_("library entry")
+    )
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, related_name="adopted_from", verbose_name=_("copy")
+    )
+    source_school = models.ForeignKey(
+        "schools.School", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("from the school")
+    )
+    source_school_name = models.CharField(_("from the school"), max_length=200)
+    adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    adopted_at = models.DateTimeField(_("copied"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("copy of a library activity")
+        verbose_name_plural = _("copies of library activities")
+        ordering = ["-adopted_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.activity} ({self.source_school_name})"
+
+
+class Commendation(models.Model):
+    """An authority commends a school, or a family of it, for a good model; shown on the school's public page."""
+
+    authority = models.ForeignKey(
+        "schools.Authority", on_delete=models.CASCADE, related_name="commendations", verbose_name=_("authority")
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="commendations", verbose_name=_("school")
+    )
+    family_name = models.CharField(
+        _("family or guardian"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "Optional. The name of the family or guardian as they agreed to be named in public. "
+            "Never write a child's name."
+        ),
+    )
+    text = models.TextField(_("commendation"))
+    awarded_on = models.DateField(_("date"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("commendation")
+        verbose_name_plural = _("commendations")
+        ordering = ["-awarded_on", "-pk"]
+        indexes = [models.Index(fields=["school", "-awarded_on"], name="commendation_school_date")]
+
+    def __str__(self):
+        return f"{self.school} – {self.awarded_on:%d/%m/%Y}"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from activities.models import Activity, Answer
+from activities.models import Activity, Answer, LibraryEntry
 from parents.policies import can_follow_child, is_guardian_of, viewer_child_ids
-from schools.models import LEADER_ROLES, Child, Classroom, School, StaffRole
-from schools.policies import access_for, guardian_children, is_leader_of, role_at
+from schools.models import LEADER_ROLES, Authority, Child, Classroom, School, StaffRole
+from schools.policies import access_for, can_view_authority, guardian_children, is_leader_of, role_at
 
 POSTING_ROLES = LEADER_ROLES | {StaffRole.TEACHER}
 
@@ -159,6 +159,79 @@ def can_view_answer(user, answer: Answer, *, shared_consent: bool) -> bool:
     return answer.is_shared and shared_consent and is_classmate_family(user, answer)
 
 
+# --- The authorities' library ----------------------------------------------------------------------
+
+
+def library_authority_ids_of(school: School) -> set[int]:
+    """The libraries a school's staff use: its commune's (or ward's), and its province's."""
+    authority = school.authority
+    return {authority.pk} | ({authority.province_id} if authority.province_id else set())
+
+
+def is_library_user(user) -> bool:
+    """Staff who post activities somewhere, and officers: cached memberships only, no query."""
+    access = access_for(user)
+    return bool(access.schools_with(POSTING_ROLES)) or bool(access.authority_ids)
+
+
+def can_offer_to_library(user, activity: Activity) -> bool:
+    """A published activity of the school's own is offered by its author, if still on the staff, or a leader."""
+    if not activity.is_published:
+        return False
+    if is_leader_of(user, activity.school_id):
+        return True
+    return activity.created_by_id == user.pk and can_post_activities(user, activity.school_id)
+
+
+def can_curate_library(user, authority: Authority) -> bool:
+    """The authority's officers (and the province's, for its communes) check, approve and refuse."""
+    return getattr(user, "is_authenticated", False) and can_view_authority(user, authority)
+
+
+def can_browse_library(user, authority: Authority, *, authority_ids_of_schools: set[int]) -> bool:
+    """Its officers, and the teachers and leaders of the schools under it (`authority_ids_of_schools`:
+    the libraries of the schools where the person posts, see `selectors.library_authority_ids_for`)."""
+    return can_curate_library(user, authority) or authority.pk in authority_ids_of_schools
+
+
+def can_view_library_entry(user, entry: LibraryEntry, *, authority_ids_of_schools: set[int]) -> bool:
+    """Officers see every entry of their library; staff see the approved ones, and their school's own."""
+    if can_curate_library(user, entry.authority):
+        return True
+    if entry.school_id in access_for(user).schools_with(POSTING_ROLES):
+        return True
+    return entry.is_approved and entry.authority_id in authority_ids_of_schools
+
+
+def can_adopt(user, entry: LibraryEntry, classroom: Classroom) -> bool:
+    """An approved activity goes into a class of another school under the library's authority, by
+    someone who posts to that class."""
+    school = classroom.school
+    return (
+        entry.is_approved
+        and school.pk != entry.school_id
+        and entry.authority_id in library_authority_ids_of(school)
+        and can_post_to(user, school, [classroom])
+    )
+
+
+def can_commend(user, authority: Authority, school: School) -> bool:
+    """An authority's officers commend the schools under it (and their families)."""
+    return can_curate_library(user, authority) and authority.pk in library_authority_ids_of(school)
+
+
+def can_view_library_media(user, activity: Activity) -> bool:
+    """The files of an activity in a library: for whoever may open one of its entries (the officers who
+    check it shows no child, the staff of the schools under an approved one)."""
+    if not is_library_user(user):
+        return False
+    from activities.selectors_library import library_authority_ids_for
+
+    ids = library_authority_ids_for(user=user)
+    entries = LibraryEntry.objects.filter(activity=activity).select_related("authority")
+    return any(can_view_library_entry(user, entry, authority_ids_of_schools=ids) for entry in entries)
+
+
 # --- Downloads ------------------------------------------------------------------------------------
 
 
@@ -168,7 +241,7 @@ def can_view_activity_media(user, media) -> bool:
 
     activity = selectors.activity_of_media(media=media)
     if activity is not None:
-        return can_view_activity(user, activity)
+        return can_view_activity(user, activity) or can_view_library_media(user, activity)
     answer = selectors.answer_of_media(media=media)
     if answer is None:
         return False

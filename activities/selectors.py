@@ -48,7 +48,7 @@ def answer_of_media(*, media) -> Answer | None:
 
 
 def _activities() -> QuerySet[Activity]:
-    return Activity.objects.select_related("school", "video", "voice", "created_by").prefetch_related(
+    return Activity.objects.select_related("school", "video", "voice", "created_by", "adopted_from").prefetch_related(
         Prefetch("classrooms", queryset=Classroom.objects.order_by("name")),
         Prefetch("photos", queryset=ActivityPhoto.objects.select_related("media")),
     )

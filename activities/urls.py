@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import views
+from activities import views, views_library
 
 app_name = "activities"
 urlpatterns = [
@@ -22,4 +22,19 @@ urlpatterns = [
     path("activities/<int:activity_id>/classes/<int:classroom_id>/nudge/", views.nudge, name="nudge"),
     path("answers/<int:answer_id>/review/", views.review, name="review"),
     path("answers/<int:answer_id>/feedback/", views.feedback, name="feedback"),
+    # The authorities' library: offer (staff), browse and copy (the schools under it), curate (officers).
+    path("activities/<int:activity_id>/offer/", views_library.offer, name="offer"),
+    path("activity-library/", views_library.library_home, name="library_home"),
+    path("authorities/<slug:slug>/activity-library/", views_library.library_browse, name="library"),
+    path("authorities/<slug:slug>/activity-library/reuse/", views_library.library_reuse, name="library_reuse"),
+    path("activity-library/<int:entry_id>/", views_library.library_entry, name="library_entry"),
+    path("activity-library/<int:entry_id>/decide/", views_library.library_decide, name="library_decide"),
+    path("activity-library/<int:entry_id>/adopt/", views_library.library_adopt, name="library_adopt"),
+    # Commendations of schools and families, shown on the school's public page.
+    path("authorities/<slug:slug>/commendations/", views_library.commendations, name="commendations"),
+    path(
+        "authorities/<slug:slug>/commendations/<int:commendation_id>/delete/",
+        views_library.commendation_delete,
+        name="commendation_delete",
+    ),
 ]

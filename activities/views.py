@@ -84,6 +84,7 @@ def detail(request, activity_id: int):
             "staff_view": staff_view,
             "can_edit": policies.can_edit_activity(request.user, activity),
             "can_follow": policies.can_follow_participation(request.user, activity),
+            "can_offer": policies.can_offer_to_library(request.user, activity),
         },
     )
 

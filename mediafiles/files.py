@@ -95,6 +95,12 @@ def store(local: Path, name: str, *, replace: bool = False) -> str:
     return stored
 
 
+def copy_stored(source: str, target: str) -> str:
+    """Copy a stored file to a new name in the same storage, block by block; the stored name."""
+    with default_storage.open(source, "rb") as fh:
+        return default_storage.save(target, File(fh, name=target))
+
+
 def stored_exists(name: str) -> bool:
     try:
         return bool(name) and default_storage.exists(name)

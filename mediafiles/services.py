@@ -320,6 +320,60 @@ def media_lock_for_attaching(*, media_id) -> MediaFile | None:
     return MediaFile.objects.select_for_update().filter(pk=media_id).first()
 
 
+def media_copy(*, media: MediaFile, school, by) -> MediaFile:
+    """A READY copy of a ready file for `school`: a new row whose original and renditions are copies of
+    the source's stored bytes, in the school's own folder and counted in its storage. Nothing is shared
+    with the source, so deleting either leaves the other whole.
+
+    Raises ValidationError when the source is not ready or the school has no room left. Run it inside
+    the caller's transaction; should that transaction roll back, the copied files are left without a
+    row (they are small beside the school's quota, and the row never pointed to them).
+    """
+    from schools.models import School
+
+    if media.state != State.READY or not media.original:
+        raise ValidationError(_("This file is not ready yet, so it cannot be copied. Please try again later."))
+    names = {field: getattr(media, field).name for field in STORED_FIELDS if getattr(media, field)}
+    needed = max(media.stored_bytes, media.size)
+    with transaction.atomic():
+        School.objects.select_for_update().filter(pk=school.pk).first()
+        quotas.check_school_storage(school=school, size=needed)
+        now = timezone.now()
+        copy = MediaFile.objects.create(
+            school=school,
+            uploaded_by=by,
+            audience=Audience.STAFF,
+            kind=media.kind,
+            state=State.PROCESSING,
+            original_name=media.original_name,
+            content_type=media.content_type,
+            size=media.size,
+            received=media.size,
+            sha256=media.sha256,
+            duration=media.duration,
+            width=media.width,
+            height=media.height,
+            last_activity_at=now,
+        )
+        copied: dict[str, str] = {}
+        try:
+            for field, name in names.items():
+                target = (
+                    original_path(copy, media.original_name)
+                    if field == "original"
+                    else derived_path(copy, Path(name).name)
+                )
+                copied[field] = files.copy_stored(name, target)
+        except Exception:
+            files.delete_stored(*copied.values(), folder=folder_path(copy))
+            raise
+        stored = sum(files.stored_size(name) for name in copied.values())
+        MediaFile.objects.filter(pk=copy.pk).update(
+            state=State.READY, ready_at=now, stored_bytes=stored or media.stored_bytes, **copied
+        )
+    copy.refresh_from_db()
+    return copy
+
 
 def media_pick_for_attaching(
     value, *, by, school_id: int, kinds, wrong_kind: str = "", checked: bool = True
@@ -364,6 +418,7 @@ def _wrong_kind(kinds: frozenset) -> str:
     if kinds == {Kind.AUDIO}:
         return _("This file is not a sound recording. Record your voice or choose a sound file.")
     return _("Choose a photo, a short video or a voice recording.")
+
 
 # --- Processing -----------------------------------------------------------------------------------
 

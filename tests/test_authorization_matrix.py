@@ -361,6 +361,7 @@ APP_TABLES = (
     "tests.announcements.matrix",
     "tests.mediafiles.matrix",
     "tests.activities.matrix",
+    "tests.activities.matrix_library",
     "tests.portfolio.matrix",
     "tests.portfolio.matrix_printing",
     "tests.portfolio.matrix_works",

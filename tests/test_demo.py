@@ -77,5 +77,10 @@ def test_the_demo_week_of_home_activities(seeded, client):
 
 
 @pytest.mark.django_db
+def test_the_demo_library_and_commendations(seeded, client):
+    activities_demo.check_the_demo_library(client)
+
+
+@pytest.mark.django_db
 def test_the_demo_works_and_portfolios(seeded, client, settings):
     portfolio_demo.check_the_demo_works(client, settings)

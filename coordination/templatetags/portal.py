@@ -20,3 +20,14 @@ def page_links(context, slot, obj=None, follower=False):
     from coordination.lib.links import links_for
 
     return links_for(slot, context["request"].user, obj, follower=follower)
+
+
+@register.simple_tag(takes_context=True)
+def page_panels(context, slot, obj=None):
+    """The blocks the installed features add to a slot of a core page (coordination/lib/panels.py)."""
+    from django.utils.safestring import mark_safe
+
+    from coordination.lib.panels import panels_for
+
+    # Each fragment comes from a feature's own template, which escaped what it shows.
+    return mark_safe("\n".join(panels_for(slot, context["request"], obj)))  # noqa: S308
