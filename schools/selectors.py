@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from coordination.lib import disclosure
 from parents.models import Guardianship, GuardianshipStatus, InvitationCode
 from parents.policies import guardian_child_ids
 from schools import policies
@@ -210,6 +211,47 @@ def authority_overview(*, authority: Authority) -> list[School]:
         school.classroom_count = classrooms.get(school.pk, {}).get("n", 0)
         school.staff_count = staff.get(school.pk, {}).get("n", 0)
     return schools
+
+
+def authority_overview_protected(*, authority: Authority) -> tuple[list[School], dict]:
+    """The schools an officer sees, with the children and the families signed up counted as they may be
+    shown (`coordination.lib.disclosure`): "< 5" for 1 to 4, and "x" wherever a small count could be
+    worked out. One pattern covers the whole province (province > communes > schools), so that putting a
+    commune's page beside the province's gives nothing away. Also four queries whatever the size.
+
+    Each school gets `children_shown` and `signed_up_shown`; the totals are the authority's own."""
+    top = authority.province if authority.province_id else authority
+    schools = authority_overview(authority=top)
+    communes: dict[int, list[int]] = {}
+    for school in schools:
+        communes.setdefault(school.authority_id, []).append(school.pk)
+    if top.is_province:
+        rows = {("a", top.pk): [("a", commune_id) for commune_id in communes]}
+        rows.update({("a", commune_id): [("s", pk) for pk in ids] for commune_id, ids in communes.items()})
+    else:
+        rows = {("a", top.pk): [("s", pk) for pk in communes.get(top.pk, [])]}
+    columns = ("children", "signed_up")
+    values = {}
+    for school in schools:
+        values[(("s", school.pk), "children")] = school.children_count
+        values[(("s", school.pk), "signed_up")] = school.signed_up_count
+    for parent in [*(key for key in rows if key != ("a", top.pk)), ("a", top.pk)]:
+        for column in columns:
+            values[(parent, column)] = sum(values[(child, column)] for child in rows[parent])
+    # The two columns count different things (children, and those of them with a family signed up): only
+    # the rows add up.
+    equations = disclosure.hierarchy_equations(rows=list(rows), columns=columns, row_children=rows)
+    pattern = disclosure.protect(values, equations)
+    shown = [s for s in schools if authority.is_province or s.authority_id == authority.pk]
+    for school in shown:
+        school.children_shown = pattern.shown((("s", school.pk), "children"))
+        school.signed_up_shown = pattern.shown((("s", school.pk), "signed_up"))
+    totals = {
+        "children": pattern.shown((("a", authority.pk), "children")),
+        "signed_up": pattern.shown((("a", authority.pk), "signed_up")),
+        "classrooms": sum(s.classroom_count for s in shown),
+    }
+    return shown, totals
 
 
 def public_school_get(*, slug: str) -> School:
