@@ -129,8 +129,8 @@ def area_build(*, province: Authority, year_start: int) -> int:
             if period not in published:
                 continue
             hidden = pattern.is_hidden(((row_kind, row_id), period))
-            if not value and not hidden and row_kind != PROVINCE:
-                continue
+            if not value and not hidden and row_kind == SCHOOL:
+                continue  # shown as 0; communes and the province are always stored, so a view has rows
             commune_id = {COMMUNE: row_id, SCHOOL: school_commune.get(row_id)}.get(row_kind)
             rows.append(
                 AreaFigure(
@@ -225,12 +225,32 @@ def _rate(numerator, denominator) -> str:
 CHART_WIDTH = 300
 
 
+def _scope(authority: Authority) -> dict | None:
+    """Which published rows an authority's views read: a province's all, a commune's its own and its schools'."""
+    if authority.is_province:
+        return {"province_id": authority.pk}
+    if authority.province_id is None:
+        return None  # a commune still to be placed in a province has no table yet
+    return {"commune": authority}
+
+
+def area_built_at(*, authority: Authority, period: periods.Period) -> datetime.datetime | None:
+    """When the figures an authority sees for a period were built (None: there are none). One query.
+
+    Every row of one build has the same time, so it also names the build: the dashboard's cache key."""
+    scope = _scope(authority)
+    if scope is None:
+        return None
+    found = AreaFigure.objects.filter(period=period.key, **scope).order_by().values_list("computed_at", flat=True)
+    return next(iter(found[:1]), None)  # any row: no ORDER BY to sort the province's rows for
+
+
 def area_dashboard(*, authority: Authority, period: periods.Period) -> Dashboard:
     """What an officer of this authority sees for one period: two queries, whatever the number of schools."""
-    province_id = authority.pk if authority.is_province else authority.province_id
-    if province_id is None:
+    scope = _scope(authority)
+    if scope is None:
         return Dashboard(authority=authority, period=period, tables=[], computed_at=None)
-    scope = {"province_id": province_id} if authority.is_province else {"commune": authority}
+    province_id = authority.pk if authority.is_province else authority.province_id
     stored = list(
         AreaFigure.objects.filter(period=period.key, **scope).values_list(
             "row_kind", "commune_id", "school_id", "section", "metric", "value", "shown", "computed_at"

@@ -36,8 +36,8 @@ class AreaFigure(models.Model):
 
     Built at night for a whole province and school year at once (`reports.area.area_build`), so that every
     view of it (a commune's, the province's, a month, a term) shows cells of one suppression pattern, and a
-    dashboard reads a few rows instead of the apps' tables. A cell that is zero and not hidden is not
-    stored: the dashboard shows it as 0."""
+    dashboard reads a few rows instead of the apps' tables. A school's cell that is zero and not hidden is
+    not stored: the dashboard shows it as 0."""
 
     class Row(models.TextChoices):
         SCHOOL = "school", _("School")

@@ -2,7 +2,9 @@
 
 Officers of the authority (and a provincial officer for each commune of the province) see it; anyone else
 gets the 404 of an authority that does not exist (`schools.selectors.authority_get`). Only school totals,
-already protected at night (`reports.area`): no child, no class.
+already protected at night (`reports.area`): no child, no class. The tables are rendered once per build,
+period and language and kept in the cache (a province's has 500 schools): a request that finds them
+costs two queries besides the sign-in's.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from reports import area as figures
 from reports import periods
 from schools.selectors import authority_get
+
+CACHE_SECONDS = 26 * 3600  # a night's build lives a day; the next one has another key
 
 
 @login_required
@@ -29,14 +34,18 @@ def area_dashboard(request, slug: str):
         period = periods.parse(key)
     except ValueError:
         raise Http404 from None
-    dashboard = figures.area_dashboard(authority=authority, period=period)
-    computed_at = timezone.localtime(dashboard.computed_at) if dashboard.computed_at else None
+    built_at = figures.area_built_at(authority=authority, period=period)
+    computed_at = timezone.localtime(built_at) if built_at else None
     return render(
         request,
         "reports/area.html",
         {
             "authority": authority,
-            "dashboard": dashboard,
+            # Read only when the tables are not in the cache: they change with each night's build, whose
+            # time is in the cache key, and are the same for every officer who may see them.
+            "dashboard": SimpleLazyObject(lambda: figures.area_dashboard(authority=authority, period=period)),
+            "cache_stamp": built_at.timestamp() if built_at else "",
+            "cache_seconds": CACHE_SECONDS,
             "period": period,
             "choices": figures.period_choices(period),
             "current": period.start <= today <= period.end,
