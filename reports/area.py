@@ -12,6 +12,7 @@ Reading: a dashboard asks for one authority and one period: two queries whatever
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ from reports.building import figures_build, months_to_build
 from reports.models import AreaFigure, Figure
 from reports.sections import Section, sections
 from schools.models import Authority, School
+
+logger = logging.getLogger(__name__)
 
 PROVINCE, COMMUNE, SCHOOL = AreaFigure.Row.PROVINCE, AreaFigure.Row.COMMUNE, AreaFigure.Row.SCHOOL
 
@@ -86,7 +89,7 @@ def _metric_table(
     equations = disclosure.hierarchy_equations(
         rows=rows, columns=columns, row_children=row_children, column_children=column_children
     )
-    return values, equations, columns
+    return values, equations
 
 
 def _periods_with_data(year: periods.Period, data_months: set[datetime.date]) -> set[str]:
@@ -121,7 +124,7 @@ def area_build(*, province: Authority, year_start: int) -> int:
     rows = []
     for (section, metric), by_school_month in by_metric.items():
         kind = kinds[(section, metric)]
-        values, equations, _columns_ = _metric_table(
+        values, equations = _metric_table(
             by_school_month=by_school_month, communes=communes, province_id=province.pk, year=year, kind=kind
         )
         pattern = disclosure.protect(values, equations, suppress=kind != "money")
@@ -155,11 +158,16 @@ def area_build(*, province: Authority, year_start: int) -> int:
 
 
 def areas_build(*, year_starts: list[int]) -> int:
-    """Every province's published figures for these school years."""
+    """Every province's published figures for these school years.
+
+    A province that fails is logged and keeps yesterday's figures, never the other provinces."""
     written = 0
     for province in Authority.objects.filter(level=Authority.Level.PROVINCE).order_by("pk"):
         for year_start in year_starts:
-            written += area_build(province=province, year_start=year_start)
+            try:
+                written += area_build(province=province, year_start=year_start)
+            except Exception:
+                logger.exception("authority figures failed for %s, %s", province.slug, year_start)
     return written
 
 
