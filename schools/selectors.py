@@ -213,15 +213,13 @@ def authority_overview(*, authority: Authority) -> list[School]:
     return schools
 
 
-def authority_overview_protected(*, authority: Authority) -> tuple[list[School], dict]:
-    """The schools an officer sees, with the children and the families signed up counted as they may be
-    shown (`coordination.lib.disclosure`): "< 5" for 1 to 4, and "x" wherever a small count could be
-    worked out. One pattern covers the whole province (province > communes > schools), so that putting a
-    commune's page beside the province's gives nothing away. Also four queries whatever the size.
+# The protected counts of a province, kept a few minutes: a ward's page needs the whole province's counts
+# (400 ms at 500 schools) and would otherwise pay them on every request.
+PROTECTED_COUNTS_SECONDS = 10 * 60
 
-    Each school gets `children_shown` and `signed_up_shown`; the totals are the authority's own."""
-    top = authority.province if authority.province_id else authority
-    schools = authority_overview(authority=top)
+
+def _protected_counts(*, top: Authority, schools: list[School]) -> dict[tuple, tuple]:
+    """(children, signed up) as shown, for every school ("s", pk) and authority ("a", pk) under `top`."""
     communes: dict[int, list[int]] = {}
     for school in schools:
         communes.setdefault(school.authority_id, []).append(school.pk)
@@ -242,16 +240,33 @@ def authority_overview_protected(*, authority: Authority) -> tuple[list[School],
     # the rows add up.
     equations = disclosure.hierarchy_equations(rows=list(rows), columns=columns, row_children=rows)
     pattern = disclosure.protect(values, equations)
-    shown = [s for s in schools if authority.is_province or s.authority_id == authority.pk]
-    for school in shown:
-        school.children_shown = pattern.shown((("s", school.pk), "children"))
-        school.signed_up_shown = pattern.shown((("s", school.pk), "signed_up"))
-    totals = {
-        "children": pattern.shown((("a", authority.pk), "children")),
-        "signed_up": pattern.shown((("a", authority.pk), "signed_up")),
-        "classrooms": sum(s.classroom_count for s in shown),
-    }
-    return shown, totals
+    return {row: (pattern.shown((row, "children")), pattern.shown((row, "signed_up"))) for row, _column in values}
+
+
+def authority_overview_protected(*, authority: Authority) -> tuple[list[School], dict]:
+    """The schools an officer sees, with the children and the families signed up counted as they may be
+    shown (`coordination.lib.disclosure`): "< 5" for 1 to 4, and "x" wherever a small count could be
+    worked out. One pattern covers the whole province (province > communes > schools), so that putting a
+    commune's page beside the province's gives nothing away. It is kept a few minutes per province; four
+    queries whatever the size, either way.
+
+    Each school gets `children_shown` and `signed_up_shown`; the totals are the authority's own."""
+    from django.core.cache import cache
+
+    top = authority.province if authority.province_id else authority
+    key = f"schools:authority-counts:{top.pk}"
+    shown = cache.get(key)
+    schools = authority_overview(authority=authority) if shown is not None else None
+    if schools is None or any(("s", school.pk) not in shown for school in schools):
+        everything = authority_overview(authority=top)
+        shown = _protected_counts(top=top, schools=everything)
+        cache.set(key, shown, PROTECTED_COUNTS_SECONDS)
+        schools = [s for s in everything if top.pk == authority.pk or s.authority_id == authority.pk]
+    for school in schools:
+        school.children_shown, school.signed_up_shown = shown[("s", school.pk)]
+    children, signed_up = shown.get(("a", authority.pk), (0, 0))  # no school yet: nothing counted
+    totals = {"children": children, "signed_up": signed_up, "classrooms": sum(s.classroom_count for s in schools)}
+    return schools, totals
 
 
 def public_school_get(*, slug: str) -> School:
