@@ -59,6 +59,9 @@ def officer_email(ward: int) -> str:
     return f"officer-{ward:04d}@{EMAIL_DOMAIN}"
 
 
+PROVINCE_OFFICER = f"officer-tinh@{EMAIL_DOMAIN}"
+
+
 # The accounts a benchmark logs in as: school 1's principal, and its first
 # family, who has two children in different classes (Lá 1 and Mầm 1).
 SAMPLE_SCHOOL = 1

@@ -15,6 +15,7 @@ Every staff read of a child's record is logged (`health.services.health_reads_lo
 
 from __future__ import annotations
 
+from coordination.lib import disclosure
 from parents.policies import is_guardian_of
 from schools.models import LEADER_ROLES, Child, Classroom, StaffRole
 from schools.policies import access_for, role_at
@@ -60,9 +61,10 @@ def health_school_ids(user) -> set[int]:
     return access_for(user).schools_with(HEALTH_STAFF)
 
 
-SUPPRESSED = "< 5"
+SUPPRESSED = disclosure.SUPPRESSED
 
 
 def suppress(count: int) -> int | str:
-    """A count shown outside the school: 1 to 4 would point at children, so it is shown as "< 5"."""
-    return SUPPRESSED if 0 < count < 5 else count
+    """A count shown outside the school on its own: 1 to 4 would point at children, so it is shown as "< 5".
+    A table of counts with totals goes through `coordination.lib.disclosure.protect` instead."""
+    return disclosure.small(count)

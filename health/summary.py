@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coordination.lib import disclosure
 from health.models import Level, Measurement
 from schools.models import Child, Classroom, School, SchoolYear
 
@@ -232,3 +233,58 @@ def schools_summaries(*, schools: Iterable[School]) -> dict[int, Summary]:
 def schools_under(authority) -> list[School]:
     """The schools an authority oversees: its own, and for a province those of its communes."""
     return list(School.objects.filter(Q(authority=authority) | Q(authority__province=authority)).order_by("name"))
+
+
+@dataclass
+class ProtectedCounts:
+    """One row of counts as an authority may see it: "< 5" for 1 to 4, "x" where a small one could be
+    worked out."""
+
+    children: int | str
+    rows: list[tuple[str, str, list[int | str]]]  # (key, words, [shown count in each third])
+
+
+def authority_counts(*, authority) -> tuple[list[tuple[School, Summary, ProtectedCounts]], ProtectedCounts]:
+    """Each school's counts under an authority and the authority's total, protected with one pattern over
+    the whole province (province > communes > schools), so that a commune's page beside the province's,
+    or a school beside its commune's total, gives no small count away. Four queries whatever the size.
+
+    The total of a third adds up each school's own third (their years may start on different days)."""
+    top = authority.province if authority.province_id else authority
+    schools = schools_under(top)
+    found = schools_summaries(schools=schools)
+    communes: dict[int, list[int]] = {}
+    for school in schools:
+        communes.setdefault(school.authority_id, []).append(school.pk)
+    if top.is_province:
+        tree = {("a", top.pk): [("a", commune) for commune in communes]}
+        tree.update({("a", commune): [("s", pk) for pk in ids] for commune, ids in communes.items()})
+    else:
+        tree = {("a", top.pk): [("s", pk) for pk in communes.get(top.pk, [])]}
+    columns = ["children", *((key, third) for key in CATEGORY_KEYS for third in range(3))]
+    values = {}
+    for school in schools:
+        summary = found[school.pk]
+        values[(("s", school.pk), "children")] = summary.children
+        for key in CATEGORY_KEYS:
+            for third in range(3):
+                count = summary.counts[third][key] if summary.year and third < len(summary.counts) else 0
+                values[(("s", school.pk), (key, third))] = count
+    for parent in [*(key for key in tree if key != ("a", top.pk)), ("a", top.pk)]:
+        for column in columns:
+            values[(parent, column)] = sum(values[(child, column)] for child in tree[parent])
+    # The classifications overlap (a child can be stunted and underweight): only the rows add up.
+    pattern = disclosure.protect(
+        values, disclosure.hierarchy_equations(rows=list(tree), columns=columns, row_children=tree)
+    )
+
+    def counts_of(row) -> ProtectedCounts:
+        return ProtectedCounts(
+            children=pattern.shown((row, "children")),
+            rows=[
+                (key, words, [pattern.shown((row, (key, third))) for third in range(3)]) for key, words in CATEGORIES
+            ],
+        )
+
+    shown = [s for s in schools if top.pk == authority.pk or s.authority_id == authority.pk]
+    return [(school, found[school.pk], counts_of(("s", school.pk))) for school in shown], counts_of(("a", authority.pk))

@@ -4,7 +4,8 @@
   (`policies.can_manage_health`).
 - A class's summary: also the class's own teachers (`policies.can_measure_classroom`).
 - An authority's page: its officers (`schools.policies.can_view_authority`), school totals only, with
-  counts from 1 to 4 shown as "< 5" (`policies.suppress`); never a child or a class.
+  counts protected by `coordination.lib.disclosure` ("< 5", and "x" where a small one could be worked
+  out), with the authority's totals; never a child or a class.
 
 Everyone else gets the 404 of something that does not exist. Every page that shows children's health
 data to staff logs one read per child shown (`health_reads_log`), in one query.
@@ -27,7 +28,7 @@ from health import services_followup as services
 from health import summary as summaries
 from health.forms_followup import CheckUpPlanForm, CheckUpRecordForm, FollowUpPlanForm
 from health.models import HealthRead
-from health.policies import can_manage_health, suppress
+from health.policies import can_manage_health
 from health.reminders import child_record_path
 from health.services import health_reads_log
 from mediafiles.models import MediaFile
@@ -261,11 +262,13 @@ def class_summary(request, classroom_id: int):
 def authority_summary(request, slug: str):
     """Per school under the authority: the school's totals, small counts suppressed; no child, no class."""
     authority = selectors.authority_for_viewing(user=request.user, slug=slug)
-    schools = summaries.schools_under(authority)
-    found = summaries.schools_summaries(schools=schools)
-    tables = []
-    for school in schools:
-        item = found[school.pk]
-        rows = [(key, words, [suppress(n) for n in counts]) for key, words, counts in item.rows()] if item.year else []
-        tables.append({"school": school, "summary": item, "children": suppress(item.children), "rows": rows})
-    return render(request, "health/followup/authority.html", {"authority": authority, "tables": tables})
+    found, total = summaries.authority_counts(authority=authority)
+    tables = [
+        {"school": school, "summary": item, "children": counts.children, "rows": counts.rows if item.year else []}
+        for school, item, counts in found
+    ]
+    return render(
+        request,
+        "health/followup/authority.html",
+        {"authority": authority, "tables": tables, "total": total, "thirds": summaries.THIRD_NAMES},
+    )

@@ -28,3 +28,53 @@ class Figure(models.Model):
 
     def __str__(self):
         return f"{self.school_id} {self.month:%Y-%m} {self.section}.{self.metric}[{self.group}]={self.value}"
+
+
+class AreaFigure(models.Model):
+    """One published cell of the authorities' dashboards: a school's, a commune's or the province's figure
+    for one period (a month, a term, a school year), as it may be shown.
+
+    Built at night for a whole province and school year at once (`reports.area.area_build`), so that every
+    view of it (a commune's, the province's, a month, a term) shows cells of one suppression pattern, and a
+    dashboard reads a few rows instead of the apps' tables. A school's cell that is zero and not hidden is
+    not stored: the dashboard shows it as 0."""
+
+    class Row(models.TextChoices):
+        SCHOOL = "school", _("School")
+        COMMUNE = "commune", _("Commune, ward or special zone")
+        PROVINCE = "province", _("Province")
+
+    province = models.ForeignKey(
+        "schools.Authority", on_delete=models.CASCADE, related_name="+", verbose_name=_("province")
+    )
+    commune = models.ForeignKey(
+        "schools.Authority",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("commune, ward or special zone"),
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="+", null=True, blank=True, verbose_name=_("school")
+    )
+    period = models.CharField(_("period"), max_length=10, help_text=_("2026-09, 2026-t1 or 2026."))
+    row_kind = models.CharField(_("row"), max_length=10, choices=Row.choices)
+    section = models.CharField(_("section"), max_length=40)
+    metric = models.CharField(_("figure"), max_length=60)
+    value = models.BigIntegerField(_("value"))
+    # "" when the value is shown; else what is shown instead ("< 5", or "x" for a cell hidden so that a
+    # small one cannot be worked out).
+    shown = models.CharField(_("shown as"), max_length=4, blank=True, default="")
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("authority figure")
+        verbose_name_plural = _("authority figures")
+        indexes = [
+            models.Index(fields=["province", "period"], name="areafigure_province_period"),
+            models.Index(fields=["commune", "period"], name="areafigure_commune_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.row_kind} {self.section}.{self.metric}={self.shown or self.value}"

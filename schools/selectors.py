@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from coordination.lib import disclosure
 from parents.models import Guardianship, GuardianshipStatus, InvitationCode
 from parents.policies import guardian_child_ids
 from schools import policies
@@ -213,6 +214,62 @@ def authority_overview(*, authority: Authority) -> list[School]:
         school.classroom_count = classrooms.get(school.pk, {}).get("n", 0)
         school.staff_count = staff.get(school.pk, {}).get("n", 0)
     return schools
+
+
+# The protected counts of a province, kept a few minutes: a ward's page needs the whole province's counts
+# (400 ms at 500 schools) and would otherwise pay them on every request.
+PROTECTED_COUNTS_SECONDS = 10 * 60
+
+
+def _protected_counts(*, top: Authority, schools: list[School]) -> dict[tuple, tuple]:
+    """(children, signed up) as shown, for every school ("s", pk) and authority ("a", pk) under `top`."""
+    communes: dict[int, list[int]] = {}
+    for school in schools:
+        communes.setdefault(school.authority_id, []).append(school.pk)
+    if top.is_province:
+        rows = {("a", top.pk): [("a", commune_id) for commune_id in communes]}
+        rows.update({("a", commune_id): [("s", pk) for pk in ids] for commune_id, ids in communes.items()})
+    else:
+        rows = {("a", top.pk): [("s", pk) for pk in communes.get(top.pk, [])]}
+    columns = ("children", "signed_up")
+    values = {}
+    for school in schools:
+        values[(("s", school.pk), "children")] = school.children_count
+        values[(("s", school.pk), "signed_up")] = school.signed_up_count
+    for parent in [*(key for key in rows if key != ("a", top.pk)), ("a", top.pk)]:
+        for column in columns:
+            values[(parent, column)] = sum(values[(child, column)] for child in rows[parent])
+    # The two columns count different things (children, and those of them with a family signed up): only
+    # the rows add up.
+    equations = disclosure.hierarchy_equations(rows=list(rows), columns=columns, row_children=rows)
+    pattern = disclosure.protect(values, equations)
+    return {row: (pattern.shown((row, "children")), pattern.shown((row, "signed_up"))) for row, _column in values}
+
+
+def authority_overview_protected(*, authority: Authority) -> tuple[list[School], dict]:
+    """The schools an officer sees, with the children and the families signed up counted as they may be
+    shown (`coordination.lib.disclosure`): "< 5" for 1 to 4, and "x" wherever a small count could be
+    worked out. One pattern covers the whole province (province > communes > schools), so that putting a
+    commune's page beside the province's gives nothing away. It is kept a few minutes per province; four
+    queries whatever the size, either way.
+
+    Each school gets `children_shown` and `signed_up_shown`; the totals are the authority's own."""
+    from django.core.cache import cache
+
+    top = authority.province if authority.province_id else authority
+    key = f"schools:authority-counts:{top.pk}"
+    shown = cache.get(key)
+    schools = authority_overview(authority=authority) if shown is not None else None
+    if schools is None or any(("s", school.pk) not in shown for school in schools):
+        everything = authority_overview(authority=top)
+        shown = _protected_counts(top=top, schools=everything)
+        cache.set(key, shown, PROTECTED_COUNTS_SECONDS)
+        schools = [s for s in everything if top.pk == authority.pk or s.authority_id == authority.pk]
+    for school in schools:
+        school.children_shown, school.signed_up_shown = shown[("s", school.pk)]
+    children, signed_up = shown.get(("a", authority.pk), (0, 0))  # no school yet: nothing counted
+    totals = {"children": children, "signed_up": signed_up, "classrooms": sum(s.classroom_count for s in schools)}
+    return schools, totals
 
 
 def public_school_get(*, slug: str) -> School:

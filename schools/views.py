@@ -1,4 +1,3 @@
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -191,12 +190,7 @@ def staff_deactivate(request, slug: str, membership_id: int):
 @login_required
 def authority_home(request, slug: str):
     authority = selectors.authority_get(user=request.user, slug=slug)
-    schools = selectors.authority_overview(authority=authority)
-    totals = {
-        "children": sum(s.children_count for s in schools),
-        "signed_up": sum(s.signed_up_count for s in schools),
-        "classrooms": sum(s.classroom_count for s in schools),
-    }
+    schools, totals = selectors.authority_overview_protected(authority=authority)
     return render(
         request, "schools/authority_home.html", {"authority": authority, "schools": schools, "totals": totals}
     )

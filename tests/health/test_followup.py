@@ -237,6 +237,21 @@ def test_authorities_see_school_counts_with_small_counts_suppressed(world, clien
     assert client.get("/health/authorities/thuy-nguyen/").status_code == 404
 
 
+def test_a_small_count_cannot_be_worked_out_from_the_authoritys_totals(world, client):
+    hoa_mai = f.SchoolFactory(authority=world.school.authority, name="Hoa Mai", slug="hoa-mai")
+    f.SchoolYearFactory(school=hoa_mai, starts_on=world.classroom.school_year.starts_on, is_current=True)
+    for school, classroom, count in ((world.school, world.classroom, 3), (hoa_mai, None, 10)):
+        classroom = classroom or f.ClassroomFactory(school=school, school_year=school.years.get(is_current=True))
+        for n in range(count):
+            measure(f.ChildFactory(classroom=classroom, full_name=f"Bé {school.name} {n}"), D(2026, 10, 1), hfa=LOW)
+    for officer, slug in ((world.officer, "thuy-nguyen"), (world.province_officer, "hai-phong")):
+        client.force_login(officer)
+        page = client.get(f"/health/authorities/{slug}/").content.decode()
+        assert cells(page, "sao-mai", "stunted")[0] == "&lt; 5"
+        assert cells(page, "hoa-mai", "stunted")[0] == "x"  # else the total, 13, gives Sao Mai's 3 away
+        assert cells(page, "all", "stunted")[0] == "13"
+
+
 def test_a_child_of_another_school_has_no_plan_page_here(world, client):
     client.force_login(world.nurse)
     url = plan_url(world.other_school_child)

@@ -40,6 +40,32 @@ def test_a_provincial_officer_sees_every_school_of_the_province(world, client):
     assert client.get(f"/authorities/{world.other_school.authority.slug}/").status_code == 404
 
 
+def shown_counts(page: str, school: str) -> list[str]:
+    import re
+
+    row = re.search(rf">{re.escape(school)}</a></td>(.*?)</tr>", page, re.S).group(1)
+    return [cell.strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+
+
+def test_small_counts_are_hidden_and_cannot_be_worked_out_from_the_province(world, client):
+    neighbour_ward = f.CommuneFactory(name="Phường Lưu Kiếm", province=world.school.authority.province)
+    classroom = f.ClassroomFactory(school=f.SchoolFactory(authority=neighbour_ward, name="Họa Mi"))
+    for _ in range(10):
+        f.ChildFactory(classroom=classroom)
+    client.force_login(world.officer)
+    response = client.get("/authorities/thuy-nguyen/")
+    # classes, children, families signed up, staff: Sao Mai's three children are "< 5", its total too
+    assert shown_counts(text(response), "Sao Mai")[1:3] == ["&lt; 5", "&lt; 5"]
+    assert response.context["totals"]["children"] == "< 5"
+    client.force_login(world.province_officer)
+    response = client.get("/authorities/hai-phong/")
+    page = text(response)
+    # the commune, classes, children...
+    assert shown_counts(page, "Sao Mai")[2] == "&lt; 5"
+    assert shown_counts(page, "Họa Mi")[2] == "x"  # 13 in the province - 10 would give Sao Mai's 3 away
+    assert response.context["totals"]["children"] == 13
+
+
 def test_an_officer_of_another_area_is_refused(world, client):
     client.force_login(world.foreign_officer)
     assert client.get("/authorities/thuy-nguyen/").status_code == 404

@@ -1,4 +1,3 @@
-
 from parents.models import Guardianship
 from schools.models import Authority, Child, Classroom, School, StaffMembership
 

@@ -4,7 +4,8 @@ Each school `scale-00001`, `scale-00002`, … gets a current school year, six
 classes, about 150 children with an open enrolment, families for about two
 thirds of them (some with two children in different classes), a principal,
 six teachers (one class each), a nurse and an accountant. Every ward of about
-twenty schools (all in one province) has one officer. Every account shares one password.
+twenty schools (all in one province) has one officer, and so has the province.
+Every account shares one password.
 
 The data of school N depends only on N, so the output is the same whatever
 the order of runs; schools that already exist are skipped, so `--schools 500`
@@ -114,6 +115,7 @@ class Command(BaseCommand):
             done = start + len(numbers)
             if options["verbosity"] >= 1 and len(missing) > 100 and (done % 100 == 0 or done == len(missing)):
                 self.stdout.write(f"  {done}/{len(missing)} schools, {time.monotonic() - started:.0f} s")
+        self.province_officer()
         elapsed = time.monotonic() - started
         if options["verbosity"] < 1:
             return
@@ -141,6 +143,18 @@ class Command(BaseCommand):
         )
         batch.users.append(user)
         return user
+
+    def province_officer(self) -> None:
+        """The province's own officer (the Department of Education and Training), who sees every ward."""
+        province = Authority.objects.filter(slug=scale.PROVINCE_SLUG).first()
+        if province is None or AuthorityOfficer.objects.filter(authority=province).exists():
+            return
+        with transaction.atomic():
+            batch = Batch()
+            user = self.user(batch, scale.PROVINCE_OFFICER, "Trần Thị Sở")
+            user.save()
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            AuthorityOfficer.objects.create(authority=province, user=user, title="Chuyên viên Phòng Giáo dục Mầm non")
 
     def wards(self, batch: Batch, numbers: list[int]) -> tuple[dict[int, Authority], list[AuthorityOfficer]]:
         province, _ = Authority.objects.get_or_create(

@@ -1,0 +1,56 @@
+"""The authorities' dashboard: an officer's schools side by side, for a month, a term or a school year.
+
+Officers of the authority (and a provincial officer for each commune of the province) see it; anyone else
+gets the 404 of an authority that does not exist (`schools.selectors.authority_get`). Only school totals,
+already protected at night (`reports.area`): no child, no class. The tables are rendered once per build,
+period and language and kept in the cache (a province's has 500 schools): a request that finds them
+costs two queries besides the sign-in's.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_safe
+
+from reports import area as figures
+from reports import periods
+from schools.selectors import authority_get
+
+CACHE_SECONDS = 26 * 3600  # a night's build lives a day; the next one has another key
+
+
+@login_required
+@require_safe
+def area_dashboard(request, slug: str):
+    """One authority's schools side by side for the period asked (`?period=2026-09`, `2026-t1`, `2026`)."""
+    authority = authority_get(user=request.user, slug=slug)
+    today = timezone.localdate()
+    key = request.GET.get("period") or periods.month_of(today).key
+    try:
+        period = periods.parse(key)
+    except ValueError:
+        raise Http404 from None
+    built_at = figures.area_built_at(authority=authority, period=period)
+    computed_at = timezone.localtime(built_at) if built_at else None
+    return render(
+        request,
+        "reports/area.html",
+        {
+            "authority": authority,
+            # Read only when the tables are not in the cache: they change with each night's build, whose
+            # time is in the cache key, and are the same for every officer who may see them.
+            "dashboard": SimpleLazyObject(lambda: figures.area_dashboard(authority=authority, period=period)),
+            "cache_stamp": built_at.timestamp() if built_at else "",
+            "cache_seconds": CACHE_SECONDS,
+            "period": period,
+            "choices": figures.period_choices(period),
+            "current": period.start <= today <= period.end,
+            "computed_at": computed_at,
+            "computed_today": computed_at is not None and computed_at.date() == today,
+            "chart_width": figures.CHART_WIDTH,
+        },
+    )
