@@ -36,15 +36,21 @@ def test_the_nightly_job_builds_this_month_and_the_officers_tables(world):
     reports_nightly.apply()
     assert Figure.objects.filter(section="reports", month=this_month).count() == 3
     key = periods.month_of(this_month).key
-    sao_mai = AreaFigure.objects.get(school=world.school, period=key, metric="posted")
+    sao_mai = AreaFigure.objects.get(school=world.school, period=key, section="reports", metric="posted")
     assert (sao_mai.value, sao_mai.shown) == (3, "< 5")
-    commune = AreaFigure.objects.get(commune=world.school.authority, row_kind="commune", period=key, metric="posted")
+    commune = AreaFigure.objects.get(
+        commune=world.school.authority, row_kind="commune", period=key, section="reports", metric="posted"
+    )
     assert commune.shown == "< 5"  # the ward has Sao Mai only
-    province = AreaFigure.objects.get(province=world.school.authority.province, row_kind="province", period=key)
+    province = AreaFigure.objects.get(
+        province=world.school.authority.province, row_kind="province", period=key, section="reports", metric="posted"
+    )
     assert province.shown == "< 5"
     # Hoa Sen is in another province: its own table, its own pattern.
-    assert AreaFigure.objects.get(school=world.other_school, period=key, metric="posted").shown == ""
-    assert not AreaFigure.objects.filter(metric="posted", value=6).exists()  # classes never summed in
+    assert AreaFigure.objects.get(school=world.other_school, period=key, section="reports", metric="posted").shown == ""
+    assert not AreaFigure.objects.filter(
+        section="reports", metric="posted", value=6
+    ).exists()  # classes never summed in
 
 
 def test_the_backfill_rebuilds_a_school_year_and_a_rerun_replaces_its_rows(world):
@@ -53,7 +59,7 @@ def test_the_backfill_rebuilds_a_school_year_and_a_rerun_replaces_its_rows(world
         (world.school.pk, datetime.date(2025, 10, 1), "", "posted", 15),
     ]
     call_command("reports_build", "--year", "2025", stdout=io.StringIO())
-    rows = AreaFigure.objects.filter(school=world.school, metric="posted")
+    rows = AreaFigure.objects.filter(school=world.school, section="reports", metric="posted")
     assert dict(rows.values_list("period", "value")) == {"2025-09": 12, "2025-10": 15, "2025-t1": 27, "2025": 27}
     fake_sections.FIGURES = [(world.school.pk, datetime.date(2025, 9, 1), "", "posted", 20)]
     call_command("reports_build", "--year", "2025", stdout=io.StringIO())
