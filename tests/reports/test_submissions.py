@@ -282,3 +282,17 @@ def test_the_leaders_read_the_submissions_in_the_admin_and_change_nothing(client
     assert "Sao Mai" not in client.get("/admin/reports/submission/").content.decode()
     assert timezone.now()  # the admin changes nothing: the row is as it was
     assert Submission.objects.get().cover_note == NOTE
+
+
+# --- Links
+
+
+def test_the_leaders_home_links_to_the_report_and_the_authority_page_to_the_submitted_reports(client, world):
+    client.force_login(world.principal)
+    assert 'href="/reports/schools/sao-mai/"' in client.get("/schools/sao-mai/manage/").content.decode()
+    client.force_login(world.teacher)
+    assert "/reports/schools/" not in client.get("/teacher/").content.decode()
+    for officer in (world.officer, world.province_officer):
+        client.force_login(officer)
+        page = client.get(f"/authorities/{world.school.authority.slug}/").content.decode()
+        assert 'href="/reports/submitted/"' in page
