@@ -45,12 +45,16 @@ def _y(value: float, top: float) -> float:
 
 
 def _axis(top: float, unit: str) -> str:
+    """The base line, 0 and, for a percentage, 100 %; bars of counts and money carry their own values."""
     lines = [
         f'<line class="axis" x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}"/>',
-        f'<text class="tick" x="{LEFT - 4}" y="{_y(top, top) + 4}" text-anchor="end">'
-        f"{escape(_number(top))}{escape(unit)}</text>",
         f'<text class="tick" x="{LEFT - 4}" y="{HEIGHT - BOTTOM + 4}" text-anchor="end">0</text>',
     ]
+    if unit:
+        lines.append(
+            f'<text class="tick" x="{LEFT - 4}" y="{_y(top, top) + 4}" text-anchor="end">'
+            f"{escape(_number(top))}{escape(unit)}</text>"
+        )
     return "".join(lines)
 
 
