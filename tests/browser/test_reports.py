@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from reports.models import Submission
 from tests import factories as f
-from tests.reports.conftest import GIVING, PARTICIPATION, fake_sections, term_one_figures
+from tests.reports.makers_school import GIVING, PARTICIPATION, fake_sections, term_one_figures
 
 NOTE = "Báo cáo học kỳ I: tỉ lệ phản hồi đạt mục tiêu, lớp Chồi 1 cần vận động thêm."
 

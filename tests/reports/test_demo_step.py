@@ -12,7 +12,7 @@ from coordination.lib.demo import DemoContext
 from reports import demo
 from reports.models import Figure, Submission, SubmissionEvent
 from tests import factories as f
-from tests.reports.conftest import fake_sections
+from tests.reports.makers_school import fake_sections, read_in_english, school_report_sections  # noqa: F401 (autouse fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -18,12 +18,14 @@ from openpyxl import load_workbook
 from reports import periods, selectors
 from reports.models import Figure
 from schools.models import school_today
-from tests.reports.conftest import (
+from tests.reports.makers_school import (  # noqa: F401 (autouse fixtures)
     GIVING,
     PARTICIPATION,
     PARTICIPATION_KEY,
     fake_sections,
     figure,
+    read_in_english,
+    school_report_sections,
     term_one_figures,
 )
 

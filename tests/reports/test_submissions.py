@@ -13,7 +13,13 @@ from django.utils import timezone
 from notifications.models import Notice
 from reports import services
 from reports.models import Submission, SubmissionEvent
-from tests.reports.conftest import PARTICIPATION_KEY, figure, term_one_figures
+from tests.reports.makers_school import (  # noqa: F401 (autouse fixtures)
+    PARTICIPATION_KEY,
+    figure,
+    read_in_english,
+    school_report_sections,
+    term_one_figures,
+)
 
 pytestmark = pytest.mark.django_db
 

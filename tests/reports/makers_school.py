@@ -1,6 +1,8 @@
-"""The report tests read the portal in English, and use report sections of their own (the apps' real
-`report_sections` modules are another piece of work): a participation section with a rate and a target,
-and a contributions section in đồng."""
+"""What the school report's tests share: report sections of their own (not the apps' `report_sections`
+modules, so that the figures are the tests' own), a participation section with a rate and a target and a
+contributions section in đồng; a term of figures at Sao Mai; and the portal read in English.
+
+A test module imports the two autouse fixtures (`school_report_sections`, `read_in_english`) to use them."""
 
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ PARTICIPATION_KEY, GIVING_KEY = "fake_0", "fake_1"
 
 
 @pytest.fixture(autouse=True)
-def report_sections(monkeypatch):
+def school_report_sections(monkeypatch):
     """The sections every report of these tests shows."""
     found = fake_sections(PARTICIPATION, GIVING)
     monkeypatch.setattr("reports.selectors.sections", lambda: found)
@@ -59,7 +61,7 @@ def report_sections(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _read_in_english(request, settings):
+def read_in_english(request, settings):
     with translation.override("en"):
         if "client" in request.fixturenames:
             request.getfixturevalue("client").cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
