@@ -86,7 +86,7 @@ def submissions_for_officer(*, user) -> list[Submission]:
     return list(
         Submission.objects.filter(Q(authority_id__in=ids) | Q(authority__province_id__in=ids))
         .select_related("school", "authority")
-        .order_by("status", "-submitted_at", "-pk")
+        .order_by("-status", "-submitted_at", "-pk")  # waiting ("submitted") before acknowledged
     )
 
 

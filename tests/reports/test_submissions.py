@@ -8,6 +8,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications.models import Notice
@@ -302,3 +304,33 @@ def test_the_leaders_home_links_to_the_report_and_the_authority_page_to_the_subm
         client.force_login(officer)
         page = client.get(f"/authorities/{world.school.authority.slug}/").content.decode()
         assert 'href="/reports/submitted/"' in page
+
+
+def test_the_officers_list_puts_the_reports_waiting_first(client, world):
+    term_one_figures(world.school)
+    term_one_figures(world.other_school)
+    world.other_school.authority = world.school.authority
+    world.other_school.save(update_fields=["authority"])
+    waiting = _submit(world)
+    done = services.submission_submit(
+        by=world.other_principal, school=world.other_school, year_start=2026, term=1, now=NOW + datetime.timedelta(1)
+    )
+    services.submission_acknowledge(by=world.officer, submission=done)
+    client.force_login(world.officer)
+    page = client.get("/reports/submitted/").content.decode()
+    assert page.index(f'data-submission="{waiting.pk}"') < page.index(f'data-submission="{done.pk}"')
+
+
+def test_the_submitted_report_reads_a_fixed_number_of_queries(client, world):
+    term_one_figures(world.school)
+    submission = _submit(world)
+    client.force_login(world.officer)
+    url = f"/reports/submissions/{submission.pk}/"
+    client.get(url)  # the first opening is recorded
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(30):
+        services.submission_comment(by=world.officer, submission=submission, text=f"Comment {n}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
