@@ -164,7 +164,9 @@ def submission_new(request, slug: str):
             messages.success(request, _("The report is submitted to %(authority)s.") % {"authority": school.authority})
             return redirect("reports:submission", submission.pk)
     failed = request.method == "POST" or bool(problem)
-    context = {"school": school, "period": period, "form": form, "existing": existing}
+    # Said before the form is filled in, not only when it is sent: a term without figures is not submitted.
+    empty = period is not None and not selectors.school_report(school=school, period=period).has_data
+    context = {"school": school, "period": period, "form": form, "existing": existing, "empty": empty}
     return render(request, "reports/submission_new.html", context, status=400 if failed else 200)
 
 

@@ -334,3 +334,10 @@ def test_the_submitted_report_reads_a_fixed_number_of_queries(client, world):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_form_says_before_submitting_that_a_term_without_figures_has_nothing_to_submit(client, world):
+    client.force_login(world.principal)
+    page = client.get(SUBMIT, {"period": "2026-t1"}).content.decode()
+    assert "There are no figures for Term I, 2026–2027 yet, so there is nothing to submit." in page
+    assert "Submit to the authority" not in page
