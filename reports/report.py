@@ -373,13 +373,17 @@ def _rate_protected(rate: RateLine, metrics: dict[str, MetricLine]) -> None:
 
 
 def report_protected(report: SchoolReport) -> SchoolReport:
-    """The same report as an officer outside the school may read it (changed in place and returned)."""
+    """The same report as an officer outside the school may read it (changed in place and returned).
+
+    The hidden values are dropped, not only their text: what is drawn or exported from the protected
+    report cannot give them away."""
     for section in report.sections:
         by_key = {metric.key: metric for metric in section.metrics}
         for rate in section.rates:
             _rate_protected(rate, by_key)
         for metric in section.metrics:
-            metric.shown = value_shown(_small_count(metric.value, metric.kind), metric.kind)
+            metric.value = _small_count(metric.value, metric.kind)
+            metric.shown = value_shown(metric.value, metric.kind)
         if section.groups and section.groups.rows:
             _groups_protected(section.groups)
     report.protected = True
@@ -404,16 +408,16 @@ def _groups_protected(table: GroupTable) -> None:
     for n, row in enumerate(table.rows):
         # A group's rate is shown only when none of that group's counts is hidden.
         hidden = protected is not None and any(isinstance(cell, str) for cell in protected.cells[n])
-        shown = []
+        values: list = []
         for i, column in enumerate(columns):
             value = row.values[i]
-            if i in counted:
-                shown.append(count_shown(protected.cells[n][counted.index(i)]) if value is not None else "–")
-            elif column.kind == "rate":
-                shown.append(disclosure.SUPPRESSED if hidden and value is not None else percent_shown(value))
-            else:
-                shown.append(value_shown(value, column.kind))
-        row.shown = shown
+            if value is not None and i in counted:
+                value = protected.cells[n][counted.index(i)]
+            elif value is not None and column.kind == "rate" and hidden:
+                value = disclosure.SUPPRESSED
+            values.append(value)
+        row.values = values
+        row.shown = [value_shown(value, column.kind) for value, column in zip(values, columns, strict=True)]
     table.totals = totals
 
 

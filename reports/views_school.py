@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coordination.lib.disclosure import SUPPRESSED
 from coordination.lib.forms import errors_to_form
 from reports import charts, exporting, periods, policies, selectors, services
 from reports.forms import CommentForm, SubmissionForm
@@ -33,6 +32,10 @@ def _period(request, *, terms_only: bool = False) -> tuple[periods.Period | None
     if terms_only and period.kind != periods.TERM:
         return None, _("A report is submitted for a term. Choose term I or term II.")
     return period, ""
+
+
+def _number_or_none(value):
+    return value if isinstance(value, int | float) else None
 
 
 def _draw_charts(report: SchoolReport) -> None:
@@ -70,10 +73,9 @@ def _draw_charts(report: SchoolReport) -> None:
             if index is None:
                 index = next((i for i, c in enumerate(table.columns) if c.kind != "money"), 0)
             column = table.columns[index]
-            # Outside the school a hidden count ("< 5") draws no bar: its height would give it away.
+            # Outside the school a hidden count ("< 5") is no number any more, and draws no bar.
             points = [
-                charts.Point(row.label, None if row.shown[index] == SUPPRESSED else row.values[index], row.shown[index])
-                for row in table.rows
+                charts.Point(row.label, _number_or_none(row.values[index]), row.shown[index]) for row in table.rows
             ]
             title = _("%(figure)s per %(group)s") % {"figure": column.label, "group": table.heading.lower()}
             drawn.append(

@@ -167,6 +167,9 @@ def test_the_officer_reads_small_counts_as_under_five_and_no_childs_name(client,
     lá = groups.split("Lá 1", 1)[1].split("</tr>", 1)[0]
     assert ">20<" in lá and ">12<" in lá and "60 %" in lá
     assert NOTE in page and "1.500.000" in page  # money is never hidden
+    # The chart of the classes draws no bar for the hidden one.
+    chart = page.split('aria-labelledby="chart-fake_0-groups-title', 1)[1].split("</svg>", 1)[0]
+    assert chart.count('class="bar"') == 1 and "30 %" not in chart
     for name in world.SAO_MAI_CHILDREN + world.HOA_SEN_CHILDREN:
         assert name not in page
 
