@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from reports.report import SchoolReport, percent_shown
 
 WIDTH, HEIGHT = 320, 160
 LEFT, RIGHT, TOP, BOTTOM = 34, 8, 10, 30
@@ -128,3 +131,63 @@ def bar_chart(*, chart_id: str, title: str, desc: str, points: list[Point], perc
         )
     parts.append(_labels(points, centres))
     return _frame(chart_id, title, desc, "".join(parts), "chart-bars")
+
+
+# --- A report's charts
+
+
+def _number_or_none(value):
+    return value if isinstance(value, int | float) else None
+
+
+def report_charts_draw(report: SchoolReport) -> None:
+    """Each section's charts (`section.charts`): a line of each rate month by month, with its figures as a
+    table, and bars per group (a class, a campaign), whose table is the section's group table."""
+    for section in report.sections:
+        drawn = []
+        for rate in section.rates:
+            if len(rate.trend) < 2 or all(point.percent is None for point in rate.trend):
+                continue
+            months = [Point(f"{point.month:%m/%y}", point.percent) for point in rate.trend]
+            title = _("%(rate)s month by month") % {"rate": rate.label}
+            desc = _("The same figures are in the table below.")
+            if rate.target:
+                desc = _("The target is %(target)s.") % {"target": rate.target_shown} + " " + desc
+            drawn.append(
+                {
+                    "svg": line_chart(
+                        chart_id=f"chart-{section.key}-{rate.key}",
+                        title=title,
+                        desc=desc,
+                        points=months,
+                        band=rate.target,
+                    ),
+                    "title": title,
+                    "rows": [
+                        (f"{point.month:%m/%Y}", rate.label, percent_shown(point.percent)) for point in rate.trend
+                    ],
+                }
+            )
+        table = section.groups
+        if table and table.rows:
+            index = next((i for i, c in enumerate(table.columns) if c.kind == "rate"), None)
+            if index is None:
+                index = next((i for i, c in enumerate(table.columns) if c.kind != "money"), 0)
+            column = table.columns[index]
+            # Outside the school a hidden count ("< 5") is no number any more, and draws no bar.
+            points = [Point(row.label, _number_or_none(row.values[index]), row.shown[index]) for row in table.rows]
+            title = _("%(figure)s per %(group)s") % {"figure": column.label, "group": table.heading.lower()}
+            drawn.append(
+                {
+                    "svg": bar_chart(
+                        chart_id=f"chart-{section.key}-groups",
+                        title=title,
+                        desc=_("The same figures are in the table below."),
+                        points=points,
+                        percent=column.kind == "rate",
+                    ),
+                    "title": title,
+                    "rows": None,  # the group table below is the chart's table
+                }
+            )
+        section.charts = drawn

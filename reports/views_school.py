@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coordination.lib.forms import errors_to_form
 from reports import charts, exporting, periods, policies, selectors, services
 from reports.forms import CommentForm, SubmissionForm
-from reports.report import SchoolReport, freshness, percent_shown
+from reports.report import freshness
 
 GET = ["GET", "HEAD"]
 
@@ -34,66 +34,6 @@ def _period(request, *, terms_only: bool = False) -> tuple[periods.Period | None
     return period, ""
 
 
-def _number_or_none(value):
-    return value if isinstance(value, int | float) else None
-
-
-def _draw_charts(report: SchoolReport) -> None:
-    """Per section: a line of each rate month by month, and bars per group."""
-    for section in report.sections:
-        drawn = []
-        for rate in section.rates:
-            if len(rate.trend) < 2 or all(point.percent is None for point in rate.trend):
-                continue
-            months = [charts.Point(f"{point.month:%m/%y}", point.percent) for point in rate.trend]
-            title = _("%(rate)s month by month") % {"rate": rate.label}
-            desc = (
-                _("The target is %(target)s.") % {"target": rate.target_shown}
-                if rate.target
-                else _("The same figures are in the table below.")
-            )
-            drawn.append(
-                {
-                    "svg": charts.line_chart(
-                        chart_id=f"chart-{section.key}-{rate.key}",
-                        title=title,
-                        desc=desc,
-                        points=months,
-                        band=rate.target,
-                    ),
-                    "title": title,
-                    "rows": [
-                        (f"{point.month:%m/%Y}", rate.label, percent_shown(point.percent)) for point in rate.trend
-                    ],
-                }
-            )
-        table = section.groups
-        if table and table.rows:
-            index = next((i for i, c in enumerate(table.columns) if c.kind == "rate"), None)
-            if index is None:
-                index = next((i for i, c in enumerate(table.columns) if c.kind != "money"), 0)
-            column = table.columns[index]
-            # Outside the school a hidden count ("< 5") is no number any more, and draws no bar.
-            points = [
-                charts.Point(row.label, _number_or_none(row.values[index]), row.shown[index]) for row in table.rows
-            ]
-            title = _("%(figure)s per %(group)s") % {"figure": column.label, "group": table.heading.lower()}
-            drawn.append(
-                {
-                    "svg": charts.bar_chart(
-                        chart_id=f"chart-{section.key}-groups",
-                        title=title,
-                        desc=_("The same figures are in the table below."),
-                        points=points,
-                        percent=column.kind == "rate",
-                    ),
-                    "title": title,
-                    "rows": None,  # the group table below is the chart's table
-                }
-            )
-        section.charts = drawn
-
-
 @login_required
 @require_http_methods(GET)
 def school_report(request, slug: str):
@@ -103,7 +43,7 @@ def school_report(request, slug: str):
     if period is None:
         return render(request, "reports/school.html", context, status=400)
     report = selectors.school_report(school=school, period=period)
-    _draw_charts(report)
+    charts.report_charts_draw(report)
     context.update(
         report=report,
         freshness=freshness(report.computed_at, now=timezone.now()) if selectors.is_current(period) else "",
@@ -194,7 +134,7 @@ def submitted_list(request):
 def _submission_page(request, submission, *, comment_form=None, status=200):
     user = request.user
     report = selectors.submission_report(user=user, submission=submission)
-    _draw_charts(report)
+    charts.report_charts_draw(report)
     context = {
         "submission": submission,
         "school": submission.school,
