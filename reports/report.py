@@ -97,7 +97,6 @@ class GroupTable:
     heading: str  # what a group is (a class, a campaign)
     columns: list[Column]
     rows: list[GroupRow]
-    totals: list[str] | None = None  # outside the school: the protected column totals
 
 
 @dataclass
@@ -391,20 +390,14 @@ def report_protected(report: SchoolReport) -> SchoolReport:
 
 
 def _groups_protected(table: GroupTable) -> None:
-    """Per-group counts through `protect_table` (with the column totals); money as it is; a group's rate
-    hidden when one of its counts is."""
+    """Per-group counts through `protect_table`; money as it is; a group's rate hidden when one of its counts
+    is."""
     columns = table.columns
     counted = [i for i, column in enumerate(columns) if column.kind in ("count", "stock")]
     cells = [[row.values[i] or 0 for i in counted] for row in table.rows]
+    # Protected with its totals, though the page shows none: a class's figures need not add up to the
+    # school's (an activity posted to two classes counts in each), and the school's are shown above.
     protected = disclosure.protect_table(cells) if counted else None
-    totals: list[str] = []
-    for i, column in enumerate(columns):
-        if column.kind == "money":
-            totals.append(value_shown(sum(row.values[i] or 0 for row in table.rows), "money"))
-        elif i in counted:
-            totals.append(count_shown(protected.column_totals[counted.index(i)]))
-        else:
-            totals.append("")
     for n, row in enumerate(table.rows):
         # A group's rate is shown only when none of that group's counts is hidden.
         hidden = protected is not None and any(isinstance(cell, str) for cell in protected.cells[n])
@@ -418,7 +411,6 @@ def _groups_protected(table: GroupTable) -> None:
             values.append(value)
         row.values = values
         row.shown = [value_shown(value, column.kind) for value, column in zip(values, columns, strict=True)]
-    table.totals = totals
 
 
 def freshness(computed_at: datetime.datetime | None, *, now: datetime.datetime) -> str:
