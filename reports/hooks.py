@@ -1,5 +1,5 @@
-"""How reports plug into the core and the mechanisms (called from ReportsConfig.ready()): the link to the
-authorities' dashboard on the authority's page, and the nightly job."""
+"""How reports plug into the core and the mechanisms (called from ReportsConfig.ready()): the school report
+on the leader's home, the dashboard and the submitted reports on the authority's page, the nightly job and the demo."""
 
 from __future__ import annotations
 
@@ -18,10 +18,34 @@ BEAT_SCHEDULE = {
 }
 
 
+def _leads(user, school) -> bool:
+    from schools.policies import is_leader_of
+
+    return school is not None and is_leader_of(user, school.pk)
+
+
+def _officer_of(user, authority) -> bool:
+    from schools.policies import access_for
+
+    posts = access_for(user).authority_ids
+    return authority is not None and (authority.pk in posts or authority.province_id in posts)
+
+
 def install() -> None:
     from coordination.celery import app
     from coordination.lib.links import PageLink, register
+    from reports import demo
 
+    register(
+        "school",
+        PageLink(
+            label=_("School report"),
+            url=lambda school: reverse("reports:school", args=[school.slug]),
+            visible=_leads,
+            order=80,
+            help_text=_("Figures per month, term and school year; submit a term's report to the authority."),
+        ),
+    )
     register(
         "authority",
         PageLink(
@@ -31,4 +55,14 @@ def install() -> None:
             help_text=_("The same figures side by side for every school, by month, term and school year."),
         ),
     )
+    register(
+        "authority",
+        PageLink(
+            label=_("Reports submitted by schools"),
+            url=lambda _authority: reverse("reports:submitted"),
+            visible=_officer_of,
+            order=70,
+        ),
+    )
     app.conf.beat_schedule = {**(app.conf.beat_schedule or {}), **BEAT_SCHEDULE}
+    demo.register()  # term reports for both schools, after every other app's step (step "reports")

@@ -78,3 +78,91 @@ class AreaFigure(models.Model):
 
     def __str__(self):
         return f"{self.period} {self.row_kind} {self.section}.{self.metric}={self.shown or self.value}"
+
+
+# --- Term reports submitted to the authority
+
+
+class Submission(models.Model):
+    """A school's term report as submitted to its commune-level authority: the figures are kept as they were
+    sent (`snapshot`), so the officer reads what the school submitted, whatever is rebuilt later."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="report_submissions", verbose_name=_("school")
+    )
+    authority = models.ForeignKey(
+        "schools.Authority", on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted to")
+    )
+    year_start = models.PositiveSmallIntegerField(_("school year starting in"))
+    term = models.PositiveSmallIntegerField(_("term"), choices=[(1, _("Term I")), (2, _("Term II"))])
+    cover_note = models.TextField(_("cover note"), blank=True)
+    snapshot = models.JSONField(_("figures as submitted"), default=dict)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    acknowledged_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submitted report")
+        verbose_name_plural = _("submitted reports")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year_start", "term"], name="one_submission_per_school_term"),
+        ]
+        indexes = [models.Index(fields=["authority", "-submitted_at"], name="submission_authority")]
+
+    def __str__(self):
+        return f"{self.school} {self.period_key}"
+
+    @property
+    def period_key(self) -> str:
+        return f"{self.year_start}-t{self.term}"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.status == self.Status.ACKNOWLEDGED
+
+
+class SubmissionEvent(models.Model):
+    """What happened to a submitted report, shown to both sides as its history."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        RESUBMITTED = "resubmitted", _("Submitted again")
+        OPENED = "opened", _("Opened by the authority")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        COMMENTED = "commented", _("Comment")
+
+    # The school too, so that the history can be kept beside its school's other rows.
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school"))
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="events", verbose_name=_("submitted report")
+    )
+    kind = models.CharField(_("what"), max_length=12, choices=Kind.choices)
+    by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"))
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("submitted report event")
+        verbose_name_plural = _("submitted report events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.submission_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

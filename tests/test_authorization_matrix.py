@@ -384,6 +384,7 @@ APP_TABLES = (
     "tests.community.matrix_menus",
     "tests.feedback.matrix",
     "tests.reports.matrix_area",
+    "tests.reports.matrix_school",
 )
 for _module_name in APP_TABLES:
     _module = importlib.import_module(_module_name)
