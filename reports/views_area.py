@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from reports import area as figures
 from reports import periods
+from reports.sections import sections
 from schools.selectors import authority_get
 
 CACHE_SECONDS = 26 * 3600  # a night's build lives a day; the next one has another key
@@ -34,6 +35,12 @@ def area_dashboard(request, slug: str):
         period = periods.parse(key)
     except ValueError:
         raise Http404 from None
+    # One section at a time, chosen in the tabs: a province's 500 schools times every app's figures would
+    # make a page of half a megabyte for an officer's phone.
+    tabs = [{"key": section.key, "title": section.title} for section in sections()]
+    chosen = request.GET.get("section") or (tabs[0]["key"] if tabs else "")
+    if tabs and chosen not in {tab["key"] for tab in tabs}:
+        raise Http404
     built_at = figures.area_built_at(authority=authority, period=period)
     computed_at = timezone.localtime(built_at) if built_at else None
     return render(
@@ -43,10 +50,23 @@ def area_dashboard(request, slug: str):
             "authority": authority,
             # Read only when the tables are not in the cache: they change with each night's build, whose
             # time is in the cache key, and are the same for every officer who may see them.
-            "dashboard": SimpleLazyObject(lambda: figures.area_dashboard(authority=authority, period=period)),
+            "chosen": SimpleLazyObject(
+                lambda: {
+                    "table": next(
+                        (
+                            table
+                            for table in figures.area_dashboard(authority=authority, period=period).tables
+                            if table.section.key == chosen
+                        ),
+                        None,
+                    )
+                }
+            ),
             "cache_stamp": built_at.timestamp() if built_at else "",
             "cache_seconds": CACHE_SECONDS,
             "period": period,
+            "tabs": tabs,
+            "section": chosen,
             "choices": figures.period_choices(period),
             "current": period.start <= today <= period.end,
             "computed_at": computed_at,

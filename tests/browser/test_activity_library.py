@@ -9,18 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from activities.models import Activity, LibraryAdoption
-from tests import factories as f
 from tests.activities.library import TITLE, entry_make
+from tests.browser.steps import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, login: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(login)
-    page.locator("#id_password").fill(f.PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page.locator("header form[action*='logout']")).to_be_visible()
 
 
 def test_a_hoa_sen_teacher_copies_a_sao_mai_activity_from_the_library_and_sees_the_credit(page: Page, world):

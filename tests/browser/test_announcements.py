@@ -6,40 +6,15 @@ fan-out queued on commit really runs (Celery tasks run in-process in tests).
 
 from __future__ import annotations
 
-import re
-
-from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from announcements.models import Announcement, AnnouncementReceipt
 from notifications.models import Notice
 from tests import factories as f
+from tests.browser.steps import log_in, log_out, path_is, vi
 
 TITLE = "Đón trẻ sớm hơn từ thứ Hai"
 BODY = "Từ thứ Hai, lớp Lá 1 trả trẻ lúc 16 giờ 15 thay vì 16 giờ 30."
-
-
-def vi(text: str) -> str:
-    """The text as a Vietnamese reader sees it (English until translated)."""
-    with translation.override("vi"):
-        return translation.gettext(text)
-
-
-def path_is(path: str) -> re.Pattern:
-    return re.compile(r"^https?://[^/]+" + re.escape(path) + r"$")
-
-
-def log_in(page: Page, login: str, password: str = f.PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(login)
-    page.locator("#id_password").fill(password)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page.locator("header form[action*='logout']")).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.locator("header form[action*='logout'] button[type=submit]").click()
-    expect(page.locator("header a[href^='/accounts/login/']")).to_be_visible()
 
 
 def test_teacher_posts_a_pickup_time_change_and_sees_the_parent_acknowledge(page: Page, live_server, world):

@@ -12,7 +12,7 @@ from tests.matrix_kit import Entry, expect
 MATRIX = {
     "reports/area/<slug:slug>/": [
         Entry("/reports/area/thuy-nguyen/", expect(officers=200, superuser=200), shows="Phường Thủy Nguyên"),
-        Entry("/reports/area/thuy-nguyen/?period=2026-t1", expect(officers=200, superuser=200), shows="Term I"),
+        Entry("/reports/area/thuy-nguyen/?period=2026-t1", expect(officers=200, superuser=200), shows="Thủy Nguyên"),
         Entry("/reports/area/hai-phong/?period=2026", expect(province_officer=200, superuser=200), shows="Hải Phòng"),
         Entry("/reports/area/hoan-kiem/", expect(foreign_officer=200, superuser=200), shows="Hoàn Kiếm"),
     ],

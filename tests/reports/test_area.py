@@ -8,7 +8,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reports import periods
 from reports.area import area_build
@@ -35,6 +35,12 @@ def figure(school, month, metric, value, group=""):
 
 def build(world, year_start=2026):
     return area_build(province=world.school.authority.province, year_start=year_start)
+
+
+def all_of(name: str) -> str:
+    """A commune's or province's total row, as the page names it in Vietnamese (the portal's first language)."""
+    with translation.override("vi"):
+        return translation.gettext("All of %(name)s") % {"name": name}
 
 
 def row_cells(page: str, label: str) -> list[str]:
@@ -71,7 +77,7 @@ def test_a_commune_officer_sees_their_schools_side_by_side_with_small_counts_hid
     # posted, answered, expected, on the portal, received; answer rate
     assert row_cells(page, "Sao Mai") == ["&lt; 5", "30", "60", "0", "2", "50 %"]
     assert row_cells(page, "Hoa Mai") == ["x", "50", "80", "0", "0", "62 %"]  # else 15 - 12 gives the 3
-    assert row_cells(page, "All of Phường Thủy Nguyên") == ["15", "80", "140", "0", "2", "57 %"]
+    assert row_cells(page, all_of("Phường Thủy Nguyên")) == ["15", "80", "140", "0", "2", "57 %"]
     assert "Bình Minh" not in page and "Lá 1" not in page
     for name in ("Nguyễn Minh Khôi", "Phạm Khánh Linh", "Nguyễn Ngọc An"):
         assert name not in page
@@ -98,9 +104,9 @@ def test_a_provincial_officer_sees_every_commune_with_subtotals_and_links(world,
     client.force_login(world.province_officer)
     page = client.get("/reports/area/hai-phong/?period=2026-10").content.decode()
     assert row_cells(page, "Bình Minh")[0] == "30"
-    assert row_cells(page, "All of Phường Thủy Nguyên")[0] == "30"
-    assert row_cells(page, "All of Phường Lê Chân")[0] == "30"
-    assert row_cells(page, "All of Thành phố Hải Phòng")[0] == "60"
+    assert row_cells(page, all_of("Phường Thủy Nguyên"))[0] == "30"
+    assert row_cells(page, all_of("Phường Lê Chân"))[0] == "30"
+    assert row_cells(page, all_of("Thành phố Hải Phòng"))[0] == "60"
     assert 'href="/reports/area/thuy-nguyen/?period=2026-10"' in page
     assert client.get("/reports/area/le-chan/?period=2026-10").status_code == 200
 
@@ -133,13 +139,18 @@ def test_a_stock_term_is_its_last_month(world, client, ward_schools):
     client.force_login(world.officer)
     page = client.get("/reports/area/thuy-nguyen/?period=2026-t1").content.decode()
     assert row_cells(page, "Sao Mai")[3] == "42"
-    assert row_cells(page, "All of Phường Thủy Nguyên")[3] == "103"
+    assert row_cells(page, all_of("Phường Thủy Nguyên"))[3] == "103"
 
 
 def test_a_period_without_figures_says_so(world, client):
     client.force_login(world.officer)
     page = client.get("/reports/area/thuy-nguyen/?period=2025-09").content.decode()
-    assert "There are no figures for 9/2025 yet" in page
+    with translation.override("vi"):
+        empty = translation.gettext(
+            "There are no figures for %(period)s yet: the schools' figures are gathered every night, and a period "
+            "before the schools started using the portal has none."
+        ) % {"period": periods.parse("2025-09").label}
+    assert empty in page
     assert client.get("/reports/area/thuy-nguyen/?period=2026-13").status_code == 404
     assert client.get("/reports/area/thuy-nguyen/?period=soon").status_code == 404
 
@@ -151,7 +162,7 @@ def test_a_ward_whose_schools_count_nothing_shows_zeros_when_its_province_has_fi
     client.force_login(world.officer)
     page = client.get("/reports/area/thuy-nguyen/?period=2026-10").content.decode()
     assert "There are no figures" not in page
-    assert row_cells(page, "Sao Mai")[0] == "0" and row_cells(page, "All of Phường Thủy Nguyên")[0] == "0"
+    assert row_cells(page, "Sao Mai")[0] == "0" and row_cells(page, all_of("Phường Thủy Nguyên"))[0] == "0"
 
 
 def test_the_current_period_says_how_fresh_its_figures_are(world, client):
@@ -162,7 +173,8 @@ def test_the_current_period_says_how_fresh_its_figures_are(world, client):
     AreaFigure.objects.update(computed_at=at_night)
     client.force_login(world.officer)
     page = client.get("/reports/area/thuy-nguyen/").content.decode()
-    assert "Figures as of 01:30 today." in page
+    with translation.override("vi"):
+        assert translation.gettext("Figures as of %(time)s today.") % {"time": "01:30"} in page
 
 
 def test_officers_of_other_areas_and_everyone_else_are_refused(world, client):
@@ -237,3 +249,16 @@ def test_a_new_build_shows_at_once_and_each_authority_has_its_own_tables(world, 
     Figure.objects.filter(school=world.school).update(value=25)
     build(world)
     assert row_cells(client.get(url).content.decode(), "Sao Mai")[0] == "25"
+
+
+def test_the_dashboard_shows_one_section_at_a_time_with_tabs_for_the_others(world, client):
+    figure(world.school, OCT, "posted", 12)
+    build(world)
+    client.force_login(world.officer)
+    page = client.get("/reports/area/thuy-nguyen/?period=2026-10").content.decode()
+    assert page.count("<section class=\"card\" data-section=") == 1 and 'data-section="reports"' in page
+    assert 'href="?period=2026-10&amp;section=reports" aria-current="page"' in page
+    assert 'href="?period=2026-10&amp;section=activities"' in page  # every app's section has its tab
+    other = client.get("/reports/area/thuy-nguyen/?period=2026-10&section=activities").content.decode()
+    assert 'data-section="activities"' in other and 'data-section="reports"' not in other
+    assert client.get("/reports/area/thuy-nguyen/?period=2026-10&section=nothing").status_code == 404
