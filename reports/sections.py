@@ -115,15 +115,30 @@ def _section_from(label: str, module) -> Section:
     )
 
 
+_discovered = False
+_by_modules: dict[tuple, list[Section]] = {}
+
+
 def sections() -> list[Section]:
-    """Every installed app's section, in order."""
-    autodiscover_modules(MODULE_NAME)
+    """Every installed app's section, in order.
+
+    The modules are looked for once per process, and the sections made once per set of modules: a page
+    asks for them on every request."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules(MODULE_NAME)
+        _discovered = True
     found = []
     for config in apps.get_app_configs():
         module = sys.modules.get(f"{config.name}.{MODULE_NAME}")
         if module is not None and hasattr(module, "figures"):
-            found.append(_section_from(config.label, module))
-    return sorted(found, key=lambda section: (section.order, section.key))
+            found.append((config.label, module))
+    key = tuple((label, id(module), id(module.figures)) for label, module in found)
+    if key not in _by_modules:
+        made = [_section_from(label, module) for label, module in found]
+        _by_modules.clear()  # only the latest set is kept (tests swap modules in)
+        _by_modules[key] = sorted(made, key=lambda section: (section.order, section.key))
+    return list(_by_modules[key])
 
 
 def section_figures(section: Section, *, school_ids: list[int], start, end) -> Iterable[tuple[int, str, str, int]]:

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_safe
 from reports import area as figures
 from reports import periods
 from reports.sections import sections
-from schools.selectors import authority_get
 
 CACHE_SECONDS = 26 * 3600  # a night's build lives a day; the next one has another key
 
@@ -28,20 +27,19 @@ CACHE_SECONDS = 26 * 3600  # a night's build lives a day; the next one has anoth
 @require_safe
 def area_dashboard(request, slug: str):
     """One authority's schools side by side for the period asked (`?period=2026-09`, `2026-t1`, `2026`)."""
-    authority = authority_get(user=request.user, slug=slug)
     today = timezone.localdate()
     key = request.GET.get("period") or periods.month_of(today).key
     try:
         period = periods.parse(key)
     except ValueError:
         raise Http404 from None
+    authority, built_at = figures.area_authority_get(user=request.user, slug=slug, period=period)
     # One section at a time, chosen in the tabs: a province's 500 schools times every app's figures would
     # make a page of half a megabyte for an officer's phone.
     tabs = [{"key": section.key, "title": section.title} for section in sections()]
     chosen = request.GET.get("section") or (tabs[0]["key"] if tabs else "")
     if tabs and chosen not in {tab["key"] for tab in tabs}:
         raise Http404
-    built_at = figures.area_built_at(authority=authority, period=period)
     computed_at = timezone.localtime(built_at) if built_at else None
     return render(
         request,
@@ -67,7 +65,8 @@ def area_dashboard(request, slug: str):
             "period": period,
             "tabs": tabs,
             "section": chosen,
-            "choices": figures.period_choices(period),
+            "choices": SimpleLazyObject(lambda: figures.period_choices(period)),  # read on a cache miss
+            "tabs_key": ",".join(tab["key"] for tab in tabs),
             "current": period.start <= today <= period.end,
             "computed_at": computed_at,
             "computed_today": computed_at is not None and computed_at.date() == today,
