@@ -10,7 +10,7 @@ import pytest
 
 from coordination.lib.demo import DemoContext
 from reports import demo
-from reports.models import Figure, Submission, SubmissionEvent
+from reports.models import AreaFigure, Figure, Submission, SubmissionEvent
 from tests import factories as f
 from tests.reports.makers_school import fake_sections, read_in_english, school_report_sections  # noqa: F401 (autouse fixtures)
 
@@ -32,6 +32,7 @@ def test_the_demo_submits_both_schools_reports_once(world, monkeypatch, django_c
     found = fake_sections(DEMO_SECTION)
     monkeypatch.setattr("reports.building.sections", lambda: found)
     monkeypatch.setattr("reports.selectors.sections", lambda: found)
+    monkeypatch.setattr("reports.area.sections", lambda: found)
     f.AuthorityOfficerFactory(authority=world.school.authority, user=f.UserFactory(email=demo.OFFICER))
     context = DemoContext(rng=random.Random(1), log=lambda _line: None)
     with django_capture_on_commit_callbacks(execute=True):
@@ -41,6 +42,9 @@ def test_the_demo_submits_both_schools_reports_once(world, monkeypatch, django_c
     assert sao_mai.status == "acknowledged" and hoa_sen.status == "submitted"
     kinds = list(SubmissionEvent.objects.filter(submission=sao_mai).values_list("kind", flat=True))
     assert kinds == ["submitted", "opened", "acknowledged", "commented"]
+    # The officers' dashboards have the term's figures of both schools (Sao Mai's ward is in a province).
+    published = AreaFigure.objects.filter(row_kind=AreaFigure.Row.SCHOOL, metric="answered")
+    assert set(published.values_list("school_id", flat=True)) >= {world.school.pk}
     counts = (Figure.objects.count(), Submission.objects.count(), SubmissionEvent.objects.count())
     with django_capture_on_commit_callbacks(execute=True):
         demo.seed_reports(context)
