@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.html import escape
 
 from activities import services_library
 from activities.models import LibraryEntry
@@ -27,14 +28,14 @@ def _published(world):
 def test_offering_without_the_no_child_confirmation_says_why_and_changes_nothing(world, client):
     activity = _published(world)
     client.force_login(world.teacher)
-    with translation.override("en"):
-        response = client.post(
-            f"/activities/{activity.pk}/offer/",
-            {"authority": world.school.authority.pk},
-            HTTP_ACCEPT_LANGUAGE="en",
-        )
+    response = client.post(f"/activities/{activity.pk}/offer/", {"authority": world.school.authority.pk})
     assert response.status_code == 400
-    assert "show no child" in response.content.decode()
+    with translation.override("vi"):  # the portal speaks Vietnamese first
+        said = translation.gettext(
+            "Confirm that the video, the photos and the voice show no child: "
+            "only such activities can go to the library."
+        )
+    assert escape(said) in response.content.decode()
     assert not LibraryEntry.objects.exists()
 
 
