@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from coordination.lib import disclosure
 from reports import periods
@@ -267,7 +268,12 @@ def area_authority_get(*, user, slug: str, period: periods.Period) -> tuple[Auth
         raise Http404
     if not authority.is_province and authority.province_id is None:
         return authority, None  # a commune still to be placed in a province has no table yet
-    return authority, authority.built
+    built = authority.built
+    if isinstance(built, str):  # SQLite gives a raw query's extra column as the text it stores (UTC)
+        built = parse_datetime(built)
+        if built is not None and timezone.is_naive(built):
+            built = timezone.make_aware(built, datetime.UTC)
+    return authority, built
 
 
 def area_dashboard(*, authority: Authority, period: periods.Period) -> Dashboard:
