@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "community",
     "feedback",
     "reports",
+    "privacy",
     "bench",
 ]
 
@@ -347,6 +348,20 @@ PDF_FONT_BOLD_PATH = env_str("PDF_FONT_BOLD_PATH")
 # Days a class's QR label sheets and a child's albums (PDF and ZIP) are kept before a daily job
 # deletes them; they can be asked for again at any time.
 PORTFOLIO_PRINTOUTS_KEEP_DAYS = env_int("PORTFOLIO_PRINTOUTS_KEEP_DAYS", 30)
+
+# --- Privacy rights (Law 91/2025/QH15 and Decree 356/2025): the deadlines of a person's request,
+# read here so that a new legal reading changes a setting, not the code.
+# Working days (the school's calendar: weekends, public holidays, its days off) to acknowledge a request.
+PRIVACY_ACKNOWLEDGE_WORKING_DAYS = env_int("PRIVACY_ACKNOWLEDGE_WORKING_DAYS", 2)
+# Calendar days to complete it, and the one extension a school may record.
+PRIVACY_COMPLETE_DAYS = env_int("PRIVACY_COMPLETE_DAYS", 15)
+PRIVACY_EXTENSION_DAYS = env_int("PRIVACY_EXTENSION_DAYS", 15)
+# Days before a deadline when the school's data protection contact is reminded.
+PRIVACY_REMIND_DAYS_BEFORE = env_int("PRIVACY_REMIND_DAYS_BEFORE", 2)
+# Hours from finding a breach to notifying the authority.
+PRIVACY_BREACH_NOTIFY_HOURS = env_int("PRIVACY_BREACH_NOTIFY_HOURS", 72)
+# Days a family's copy of its data can be downloaded before it is deleted.
+PRIVACY_EXPORT_KEEP_DAYS = env_int("PRIVACY_EXPORT_KEEP_DAYS", 7)
 
 # --- Phone numbers and text messages.
 # Countries (ISO 3166 codes) whose mobile numbers are accepted wherever a
