@@ -115,5 +115,10 @@ class RetentionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for line in lines:
             self.fields[line.key] = forms.IntegerField(
-                label=line.label, min_value=1, max_value=36500, initial=line.days, help_text=_("days")
+                label=line.label,
+                min_value=1,
+                max_value=36500,
+                initial=line.days,
+                required=False,
+                help_text=_("days"),
             )

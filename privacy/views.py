@@ -217,7 +217,7 @@ def retention(request, slug: str):
     if request.method == "POST":
         if form.is_valid():
             services.retention_periods_set(
-                school=school, days={line.key: form.cleaned_data[line.key] for line in lines}
+                school=school, days={key: days for key, days in form.cleaned_data.items() if days is not None}
             )
             messages.success(request, _("The retention periods are saved."))
             return redirect("privacy:retention", school.slug)

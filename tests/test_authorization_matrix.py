@@ -362,6 +362,7 @@ APP_TABLES = (
     "tests.mediafiles.matrix",
     "tests.activities.matrix",
     "tests.activities.matrix_library",
+    "tests.privacy.matrix_requests",
     "tests.portfolio.matrix",
     "tests.portfolio.matrix_printing",
     "tests.portfolio.matrix_works",
