@@ -62,7 +62,7 @@ def mine(request):
         "form": form,
         "children": children,
         "requests": selectors.requests_of(user=request.user),
-        "left_children": selectors.left_children_of(user=request.user),
+        "left_children": selectors.left_children_of(user=request.user, children=children),
     }
     return render(request, "privacy/mine.html", context, status=status)
 

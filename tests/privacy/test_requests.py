@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from notifications.models import Notice
 from parents.models import ConsentPurpose, ConsentRecord
+from parents.policies import forget_guardianships
 from privacy import deadlines, reminders, services
 from privacy.models import Erasure, LegalHold, PrivacyRequest, RequestEvent, RequestKind, RequestStatus
 from schools.models import SchoolDaysOff
@@ -281,3 +282,25 @@ def test_the_contacts_are_reminded_once_before_a_deadline(world):
     assert reminders.deadline_reminders_send(now=late) == 0
     recipients = set(Notice.objects.values_list("recipient", flat=True))
     assert recipients == {world.principal.pk, world.vice_principal.pk}
+
+
+def test_the_family_privacy_page_runs_a_fixed_number_of_queries(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.former_parent)
+    services.request_make(user=world.former_parent, kind="access")
+    client.get(MINE)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(MINE).status_code == 200
+    for number in range(8):
+        child = f.ChildFactory(
+            school=world.school, classroom=None, left_on=datetime.date(2026, 5, 29), full_name=f"Trẻ {number}"
+        )
+        f.GuardianshipFactory(child=child, guardian=world.former_parent)
+        forget_guardianships(world.former_parent)
+        services.request_make(user=world.former_parent, kind="erasure", child=child)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(MINE)
+    assert page.status_code == 200 and page.content.decode().count("data-retention=") == 9
+    assert len(many) == len(one)
