@@ -45,6 +45,14 @@ def install() -> None:
             help_text=_("Families' requests to see, correct or erase their data, with the legal deadlines."),
         ),
     )
+    register(
+        "family_child",
+        PageLink(
+            label=_("Privacy: see, download or erase data"),
+            url=lambda _child: reverse("privacy:mine"),
+            order=95,
+        ),
+    )
     app.conf.beat_schedule = {**(app.conf.beat_schedule or {}), **BEAT_SCHEDULE}
     # After every other app's step: the demo family's copy holds what they made.
     demo_steps.register(
