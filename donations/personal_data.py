@@ -33,6 +33,7 @@ from donations.models import (
 from mediafiles.models import MediaFile
 from mediafiles.services import media_delete
 
+PEOPLE = (DonorKind.GUARDIAN, DonorKind.PERSON)  # a business's or an organisation's record is not a person's
 ACCOUNTING = _("Ten years after the campaign's settlement, as the law on accounting requires")
 
 DECLARATIONS = [
@@ -230,7 +231,7 @@ def donor_anonymise(*, donor: Donor) -> None:
     """Replace a donor's identity by a pseudonym, keeping what accounting law keeps (amounts, receipts)."""
     name = _pseudonym(donor)
     values = {"user": None, "email": "", "phone": ""}
-    if donor.kind in (DonorKind.GUARDIAN, DonorKind.PERSON):
+    if donor.kind in PEOPLE:
         # A company's name, tax code and address are not a person's data and stay on its invoices.
         values.update(
             name=name,
@@ -241,7 +242,7 @@ def donor_anonymise(*, donor: Donor) -> None:
             display_name="",
         )
     Donor.objects.filter(pk=donor.pk).update(**values)
-    if donor.kind in (DonorKind.GUARDIAN, DonorKind.PERSON):
+    if donor.kind in PEOPLE:
         gifts = Contribution.objects.filter(donor=donor)
         gifts.update(note="")
         Handover.objects.filter(contribution__donor=donor).update(giver_name=name)
@@ -251,15 +252,17 @@ def donor_anonymise(*, donor: Donor) -> None:
 
 
 def erase_person(user, *, now) -> dict[str, int]:
-    """A donor's letters and honour-roll lines go; their donor records become pseudonymous."""
+    """A person's letters and honour-roll lines go and their donor records become pseudonymous; a company
+    they stood for only loses the link to their account and their contacts."""
     donors = list(Donor.objects.filter(user=user))
     if not donors:
         return {}
     counts = {"donations.Letter": 0, "donations.HonourLine": 0, "donations.Donor": 0, "mediafiles.MediaFile": 0}
-    letters = Letter.objects.filter(donor__in=donors)
+    people = [donor for donor in donors if donor.kind in PEOPLE]
+    letters = Letter.objects.filter(donor__in=people)
     drawings = set(letters.values_list("drawing_id", flat=True))
     counts["donations.Letter"] = letters.delete()[1].get("donations.Letter", 0)
-    lines = HonourLine.objects.filter(donor__in=donors)
+    lines = HonourLine.objects.filter(donor__in=people)
     photos = set(lines.values_list("photo_id", flat=True))
     with translation.override(settings.LANGUAGE_CODE):
         anonymous = gettext("Anonymous")
@@ -276,7 +279,7 @@ def legal_holds(*, child=None, user=None) -> list[str]:
     if user is None:
         return []
     open_campaigns = (
-        Contribution.objects.filter(donor__user=user)
+        Contribution.objects.filter(donor__user=user, donor__kind__in=PEOPLE)
         .exclude(state=ContributionState.CANCELLED)
         .exclude(campaign__state=CampaignState.SETTLED)
         .values_list("campaign__title", flat=True)

@@ -226,6 +226,24 @@ def test_a_donors_erasure_anonymises_them_and_the_ledger_still_verifies(world, e
     assert app_counts(erase(user=world.parent), "donations") == {}
 
 
+def test_a_company_keeps_its_record_when_the_person_who_stood_for_it_is_erased(world, erase, donation):
+    from donations.models import Donor, Letter
+    from tests.donations import makers
+
+    company = makers.donor(
+        world, user=world.other_parent, email="ketoan@banhmivang.test", phone="0987654321", tax_code="0109999999"
+    )
+    makers.cash(world, donation["campaign"], 2_000_000, who=company)
+    letter = Letter.objects.create(school=world.school, donor=company, created_by=world.accountant)
+
+    erase(user=world.other_parent)  # the campaign is not settled: only a person's own gifts would hold it
+
+    company = Donor.objects.get(pk=company.pk)
+    assert (company.name, company.tax_code, company.user_id) == ("Công ty TNHH Bánh Mì Vàng", "0109999999", None)
+    assert (company.email, company.phone) == ("", "")
+    assert Letter.objects.filter(pk=letter.pk).exists()
+
+
 def test_a_childs_erasure_takes_their_drawing_off_the_letters(world, erase, donation):
     from donations.models import Letter
 
