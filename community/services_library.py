@@ -231,7 +231,11 @@ def loan_check_out(
         if out is not None:
             raise ValidationError(
                 _("Copy %(code)s is already out, lent to the family of %(name)s until %(due)s.")
-                % {"code": copy.code, "name": out.child.given_name, "due": out.due_on.strftime("%d/%m/%Y")}
+                % {
+                    "code": copy.code,
+                    "name": out.child.given_name if out.child_id else _("a family whose data was erased"),
+                    "due": out.due_on.strftime("%d/%m/%Y"),
+                }
             )
         held = (
             LibraryReservation.objects.select_for_update()

@@ -41,7 +41,7 @@ class FeedbackItemAdmin(ReadOnlyScopedAdmin):
 
     @admin.display(description=_("from"))
     def sender_shown(self, obj):
-        if obj.anonymous:
+        if obj.anonymous or obj.sender_id is None:
             return _("Anonymous")
         return obj.sender.full_name
 

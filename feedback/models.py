@@ -77,7 +77,8 @@ class FeedbackItem(models.Model):
     # The school the item is about: on the direct route too (it finds the authority), though the
     # school never sees such an item.
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school"))
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Emptied when the sender's data is erased: the item stays, anonymous, with the school's answer.
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     route = models.CharField(_("sent"), max_length=10, choices=Route.choices, default=Route.SCHOOL)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     topic = models.CharField(_("topic"), max_length=16, choices=Topic.choices)

@@ -36,7 +36,7 @@ class ItemView:
 
     @property
     def sender_name(self) -> str:
-        return self.item.sender.full_name if self.sender else ""
+        return self.item.sender.full_name if self.sender and self.item.sender_id else ""
 
 
 def _view(user, item: FeedbackItem) -> ItemView:

@@ -174,6 +174,8 @@ def feedback_answer(*, by, item: FeedbackItem, answer: str, now: datetime.dateti
                 item.school, _local_date(item.created_at), _local_date(now)
             )
         item.save(update_fields=["answer", "answered_by", "answered_at", "response_working_days"])
+    if item.sender_id is None:  # the sender's data was erased: nobody to tell
+        return item
     notice_send(
         recipient=item.sender,
         category=Category.FEEDBACK_BOX,

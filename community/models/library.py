@@ -123,8 +123,13 @@ class LibraryLoan(models.Model):
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     copy = models.ForeignKey(LibraryCopy, on_delete=models.PROTECT, related_name="loans")
     # The family is the child's: any of its guardians collects and returns; the borrower signed for it.
-    child = models.ForeignKey("schools.Child", on_delete=models.PROTECT, related_name="library_loans")
-    borrower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="library_loans")
+    # Both are emptied when the family's data is erased: the item's history keeps the dates only.
+    child = models.ForeignKey(
+        "schools.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="library_loans"
+    )
+    borrower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="library_loans"
+    )
     out_at = models.DateTimeField()
     out_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField(_("due on"))
