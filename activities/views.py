@@ -14,6 +14,8 @@ from activities.cards import activity_card_pdf
 from activities.forms import ActivityForm, AnswerForm, FeedbackForm
 from activities.models import Activity, Sticker
 from schools import selectors as school_selectors
+from schools.models import ChildRead
+from schools.services import child_reads_log
 
 ACTIVITIES_PER_PAGE = 10
 STAFF_ACTIVITIES_PER_PAGE = 20
@@ -306,12 +308,16 @@ def participation(request, activity_id: int):
     activity = selectors.activity_get_for_staff(user=request.user, activity_id=activity_id)
     if not policies.can_follow_participation(request.user, activity):
         raise Http404
+    classes = selectors.activity_participation(user=request.user, activity=activity)
+    # The answers shown are the children's records: one row per child answered, in one INSERT.
+    answered = [row.child for participation in classes for row in participation.rows if row.answer is not None]
+    child_reads_log(reader=request.user, children=answered, area=ChildRead.Area.ACTIVITIES)
     return render(
         request,
         "activities/participation.html",
         {
             "activity": activity,
-            "classes": selectors.activity_participation(user=request.user, activity=activity),
+            "classes": classes,
             "feedback_form": FeedbackForm(),
             "stickers": Sticker.choices,
         },

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from portfolio import policies, timeline
-from schools.models import Domain
+from schools.models import ChildRead, Domain
+from schools.services import child_read_log
 
 
 def _number(value: str) -> int | None:
@@ -36,4 +37,5 @@ def child_portfolio(request, child_id: int):
         # The family of a child who left is told until when they may look.
         "access_ends": policies.family_access_ends(child) if policies.is_family_of(request.user, child) else None,
     }
+    child_read_log(reader=request.user, child=child, area=ChildRead.Area.PORTFOLIO)
     return render(request, "portfolio/timeline/child_portfolio.html", context)

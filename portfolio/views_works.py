@@ -26,7 +26,9 @@ from django.views.decorators.http import require_safe
 from parents.policies import guardian_child_ids
 from portfolio import policies, selectors, services
 from portfolio.models import TOKEN_PATTERN
+from schools.models import ChildRead
 from schools.policies import access_for
+from schools.services import child_read_log
 
 _TOKEN = re.compile(TOKEN_PATTERN)
 
@@ -54,6 +56,8 @@ def work_page(request, token: str):
         raise Http404
     by_family = policies.is_family_of(user, work.child)
     services.work_opened(work=work, user=user, by_family=by_family, already=work.viewer_opened)
+    if not by_family:
+        child_read_log(reader=user, child=work.child, area=ChildRead.Area.PORTFOLIO)
     return render(
         request,
         "portfolio/work.html",

@@ -454,3 +454,40 @@ class AuthorityDaysOff(DaysOffBase):
 def school_today() -> datetime.date:
     """Today in the schools' time zone (Asia/Ho_Chi_Minh), whatever the reader's."""
     return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
+class ChildRead(models.Model):
+    """A staff member looked at one area of a child's records: who, when, which child, what.
+
+    Written by `schools.services.child_read_log` from the feature apps' staff pages (the core holds
+    it so that every app may write without importing another); one row per reader, child and area an
+    hour keeps the table small. The child's guardians see it on their child's privacy page.
+    """
+
+    class Area(models.TextChoices):
+        PORTFOLIO = "portfolio", _("Portfolio")
+        PHOTOS = "photos", _("Photos")
+        CONTACTS = "contacts", _("Contact details and pick-up persons")
+        ACTIVITIES = "activities", _("Home activity answers")
+        HEALTH = "health", _("Health record")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reader_name = models.CharField(max_length=150, blank=True)  # kept when the account is gone
+    reader_role = models.CharField(max_length=20, blank=True)
+    area = models.CharField(_("what"), max_length=20, choices=Area.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    hour = models.DateTimeField()  # `at` cut to the hour: the unique key that keeps one row an hour
+
+    class Meta:
+        verbose_name = _("child's records read")
+        verbose_name_plural = _("child's records reads")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["child", "-at"], name="child_read_child_at")]
+        constraints = [
+            models.UniqueConstraint(fields=["reader", "child", "area", "hour"], name="child_read_once_an_hour")
+        ]
+
+    def __str__(self):
+        return f"{self.reader_name} {self.area} {self.at:%Y-%m-%d %H:%M}"

@@ -7,11 +7,13 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools import policies
 from schools.models import (
     Child,
+    ChildRead,
     Classroom,
     Enrolment,
     PickupPerson,
@@ -150,3 +152,47 @@ def pickup_person_remove(*, person: PickupPerson, by) -> None:
     removed = PickupPerson(pk=person.pk, full_name=person.full_name, child=child)
     person.delete()
     pickup_person_change_tell(person=removed, child=child, by=by, change="removed")
+
+
+def child_reads_log(*, reader, children, area: str) -> int:
+    """Record that a staff member looked at these children's records, in one INSERT at most.
+
+    Only staff are logged: a guardian or a family viewer reading their own child's data is not. A
+    second read of the same area within the hour adds nothing (the unique key ignores it).
+    """
+    if not getattr(reader, "is_authenticated", False):
+        return 0
+    now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    name = getattr(reader, "full_name", "") or reader.get_username()
+    rows = []
+    for child in children:
+        role = policies.role_at(reader, child.school_id)
+        if role is None and not reader.is_superuser:
+            continue
+        rows.append(
+            ChildRead(
+                school_id=child.school_id,
+                child_id=child.pk,
+                reader=reader,
+                reader_name=name,
+                reader_role=role or "",
+                area=area,
+                at=now,
+                hour=hour,
+            )
+        )
+    if rows:
+        ChildRead.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def child_read_log(*, reader, child: Child, area: str) -> int:
+    """Record that a staff member looked at one area of a child's records (see `child_reads_log`)."""
+    return child_reads_log(reader=reader, children=[child], area=area)
+
+
+def child_reads_purge(*, school: School, cutoff: datetime.datetime, now: datetime.datetime) -> int:
+    """Remove a school's read log rows older than the cutoff (the retention job)."""
+    deleted, _counts = ChildRead.objects.filter(school=school, at__lt=cutoff).delete()
+    return deleted

@@ -14,7 +14,7 @@ from parents.models import InvitationCode
 from parents.policies import can_decide_guardianship, is_guardian_of
 from schools import policies, selectors, services
 from schools.forms import StaffMemberForm
-from schools.models import StaffMembership, StaffRole
+from schools.models import ChildRead, StaffMembership, StaffRole
 
 ANNOUNCEMENTS_PER_PAGE = 20
 
@@ -91,6 +91,7 @@ def child_detail(request, child_id: int):
         context["invitations"] = parent_selectors.invitations_for_child(child=child)
     if staff_view:
         context["consent_history"] = parent_selectors.consent_history(child=child)
+        services.child_read_log(reader=request.user, child=child, area=ChildRead.Area.CONTACTS)
     return render(request, "schools/child_detail.html", context)
 
 

@@ -386,6 +386,8 @@ APP_TABLES = (
     "tests.feedback.matrix",
     "tests.reports.matrix_area",
     "tests.reports.matrix_school",
+    "tests.privacy.matrix_breaches",
+    "tests.privacy.matrix_reads",
 )
 for _module_name in APP_TABLES:
     _module = importlib.import_module(_module_name)

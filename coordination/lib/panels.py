@@ -15,6 +15,7 @@ from typing import Any
 
 SLOTS = {
     "school_public": "the school's public page, for everyone, signed in or not (the school)",
+    "school": "a leader's home page (the school)",
 }
 
 Render = Callable[[Any, Any], str]  # (request, obj) -> an HTML fragment, "" for nothing
