@@ -105,7 +105,8 @@ def erasures_replay(*, now: datetime.datetime | None = None) -> ReplayReport:
     now = now or timezone.now()
     report = ReplayReport()
     User = get_user_model()
-    for entry in erasure_log_list(errors=report.unreadable):
+    entries = erasure_log_list(errors=report.unreadable)
+    for entry in entries:
         try:
             if entry.subject == Erasure.Subject.CHILD:
                 child = Child.objects.filter(pk=entry.subject_id).first()
@@ -129,4 +130,26 @@ def erasures_replay(*, now: datetime.datetime | None = None) -> ReplayReport:
             continue
         report.replayed += 1
         report.rows.update(erasure.counts)
+    _ids_never_reused(entries)
     return report
+
+
+def _ids_never_reused(entries) -> None:
+    """Move the children's and the users' id sequences past every logged id.
+
+    A dump predating a child's registration restores the sequence from before it: without this, the
+    next child registered would get the erased child's id, and the next replay would erase them.
+    """
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return  # SQLite never hands out an id again (AUTOINCREMENT); backups need PostgreSQL anyway
+    for subject, model in ((Erasure.Subject.CHILD, Child), (Erasure.Subject.PERSON, get_user_model())):
+        highest = max((entry.subject_id for entry in entries if entry.subject == subject), default=0)
+        if highest < 1:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(seq, GREATEST(COALESCE(pg_sequence_last_value(seq), 0), %s)) "
+                "FROM (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) AS serial WHERE seq IS NOT NULL",
+                [highest, connection.ops.quote_name(model._meta.db_table), model._meta.pk.column],
+            )

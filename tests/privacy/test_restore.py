@@ -132,6 +132,25 @@ def postgres_tools():
     requires_binary("pg_restore", "apt-get install postgresql-client")
 
 
+def test_after_a_replay_no_new_child_or_person_gets_an_erased_ones_id(db, postgres_tools):
+    child, guardian = family()
+    child_erase(child=child, reason=Erasure.Reason.REQUEST, now=NOW)
+    person_erase(user=guardian, reason=Erasure.Reason.REQUEST, now=NOW)
+    # As after restoring a dump that predates them: the rows and the sequences' progress gone.
+    Guardianship.objects.filter(child=child).delete()
+    Child.objects.filter(pk=child.pk).delete()
+    get_user_model().objects.filter(pk=guardian.pk).delete()
+    with connection.cursor() as cursor:
+        for table in (Child._meta.db_table, get_user_model()._meta.db_table):
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), 1, false)", [table])
+
+    report = erasures_replay(now=NOW)
+
+    assert (report.replayed, report.missing) == (0, 2)
+    assert f.ChildFactory().pk > child.pk
+    assert f.UserFactory().pk > guardian.pk
+
+
 def test_an_erased_family_stays_erased_after_a_restore(transactional_db, postgres_tools, tmp_path):
     # The test database itself is dumped and restored over: what a restore in production does.
     child, guardian = family()
