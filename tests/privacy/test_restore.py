@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from privacy.restore import database_dump, database_restore, erasures_replay
 from schools.models import Child
 from tests import factories as f
 from tests.conftest import requires_binary, requires_postgres
+from tests.coordination.processes import clean_env, run_python
 
 NOW = datetime.datetime(2026, 11, 2, 9, 30, tzinfo=datetime.UTC)
 
@@ -74,6 +76,40 @@ def test_each_erasure_is_logged_in_the_logs_own_storage_and_listed_oldest_first(
     assert [e.name for e in entries] == [earlier.log_name, later.log_name]
     assert all(log_storage.exists(e.name) for e in entries)
     assert not (settings.MEDIA_ROOT / "privacy").exists()  # nothing of it among the media
+
+
+def log_settings(**env: str) -> dict:
+    code = (
+        "import json, coordination.settings as s; "
+        "print(json.dumps([s.PRIVACY_ERASURE_LOG_STORAGE, s.STORAGES.get('erasure_log')]))"
+    )
+    result = run_python(code, clean_env(**env))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_in_production_the_log_has_a_bucket_of_its_own_on_the_media_s3_service():
+    media = {"S3_BUCKET": "media", "S3_ENDPOINT_URL": "http://minio:9000", "S3_ACCESS_KEY": "portal-key"}
+    assert log_settings(**media, S3_SECRET_KEY="media-secret") == ["default", None]
+
+    alias, storage = log_settings(**media, S3_SECRET_KEY="media-secret", PRIVACY_ERASURE_LOG_BUCKET="erasures")
+
+    assert alias == "erasure_log"
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert (options["bucket_name"], options["endpoint_url"]) == ("erasures", "http://minio:9000")
+    assert (options["access_key"], options["secret_key"]) == ("portal-key", "media-secret")
+    # Its own service and keys when given; an empty value (as compose passes) means the media's.
+    other_alias, other = log_settings(
+        **media,
+        PRIVACY_ERASURE_LOG_BUCKET="erasures",
+        PRIVACY_ERASURE_LOG_ENDPOINT_URL="https://s3.elsewhere.example",
+        PRIVACY_ERASURE_LOG_ACCESS_KEY="log-key",
+        PRIVACY_ERASURE_LOG_STORAGE="",
+    )
+    assert other["OPTIONS"]["endpoint_url"] == "https://s3.elsewhere.example"
+    assert other["OPTIONS"]["access_key"] == "log-key"
+    assert other_alias == "erasure_log"
 
 
 def test_an_empty_log_lists_nothing(db):
