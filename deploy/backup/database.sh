@@ -8,6 +8,9 @@ set -eu
 
 BACKUP_DIR="${BACKUP_DIR:-/backups/postgres}"
 BACKUP_KEEP="${BACKUP_KEEP:-14}"
+case "$BACKUP_KEEP" in
+    '' | *[!0-9]* | 0) echo "BACKUP_KEEP must be a number of dumps (1 or more), not '$BACKUP_KEEP'" >&2; exit 2 ;;
+esac
 
 dump() {
     mkdir -p "$BACKUP_DIR"
@@ -23,9 +26,6 @@ dump() {
 # Only the BACKUP_KEEP newest dumps stay: an erased family's rows leave the backups with the last
 # dump that predates the erasure (until then a restore replays the erasure log).
 prune() {
-    case "$BACKUP_KEEP" in
-        '' | *[!0-9]*) echo "BACKUP_KEEP must be a number, not '$BACKUP_KEEP'" >&2; return 2 ;;
-    esac
     # The names sort by time (UTC stamps); the newest first, everything after the first BACKUP_KEEP goes.
     find "$BACKUP_DIR" -maxdepth 1 -name "${PGDATABASE}-*.dump" | sort -r | tail -n "+$((BACKUP_KEEP + 1))" |
         while read -r old; do
