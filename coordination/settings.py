@@ -362,6 +362,26 @@ PRIVACY_REMIND_DAYS_BEFORE = env_int("PRIVACY_REMIND_DAYS_BEFORE", 2)
 PRIVACY_BREACH_NOTIFY_HOURS = env_int("PRIVACY_BREACH_NOTIFY_HOURS", 72)
 # Days a family's copy of its data can be downloaded before it is deleted.
 PRIVACY_EXPORT_KEEP_DAYS = env_int("PRIVACY_EXPORT_KEEP_DAYS", 7)
+# The erasure log (privacy/erasurelog.py) must outlive a restore of the database and of the media, so in
+# production it lives in a bucket of its own (on the media's S3 service, with its keys, unless given).
+PRIVACY_ERASURE_LOG_BUCKET = env_str("PRIVACY_ERASURE_LOG_BUCKET")
+if PRIVACY_ERASURE_LOG_BUCKET:
+    STORAGES["erasure_log"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIVACY_ERASURE_LOG_BUCKET,
+            "endpoint_url": env_str("PRIVACY_ERASURE_LOG_ENDPOINT_URL") or env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or "us-east-1",
+            "access_key": env_str("PRIVACY_ERASURE_LOG_ACCESS_KEY") or env_str("S3_ACCESS_KEY"),
+            "secret_key": env_str("PRIVACY_ERASURE_LOG_SECRET_KEY") or env_str("S3_SECRET_KEY"),
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+# The STORAGES alias the log is written to (default: erasure_log when the bucket is set, else default).
+PRIVACY_ERASURE_LOG_STORAGE = env_str("PRIVACY_ERASURE_LOG_STORAGE") or (
+    "erasure_log" if PRIVACY_ERASURE_LOG_BUCKET else "default"
+)
 
 # --- Phone numbers and text messages.
 # Countries (ISO 3166 codes) whose mobile numbers are accepted wherever a
