@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.lib.phone import display_phone, normalize_phone
 
-
 # An erased person's account keeps its row (staff records point to it) with an address nobody can
 # receive mail at: the table requires an e-mail address or a phone number.
 ERASED_EMAIL_DOMAIN = "erased.invalid"

@@ -88,18 +88,20 @@ def _sessions_end(user, *, now) -> int:
 def admin_log_scrub(*, model, object_ids, placeholder: str) -> int:
     """The admin's history keeps what was changed, without the name it showed for the object."""
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    return LogEntry.objects.filter(
-        content_type=content_type, object_id__in=[str(pk) for pk in object_ids]
-    ).exclude(object_repr=placeholder, change_message="").update(object_repr=placeholder, change_message="")
+    return (
+        LogEntry.objects.filter(content_type=content_type, object_id__in=[str(pk) for pk in object_ids])
+        .exclude(object_repr=placeholder, change_message="")
+        .update(object_repr=placeholder, change_message="")
+    )
 
 
 def erase_person(user, *, now) -> dict[str, int]:
     """Scrub the account: no name, address, number or password; signed out everywhere; kept as a row."""
     counts = {"django.contrib.sessions": _sessions_end(user, now=now)}
     if apps.is_installed("allauth.usersessions"):
-        counts["usersessions.UserSession"] = apps.get_model("usersessions", "UserSession").objects.filter(
-            user=user
-        ).delete()[0]
+        counts["usersessions.UserSession"] = (
+            apps.get_model("usersessions", "UserSession").objects.filter(user=user).delete()[0]
+        )
     counts["admin.LogEntry"] = admin_log_scrub(model=User, object_ids=[user.pk], placeholder=f"#{user.pk}")
     account = User.objects.select_for_update().get(pk=user.pk)
     if account.email == erased_email(account) and not account.is_active and not account.has_usable_password():

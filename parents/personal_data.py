@@ -15,9 +15,7 @@ DECLARATIONS = [
         "purpose": _("To show a child's data only to the people who look after the child"),
         "ground": "contract",
         "recipients": [_("the school's staff"), _("the child's other guardians")],
-        "retention": _(
-            "While your child attends the school; when your data is erased the link ends and keeps no name"
-        ),
+        "retention": _("While your child attends the school; when your data is erased the link ends and keeps no name"),
         "child": "child",
         "people": ("guardian",),
         "actors": ("confirmed_by", "disputed_by", "decided_by"),

@@ -96,7 +96,9 @@ def erase_child(child, *, now) -> dict[str, int]:
     pickups = list(PickupPerson.objects.filter(child=child).values_list("pk", flat=True))
     counts = {"admin.LogEntry": admin_log_scrub(model=PickupPerson, object_ids=pickups, placeholder="—")}
     counts["schools.PickupPerson"] = PickupPerson.objects.filter(pk__in=pickups).delete()[0]
-    counts["admin.LogEntry"] += admin_log_scrub(model=Child, object_ids=[child.pk], placeholder=erased_child_name(child))
+    counts["admin.LogEntry"] += admin_log_scrub(
+        model=Child, object_ids=[child.pk], placeholder=erased_child_name(child)
+    )
     row = Child.objects.select_for_update().get(pk=child.pk)
     values = {
         "full_name": erased_child_name(row),
