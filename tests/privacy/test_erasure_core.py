@@ -143,12 +143,16 @@ def test_the_erased_guardians_withdrawals_stay_in_force_and_their_grants_go(worl
 def test_a_staff_members_erasure_keeps_their_records_without_their_name(world):
     teacher = world.teacher
     pickup = f.PickupPersonFactory(child=world.child, added_by=teacher)
+    letter = f.InvitationFactory(child=world.child, created_by=teacher, claimed_by=world.parent, claimed_at=NOW)
     person_erase(user=teacher, reason=Erasure.Reason.REQUEST)
+    person_erase(user=world.parent, reason=Erasure.Reason.REQUEST)
 
     membership = StaffMembership.objects.get(user=teacher)
     assert not membership.is_active
     assert fresh(teacher).full_name == ""
     assert PickupPerson.objects.get(pk=pickup.pk).added_by is None
+    letter.refresh_from_db()
+    assert (letter.created_by, letter.claimed_by, letter.status) == (None, None, "used")
 
 
 @pytest.mark.django_db
