@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.lib.phone import display_phone, normalize_phone
 
+# An erased person's account keeps its row (staff records point to it) with an address nobody can
+# receive mail at: the table requires an e-mail address or a phone number.
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -78,7 +82,13 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def __str__(self):
+        if self.is_erased:
+            return str(_("Erased account"))
         return self.full_name or self.email or display_phone(self.phone)
+
+    @property
+    def is_erased(self) -> bool:
+        return bool(self.email) and self.email.endswith(f"@{ERASED_EMAIL_DOMAIN}")
 
     def get_full_name(self):
         return str(self)

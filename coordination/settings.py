@@ -430,6 +430,9 @@ NOTIFY_SWEEP_GRACE_SECONDS = env_int("NOTIFY_SWEEP_GRACE_SECONDS", 60)
 NOTIFY_SWEEP_LIMIT = env_int("NOTIFY_SWEEP_LIMIT", 5000)
 # People per batch of the digest job (a fixed number of queries per batch).
 NOTIFY_DIGEST_BATCH_SIZE = env_int("NOTIFY_DIGEST_BATCH_SIZE", 200)
+# Days after which a delivery's own address (a new e-mail address or number it confirmed) and the provider's
+# error are blanked: a bounce or a failure report comes within this window, after it nothing needs them.
+NOTIFY_BOUNCE_WINDOW_DAYS = env_int("NOTIFY_BOUNCE_WINDOW_DAYS", 30)
 
 # --- Zalo (notifications/zalo.py): notices through the Zalo Notification Service (ZNS).
 # The console backend prints the messages (the embedded default); the HTTP

@@ -373,6 +373,30 @@ class DigestRun(models.Model):
         return f"<digest-{self.pk}@{mail_domain()}>"
 
 
+class ReminderTally(models.Model):
+    """How many follow-ups about one matter a person was sent, kept when their old notices are purged.
+
+    The reminder jobs count a series' follow-ups from the notices themselves (reminders._follow_up_numbers);
+    the retention job adds the purged ones here first, so that nobody is reminded more often after a purge.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    # The series' dedupe key without the follow-up's number ("reminder:<job>:<key>").
+    key = models.CharField(_("reminder"), max_length=200)
+    count = models.PositiveIntegerField(_("follow-ups sent"), default=0)
+    last_at = models.DateTimeField(_("last sent"))
+
+    class Meta:
+        verbose_name = _("follow-up count")
+        verbose_name_plural = _("follow-up counts")
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="reminder_tally_once")]
+
+    def __str__(self):
+        return f"{self.key} · {self.count}"
+
+
 class SmsCount(models.Model):
     """Text messages sent and refused in one budget's window: per number, address, person or all together.
 

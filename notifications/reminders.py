@@ -63,7 +63,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from notifications import services
-from notifications.models import Notice, local_zone
+from notifications.models import Notice, ReminderTally, local_zone
 from schools.models import School
 
 logger = logging.getLogger(__name__)
@@ -233,15 +233,20 @@ def _follow_up_numbers(
     base: str, recipients: list[int], since: datetime.datetime | None, rule: FollowUps, now: datetime.datetime
 ) -> dict[int, int]:
     """For each person who is due a follow-up now, its number (1, 2, …): under the limit, and spaced."""
-    history = {
-        row["recipient_id"]: row
+    history: dict[int, tuple[int, datetime.datetime | None]] = {
+        row["recipient_id"]: (row["count"], row["last"])
         for row in Notice.objects.filter(recipient_id__in=recipients, dedupe_key__startswith=f"{base}#")
         .values("recipient_id")
         .annotate(count=Count("id"), last=Max("created_at"))
     }
+    # Read after the notices: a purge committing in between is then counted twice (fewer reminders), never
+    # missed.
+    for tally in ReminderTally.objects.filter(recipient_id__in=recipients, key=base):
+        count, last = history.get(tally.recipient_id, (0, None))
+        history[tally.recipient_id] = (count + tally.count, max(filter(None, (last, tally.last_at))))
     due = {}
     for pk in recipients:
-        count, last = (history[pk]["count"], history[pk]["last"]) if pk in history else (0, None)
+        count, last = history.get(pk, (0, None))
         previous = last or since
         if count >= rule.limit or (previous is not None and now - previous < rule.spacing):
             continue

@@ -111,7 +111,9 @@ class InvitationCode(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="invitations")
-    code = models.CharField(_("code"), max_length=16, unique=True)
+    # Emptied (NULL, so that uniqueness holds for the codes still kept) some time after the code expired:
+    # the record of who made and who used it stays (parents/personal_data.py).
+    code = models.CharField(_("code"), max_length=16, unique=True, null=True, blank=True)
     relationship = models.CharField(_("intended for"), max_length=20, choices=Relationship.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -128,7 +130,7 @@ class InvitationCode(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return self.code
+        return self.code or "—"
 
     @property
     def status(self) -> str:
@@ -150,6 +152,8 @@ class InvitationCode(models.Model):
 
     @property
     def code_display(self) -> str:
+        if not self.code:
+            return "—"
         return f"{self.code[:4]}-{self.code[4:]}"
 
 

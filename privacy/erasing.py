@@ -116,6 +116,7 @@ def _actors_clear(declaration: Declaration, user) -> Counter:
 
 
 def _run(subject: str, target, *, now: datetime.datetime) -> dict[str, int]:
+    # Rows are found by the subject's key, so that a declaration of the subject's own model may say "pk".
     totals: Counter = Counter()
     for app in app_declarations():
         try:
@@ -124,12 +125,12 @@ def _run(subject: str, target, *, now: datetime.datetime) -> dict[str, int]:
                 for declaration in app.declarations:
                     model = declaration.model
                     if subject == "child" and declaration.child:
-                        rows = model._default_manager.filter(**{declaration.child: target}).distinct()
+                        rows = model._default_manager.filter(**{declaration.child: target.pk}).distinct()
                         if declaration.erase == "delete" or "__" not in declaration.child:
                             counts += _rows_erase(declaration, rows, subject_fields=[declaration.child])
                     elif subject == "person":
                         for path in declaration.people:
-                            rows = model._default_manager.filter(**{path: target})
+                            rows = model._default_manager.filter(**{path: target.pk})
                             counts += _rows_erase(declaration, rows, subject_fields=[path])
                         counts += _actors_clear(declaration, target)
                 custom = app.erase_child if subject == "child" else app.erase_person
