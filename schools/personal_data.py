@@ -11,6 +11,19 @@ from schools.models import Child, PickupPerson, StaffMembership
 
 DECLARATIONS = [
     {
+        "model": "schools.ChildRead",
+        "holds": _(
+            "Which staff member looked at which of your child's records (portfolio, photos, contacts), and when"
+        ),
+        "purpose": _("To show you who looked at your child's data"),
+        "ground": "legal_obligation",
+        "recipients": [_("your child's guardians")],
+        "retention": _("Two years, then deleted"),
+        "child": "child",
+        "actors": ("reader",),
+        "erase": "delete",
+    },
+    {
         "model": "schools.Child",
         "holds": _("Your child's name, nickname, date of birth, sex, class, the school's code and the ID number"),
         "purpose": _("To care for and teach your child, and to know who is in each class"),
@@ -84,6 +97,17 @@ DECLARATIONS = [
         "actors": ("created_by",),
         "erase": "keep",
     },
+]
+
+
+def _reads_purge(*, school, cutoff, now) -> int:
+    from schools.services import child_reads_purge
+
+    return child_reads_purge(school=school, cutoff=cutoff, now=now)
+
+
+RETENTION = [
+    {"key": "schools.reads", "label": _("Staff reads of a child's records"), "days": 730, "purge": _reads_purge},
 ]
 
 

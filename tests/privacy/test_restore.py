@@ -14,7 +14,6 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from parents.models import Guardianship
-from privacy.declarations import app_declarations
 from privacy.erasing import child_erase, person_erase
 from privacy.erasurelog import ErasureLogError, erasure_log_list, erasure_log_storage
 from privacy.models import Erasure, LegalHold
@@ -52,13 +51,13 @@ def snapshot(child_id: int, user_id: int) -> dict:
     """What the database holds about the family, row by row."""
     return {
         "child": list(Child.objects.filter(pk=child_id).values()),
-        "guardian": list(get_user_model().objects.filter(pk=user_id).values()),
+        # The unusable password is random each time it is set: whether it is usable is what counts.
+        "guardian": [
+            {**row, "password": row["password"].startswith("!")}
+            for row in get_user_model().objects.filter(pk=user_id).values()
+        ],
         "guardianships": list(Guardianship.objects.filter(child_id=child_id).order_by("pk").values()),
     }
-
-
-def declares(model_label: str) -> bool:
-    return any(d.model_label == model_label for app in app_declarations() for d in app.declarations)
 
 
 def test_each_erasure_is_logged_in_the_logs_own_storage_and_listed_oldest_first(db, log_storage, settings):
@@ -210,10 +209,8 @@ def test_an_erased_family_stays_erased_after_a_restore(transactional_db, postgre
     assert snapshot(child.pk, guardian.pk) == after_erasure
     replays = {e.subject: e.counts for e in Erasure.objects.filter(reason=Erasure.Reason.REPLAY)}
     assert replays == {e.subject: e.counts for e in erased}
-    if declares("schools.Child"):  # holds once the schools app declares its children's data
-        assert not Child.objects.filter(full_name="Đỗ Minh Châu").exists()
-    if declares("accounts.User"):
-        assert not get_user_model().objects.filter(email="mother@example.test").exists()
+    assert not Child.objects.filter(full_name="Đỗ Minh Châu").exists()
+    assert not get_user_model().objects.filter(email="mother@example.test").exists()
 
     # The same in one command, as the operator runs it: restore, migrate, replay.
     stdout = io.StringIO()
