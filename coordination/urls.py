@@ -26,6 +26,7 @@ FEATURE_URLCONFS = [
     "community",
     "feedback",
     "reports",
+    "privacy",
 ]
 urlpatterns += [path("", include(f"{app}.urls")) for app in FEATURE_URLCONFS if apps.is_installed(app)]
 
