@@ -95,8 +95,9 @@ def _encode(value):
     raise TypeError(f"not exportable: {type(value).__name__}")
 
 
-def keyset_pages(rows: models.QuerySet, columns: list[str], *, page_size: int = PAGE_SIZE, child_path: str = ""):
+def keyset_pages(rows: models.QuerySet, columns: list[str], *, page_size: int | None = None, child_path: str = ""):
     """Yield lists of value tuples in primary-key order, one page per query (never OFFSET, no server cursor)."""
+    page_size = page_size or PAGE_SIZE
     extra = {CHILD_COLUMN: F(child_path)} if child_path else {}
     last = None
     while True:
