@@ -55,11 +55,16 @@ def family_child_ids(*, user) -> list[int]:
 def declaration_rows(declaration: Declaration, *, user, child_ids) -> models.QuerySet | None:
     """The declaration's rows about this person or these children, or None when it has no way to tell."""
     model = declaration.model
-    about = Q()
+    own = Q()
     for path in declaration.people:
-        about |= Q(**{path: user})
+        own |= Q(**{path: user})
+    if declaration.child and own.children:
+        # The person's own row about a child outside the family (one they only follow, one no longer in
+        # their care) is that child's data too: it stays out.
+        own &= Q(**{f"{declaration.child}__isnull": True}) | Q(**{f"{declaration.child}__in": list(child_ids)})
+    about = own
     if declaration.child and child_ids:
-        about |= Q(**{f"{declaration.child}__in": list(child_ids)})
+        about = about | Q(**{f"{declaration.child}__in": list(child_ids)})
     if not about.children:
         return None  # an empty Q would match every row
     rows = model._default_manager.filter(about)

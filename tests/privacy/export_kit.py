@@ -33,6 +33,18 @@ TEST_DECLARATIONS = (
         exclude=("text",),
     ),
     Declaration(
+        app_label="parents",
+        model_label="parents.FamilyViewer",
+        holds="Family members who follow a child (test)",
+        purpose="test",
+        ground="consent",
+        retention="test",
+        child="child",
+        people=("viewer", "invited_by"),
+        actors=("revoked_by",),
+        exclude=("token",),
+    ),
+    Declaration(
         app_label="portfolio",
         model_label="portfolio.Work",
         holds="Works of the children (test)",

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from mediafiles.models import MediaFile
 from notifications.models import Notice
+from parents.models import FamilyViewer
 from portfolio.models import Work, WorkPhoto
 from privacy import declarations as registry
 from privacy.declarations import Declaration
@@ -74,7 +75,9 @@ def test_every_declared_record_of_the_family_is_in_the_copy(world, family, djang
         for path in declaration.people:
             about |= Q(**{path: world.parent})
         if declaration.child:
-            about |= Q(**{f"{declaration.child}__in": family_ids})
+            # The parent's own rows, unless about a child outside the family; every row of the children.
+            outside = Q(**{f"{declaration.child}__isnull": False}) & ~Q(**{f"{declaration.child}__in": family_ids})
+            about = (about & ~outside if about.children else about) | Q(**{f"{declaration.child}__in": family_ids})
         if not about.children:
             continue
         expected = model._default_manager.filter(about)
@@ -116,6 +119,8 @@ def test_no_other_child_is_in_the_copy_not_even_one_the_parent_follows(
     for work in others:
         for photo in work.photos.all():
             assert not any(str(photo.media_id) in name for name in names)
+    followed = {(row["child"], row["viewer"]) for row in rows_in(archive, FamilyViewer)}
+    assert followed == {(world.child.pk, world.family_viewer.pk)}  # the grandmother who follows the son, only
     index = archive.read("index.html").decode()
     assert world.other_class_child.full_name not in index
     assert world.other_school_child.full_name not in index
