@@ -42,6 +42,8 @@ PAGE_SIZE = 500
 COPY_CHUNK = 1024 * 1024
 CHILD_COLUMN = "privacy_export_child"
 INDEX_LANGUAGE = "vi"
+# Never in a copy, whatever a declaration forgets: an account's password hash.
+ALWAYS_LEFT_OUT = frozenset({"password"})
 
 
 # --- Who and what -----------------------------------------------------------------------------------
@@ -57,7 +59,7 @@ def declaration_rows(declaration: Declaration, *, user, child_ids) -> models.Que
     model = declaration.model
     own = Q()
     for path in declaration.people:
-        own |= Q(**{path: user})
+        own |= Q(**{path: user.pk})  # an id: the path may end at a ForeignKey or at the primary key itself
     if declaration.child and own.children:
         # The person's own row about a child outside the family (one they only follow, one no longer in
         # their care) is that child's data too: it stays out.
@@ -78,7 +80,7 @@ def declaration_rows(declaration: Declaration, *, user, child_ids) -> models.Que
 
 def exported_fields(declaration: Declaration) -> list[models.Field]:
     """Concrete columns minus the secrets (`exclude`) and the staff who acted (`actors`)."""
-    left_out = set(declaration.exclude) | set(declaration.actors)
+    left_out = set(declaration.exclude) | set(declaration.actors) | ALWAYS_LEFT_OUT
     return [
         column
         for column in declaration.model._meta.concrete_fields
