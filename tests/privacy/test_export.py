@@ -9,7 +9,9 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from mediafiles.models import MediaFile
@@ -299,3 +301,15 @@ def test_the_persons_own_account_is_in_the_copy_without_the_password(world, monk
     [account] = rows_in(archive_of(export), type(world.parent))
     assert account["id"] == world.parent.pk and account["email"] == world.parent.email
     assert "password" not in account
+
+
+def test_the_page_asks_the_database_the_same_number_of_times_with_more_copies(client, world):
+    client.force_login(world.parent)
+    ready_export(world.parent)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/privacy/exports/").status_code == 200
+    for _ in range(5):
+        ready_export(world.parent)
+    with CaptureQueriesContext(connection) as six:
+        assert client.get("/privacy/exports/").status_code == 200
+    assert len(six) == len(one)
