@@ -148,37 +148,50 @@ def _json_path(declaration: Declaration, used: set[str]) -> str:
     return path
 
 
+def _media_note(built: Built, media_id, child_id) -> None:
+    if media_id is not None and built.media.get(media_id) is None:
+        built.media[media_id] = child_id
+
+
 def _write_section(archive: zipfile.ZipFile, section: Section, built: Built, *, user, child_ids) -> None:
     declaration = section.declaration
+    model = declaration.model
     family = set(child_ids)
     rows = declaration_rows(declaration, user=user, child_ids=child_ids)
     columns = exported_fields(declaration)
     names = [column.name for column in columns]
     attnames = [column.attname for column in columns]
-    media_attnames = [declaration.model._meta.get_field(name).attname for name in declaration.media]
-    media_positions = [attnames.index(name) for name in media_attnames if name in attnames]
+    # A media ForeignKey of the row itself is read with it; one across a relation ("photos__media") may
+    # give several files per row, so it is read per page, beside the page.
+    by_name = {column.name: column.attname for column in columns}
+    media_own = [attnames.index(by_name[name]) for name in declaration.media if name in by_name]
+    media_across = [name for name in declaration.media if name not in by_name]
     child_path = declaration.child if declaration.child and family else ""
     with archive.open(section.path, "w", force_zip64=True) as out:
         out.write(b"[")
         if rows is not None:
             previous = None
             for page in keyset_pages(rows, attnames, child_path=child_path):
+                children: dict = {}
                 for row in page:
                     if row[0] == previous:
                         continue  # the same row again through a many-valued child path
                     previous = row[0]
                     values = row[1 : 1 + len(attnames)]
                     child_id = row[-1] if child_path and row[-1] in family else None
+                    children[row[0]] = child_id
                     item = {name: _plain(value) for name, value in zip(names, values, strict=True)}
                     out.write(b"\n" if section.total == 0 else b",\n")
                     out.write(json.dumps(item, ensure_ascii=False, default=_encode).encode("utf-8"))
                     section.total += 1
                     if child_id is not None:
                         section.by_child[child_id] += 1
-                    for position in media_positions:
-                        media_id = values[position]
-                        if media_id is not None and built.media.get(media_id) is None:
-                            built.media[media_id] = child_id
+                    for position in media_own:
+                        _media_note(built, values[position], child_id)
+                for name in media_across:
+                    pairs = model._default_manager.filter(pk__in=list(children)).values_list("pk", name)
+                    for pk, media_id in pairs:
+                        _media_note(built, media_id, children.get(pk))
         out.write(b"\n]\n")
 
 

@@ -313,3 +313,27 @@ def test_the_page_asks_the_database_the_same_number_of_times_with_more_copies(cl
     with CaptureQueriesContext(connection) as six:
         assert client.get("/privacy/exports/").status_code == 200
     assert len(six) == len(one)
+
+
+def test_media_declared_across_a_relation_are_all_copied(world, monkeypatch):
+    work = work_make(child=world.child, by=world.teacher, photos=3)
+    with_declarations(
+        monkeypatch,
+        Declaration(
+            app_label="portfolio",
+            model_label="portfolio.Work",
+            holds="Works with their photos (test)",
+            purpose="test",
+            ground="consent",
+            retention="test",
+            child="child",
+            media=("photos__media",),
+        ),
+        only=True,
+    )
+    export = Export.objects.create(user=world.parent)
+    assert export_build(export_id=export.pk) == "ready"
+    export.refresh_from_db()
+    names = archive_of(export).namelist()
+    for photo in work.photos.all():
+        assert any(name.startswith(f"files/{photo.media_id}") for name in names)
