@@ -20,6 +20,12 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 6 * 3600},
     },
+    # 03:00: copies of families' data past their date are deleted.
+    "privacy-exports-expire": {
+        "task": "privacy.tasks.exports_expire",
+        "schedule": crontab(hour=3, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
     # 07:00 on every day: the contacts hear of a deadline before it passes (once per deadline).
     "privacy-deadline-reminders": {
         "task": "privacy.tasks.privacy_deadline_reminders",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import views, views_breaches, views_reads
+from privacy import views, views_breaches, views_export, views_reads
 
 app_name = "privacy"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("privacy/my/", views.mine, name="mine"),
     path("privacy/requests/<int:request_id>/", views.request_detail, name="request"),
     path("privacy/requests/<int:request_id>/cancel/", views.request_cancel, name="request_cancel"),
+    # A person: copies of their family's data, downloaded through a link that expires.
+    path("privacy/exports/", views_export.exports, name="exports"),
+    path("privacy/exports/<str:token>/download/", views_export.export_download, name="export_download"),
     # A guardian: who of the staff looked at their child's records.
     path("privacy/children/<int:child_id>/reads/", views_reads.child_reads, name="child_reads"),
     # The school's data protection contact (its leaders; the superuser for every school).

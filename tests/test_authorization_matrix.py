@@ -363,6 +363,7 @@ APP_TABLES = (
     "tests.activities.matrix",
     "tests.activities.matrix_library",
     "tests.privacy.matrix_requests",
+    "tests.privacy.matrix_export",
     "tests.portfolio.matrix",
     "tests.portfolio.matrix_printing",
     "tests.portfolio.matrix_works",
