@@ -13,6 +13,7 @@ from django.test import TestCase, override_settings
 from tests.activities import test_demo as activities_demo
 from tests.announcements import test_demo as announcements_demo
 from tests.portfolio import test_demo as portfolio_demo
+from tests.privacy import test_demo as privacy_demo
 from tests.schools import test_seed_demo as schools_demo
 
 
@@ -84,3 +85,8 @@ def test_the_demo_library_and_commendations(seeded, client):
 @pytest.mark.django_db
 def test_the_demo_works_and_portfolios(seeded, client, settings):
     portfolio_demo.check_the_demo_works(client, settings)
+
+
+@pytest.mark.django_db
+def test_the_demo_privacy_requests_copy_and_breach(seeded, client):
+    privacy_demo.check_the_demo_privacy(client)
