@@ -31,9 +31,3 @@ def request_deadlines(*, school, received_at: datetime.datetime) -> tuple[dateti
 def extension_limit(complete_by: datetime.date) -> datetime.date:
     """The latest date the one extension may set."""
     return complete_by + datetime.timedelta(days=settings.PRIVACY_EXTENSION_DAYS)
-
-
-def days_left(deadline: datetime.date, *, today: datetime.date | None = None) -> int:
-    """Calendar days from today to the deadline (negative: overdue)."""
-    today = today or timezone.localdate()
-    return (deadline - today).days

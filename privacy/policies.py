@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parents.policies import guardian_child_ids, is_guardian_of
+from parents.policies import is_guardian_of
 from schools.models import Child, School
 from schools.policies import is_leader_of, leader_school_ids
 
@@ -12,17 +12,6 @@ def is_privacy_contact(user, school: School | int) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_superuser) or is_leader_of(user, school.pk if hasattr(school, "pk") else school)
-
-
-def can_ask_for_child(user, child: Child) -> bool:
-    """A current guardian asks on the child's behalf (never a family viewer)."""
-    return getattr(user, "is_authenticated", False) and child.pk in guardian_child_ids(user)
-
-
-def can_see_request(user, request) -> bool:
-    return getattr(user, "is_authenticated", False) and (
-        request.requester_id == user.pk or is_privacy_contact(user, request.school_id)
-    )
 
 
 def can_see_child_reads(user, child: Child) -> bool:

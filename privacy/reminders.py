@@ -16,7 +16,7 @@ from privacy.models import OPEN_STATUSES, PrivacyRequest, RequestEvent, RequestK
 
 def deadline_reminders_send(*, now: datetime.datetime | None = None) -> int:
     """Tell the contacts of each open request whose acknowledgement or completion is due soon (once per deadline)."""
-    from privacy.services import _contacts
+    from privacy.services import contacts_of
 
     now = now or timezone.now()
     today = timezone.localtime(now).date()
@@ -37,7 +37,7 @@ def deadline_reminders_send(*, now: datetime.datetime | None = None) -> int:
             )
         for step, deadline, title in due:
             told = 0
-            for contact in _contacts(request.school):
+            for contact in contacts_of(request.school):
                 notice = notice_send(
                     recipient=contact,
                     category=Category.ACCOUNT,

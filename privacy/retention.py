@@ -39,20 +39,11 @@ def months_later(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _days(school: School, key: str, default: int, chosen: dict[str, int]) -> int:
-    return chosen.get(key, default)
-
-
 def child_erase_on(child: Child, *, grace_days: int) -> datetime.date | None:
     """The day a child who left is erased (None while the child attends)."""
     if child.left_on is None:
         return None
     return months_later(child.left_on, child.school.portfolio_access_months) + datetime.timedelta(days=grace_days)
-
-
-def grace_days_for(school: School) -> int:
-    chosen = RetentionPeriod.objects.filter(school=school, key=LEFT_CHILDREN).values_list("days", flat=True).first()
-    return chosen if chosen is not None else LEFT_CHILDREN_RULE["days"]
 
 
 def _left_children_erase(school: School, *, grace_days: int, now: datetime.datetime) -> tuple[int, int]:
@@ -87,14 +78,14 @@ def retention_run(*, school: School, now: datetime.datetime | None = None) -> Re
     chosen = dict(RetentionPeriod.objects.filter(school=school).values_list("key", "days"))
     removed: dict[str, int] = {}
     erased, held = _left_children_erase(
-        school, grace_days=_days(school, LEFT_CHILDREN, LEFT_CHILDREN_RULE["days"], chosen), now=now
+        school, grace_days=chosen.get(LEFT_CHILDREN, LEFT_CHILDREN_RULE["days"]), now=now
     )
     if erased:
         removed["privacy.children_erased"] = erased
     if held:
         removed["privacy.children_held"] = held
     for rule in retention_rules():
-        cutoff = now - datetime.timedelta(days=_days(school, rule["key"], rule["days"], chosen))
+        cutoff = now - datetime.timedelta(days=chosen.get(rule["key"], rule["days"]))
         try:
             count = rule["purge"](school=school, cutoff=cutoff, now=now)
         except Exception:  # one rule's bug must not stop the others

@@ -11,7 +11,7 @@ from parents.policies import guardian_child_ids
 from privacy.declarations import GROUNDS, app_declarations, retention_rules
 from privacy.models import OPEN_STATUSES, LegalHold, PrivacyRequest, RetentionPeriod, RetentionRun
 from privacy.policies import is_privacy_contact
-from privacy.retention import LEFT_CHILDREN_RULE, child_erase_on, grace_days_for
+from privacy.retention import LEFT_CHILDREN_RULE, child_erase_on
 from schools.models import Child, School
 
 
@@ -147,17 +147,3 @@ def left_children_of(*, user, children: list[Child] | None = None) -> list[LeftC
         )
         for child in left
     ]
-
-
-def children_to_erase_soon(*, school: School, days: int = 60) -> list[LeftChild]:
-    """The school's children who left whose data is erased within `days` days."""
-    grace = grace_days_for(school)
-    today = timezone.localdate()
-    found = []
-    for child in (
-        Child.objects.filter(school=school, left_on__isnull=False).select_related("school").order_by("left_on")
-    ):
-        erase_on = child_erase_on(child, grace_days=grace)
-        if erase_on is not None and (erase_on - today).days <= days and not child.full_name.startswith("—"):
-            found.append(LeftChild(child=child, erase_on=erase_on))
-    return found

@@ -39,7 +39,8 @@ from privacy.models import (
     RequestStatus,
     RetentionPeriod,
 )
-from schools.models import Child
+from schools.models import LEADER_ROLES, Child, School, StaffMembership
+from schools.policies import access_for
 
 Action = RequestEvent.Action
 
@@ -70,29 +71,17 @@ def _check_child(user, child: Child | None) -> None:
         raise ValidationError({"child": _("You can only ask about your own children.")})
 
 
-def _school_for(user, child: Child | None):
-    """The school that answers: the child's, else the first school the person belongs to."""
+def _school_for(user, child: Child | None) -> School:
+    """The school that answers: the child's; else the person's first school as staff, as a guardian, as a donor."""
     if child is not None:
         return child.school
-    from schools.policies import access_for
-
-    school_ids = sorted(access_for(user).roles_by_school)
-    if not school_ids:
-        ids = guardian_child_ids(user)
-        school_ids = sorted(Child.objects.filter(pk__in=ids).values_list("school_id", flat=True).distinct())
-    if not school_ids:
-        from schools.models import School
-
-        # A donor without a child or a post: the school they gave to (donations holds the link).
-        school_ids = sorted(
-            School.objects.filter(donors__user=user).values_list("pk", flat=True).distinct()
-            if hasattr(School, "donors")
-            else []
-        )
+    school_ids = sorted(access_for(user).roles_by_school) or sorted(
+        Child.objects.filter(pk__in=guardian_child_ids(user)).values_list("school_id", flat=True).distinct()
+    )
+    if not school_ids and hasattr(School, "donors"):  # donations installed: the school a donor gave to
+        school_ids = sorted(School.objects.filter(donors__user=user).values_list("pk", flat=True).distinct())
     if not school_ids:
         raise ValidationError(_("The portal holds no school's data about you, so there is no school to ask."))
-    from schools.models import School
-
     return School.objects.get(pk=school_ids[0])
 
 
@@ -127,9 +116,8 @@ def _create(
     return request
 
 
-def _contacts(school) -> list:
-    from schools.models import LEADER_ROLES, StaffMembership
-
+def contacts_of(school) -> list:
+    """The school's data protection contacts: its active principal and vice-principals."""
     return [
         membership.user
         for membership in StaffMembership.objects.filter(school=school, role__in=LEADER_ROLES, is_active=True)
@@ -139,7 +127,7 @@ def _contacts(school) -> list:
 
 
 def _tell_contacts(request: PrivacyRequest) -> None:
-    for contact in _contacts(request.school):
+    for contact in contacts_of(request.school):
         notice_send(
             recipient=contact,
             category=Category.ACCOUNT,
