@@ -21,10 +21,12 @@ run: setup
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The whole suite. Tests that need PostgreSQL, Redis, ffmpeg or chromium skip
-# with a reason when those are missing; CI sets REQUIRE_ALL_TESTS=1 to fail instead.
+# The whole suite, one worker process per core (TEST_WORKERS=0 runs it in this
+# process). Tests that need PostgreSQL, Redis, ffmpeg or chromium skip with a
+# reason when those are missing; CI sets REQUIRE_ALL_TESTS=1 to fail instead.
+TEST_WORKERS ?= auto
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

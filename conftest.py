@@ -28,6 +28,28 @@ def pytest_configure(config):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_HSTS_SECONDS = 0
+    _redis_database_of_this_worker(settings)
+
+
+def _redis_database_of_this_worker(settings) -> None:
+    """Under pytest-xdist, each worker process caches in a Redis database of its own.
+
+    Every test starts by emptying the cache (tests/conftest.py), which would otherwise
+    empty the other worker's rate-limit counters and cached pages in the middle of its
+    test. Worker gw0 keeps REDIS_URL's database, gw1 takes the next one, and so on.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache = settings.CACHES["default"]
+    if not worker.startswith("gw") or not cache["BACKEND"].endswith("RedisCache"):
+        return
+    from urllib.parse import urlparse
+
+    location = urlparse(cache["LOCATION"])
+    database = int(location.path.strip("/") or 0) + int(worker[2:])
+    if database > 11:  # 12 and 13 belong to the tests that start a real Celery worker
+        raise pytest.UsageError(f"{worker}: no Redis database left for its cache (REDIS_URL's database is too high)")
+    own = location._replace(path=f"/{database}").geturl()
+    settings.CACHES = {**settings.CACHES, "default": {**cache, "LOCATION": own}}
 
 
 @pytest.fixture(autouse=True)

@@ -240,6 +240,28 @@ def world(db) -> World:
     )
 
 
+# Test modules whose tests may run on different pytest-xdist workers. Every other module runs
+# whole on one worker, because its module-scoped fixtures (a seeded demo, a second browser)
+# would otherwise be built again on each worker, and its tests may share files or servers.
+SPLIT_ACROSS_WORKERS = frozenset(
+    {
+        "tests/test_authorization_matrix.py",
+        "tests/test_admin_choices.py",
+    }
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """With `--dist loadgroup`, one group per test module, except the modules that can be split."""
+    if not hasattr(config, "workerinput"):
+        return
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        if module not in SPLIT_ACROSS_WORKERS and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(module))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached pages must not leak from one test to the next."""
