@@ -104,6 +104,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind a pooler in transaction mode (PgBouncer in docker-compose.yml) a server-side cursor
+# would outlive the transaction its server connection was lent for: `.iterator()` then reads
+# the whole result at once, so long reads page by key instead (privacy/exporting.py).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache when REDIS_URL is set, in-process otherwise.
