@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -58,18 +59,21 @@ class RequestMetricsMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        token = current_request.set(
-            {"request_id": request_id_from(request.headers.get("X-Request-ID")), "path": request.path}
-        )
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request.reset(token)
+        # Until the response is sent (request_finished): Django logs an error answer after the middlewares.
+        current_request.set({"request_id": request_id_from(request.headers.get("X-Request-ID")), "path": request.path})
+        response = self.get_response(request)
         method = request.method if request.method in METHODS else "other"
         REQUEST_LATENCY.labels(view_label(request), method, f"{response.status_code // 100}xx").observe(
             time.perf_counter() - started
         )
         return response
+
+
+def _request_forget(**kwargs) -> None:
+    current_request.set(None)
+
+
+request_finished.connect(_request_forget, dispatch_uid="coordination-log-request-forget")
 
 
 @lru_cache(maxsize=8)

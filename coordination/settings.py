@@ -546,6 +546,8 @@ METRICS_CACHE_SECONDS = env_int("METRICS_CACHE_SECONDS", 15)
 # --- Logs on stderr: one JSON object per line in production (coordination/lib/logs.py), plain
 # lines with DEBUG=1; LOG_FORMAT=json or text chooses either way.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").lower()
+# The worker and beat keep these handlers instead of putting Celery's own plain lines in their place.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
