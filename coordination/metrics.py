@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import logging
 import os
 import time
 from functools import lru_cache
@@ -32,6 +33,8 @@ from prometheus_client.core import GaugeMetricFamily
 
 from accounts.adapter import client_ip
 from coordination.lib.logs import current_request, request_id_from
+
+logger = logging.getLogger(__name__)
 
 # From 5 ms to 30 s: most pages take tens of milliseconds, an export or a report some seconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -119,6 +122,11 @@ class QueueLengths:
                 for key in redis_keys(queue):
                     pipe.llen(key)
             lengths = pipe.execute()
+        except (redis.RedisError, OSError) as exc:
+            # The rest of the scrape still answers; the missing series and the log say why.
+            logger.warning("metrics: the queues' lengths could not be read: %s", exc)
+            yield family
+            return
         finally:
             client.close()
         steps = len(redis_keys(""))
@@ -145,10 +153,14 @@ class DeliveryOutcomes:
             "by channel and state.",
             labels=["channel", "state"],
         )
-        counts = cache.get(self.CACHE_KEY)
-        if counts is None:
-            counts = delivery_counts(hours=settings.METRICS_DELIVERY_WINDOW_HOURS)
-            cache.set(self.CACHE_KEY, counts, settings.METRICS_CACHE_SECONDS)
+        try:
+            counts = cache.get(self.CACHE_KEY)
+            if counts is None:
+                counts = delivery_counts(hours=settings.METRICS_DELIVERY_WINDOW_HOURS)
+                cache.set(self.CACHE_KEY, counts, settings.METRICS_CACHE_SECONDS)
+        except Exception as exc:  # the database or the cache down: the rest of the scrape still answers
+            logger.warning("metrics: the deliveries could not be counted: %s", exc)
+            counts = {}
         for (channel, state), count in sorted(counts.items()):
             family.add_metric([channel, state], count)
         yield family
