@@ -81,7 +81,13 @@ request_finished.connect(_request_forget, dispatch_uid="coordination-log-request
 
 @lru_cache(maxsize=8)
 def _networks(cidrs: tuple[str, ...]) -> tuple:
-    return tuple(ipaddress.ip_network(cidr.strip(), strict=False) for cidr in cidrs if cidr.strip())
+    networks = []
+    for cidr in cidrs:
+        try:
+            networks.append(ipaddress.ip_network(cidr.strip(), strict=False))
+        except ValueError:  # reported by `manage.py check` (coordination.E005); left out here
+            logger.error("METRICS_ALLOWED_NETWORKS: %r is not a network", cidr)
+    return tuple(networks)
 
 
 def allowed(request) -> bool:

@@ -132,3 +132,14 @@ def test_delivery_outcomes_by_channel_and_state(client, world, settings):
         == 1
     )
     cache.delete(metrics.DeliveryOutcomes.CACHE_KEY)
+
+
+def test_a_mistyped_network_is_reported_by_check_and_opens_nothing(client, settings):
+    from django.core.checks import run_checks
+
+    settings.METRICS_ALLOWED_NETWORKS = ["10.0.0.0/8", "192.168.1.300/24"]
+
+    [error] = [message for message in run_checks() if message.id == "coordination.E005"]
+    assert "192.168.1.300/24" in error.msg
+    assert client.get("/metrics", REMOTE_ADDR="192.168.1.20").status_code == 404
+    assert client.get("/metrics", REMOTE_ADDR="10.0.0.9").status_code == 200
