@@ -79,7 +79,10 @@ def pooler_config(directory: Path, *, port: int, database: str, user: str) -> Pa
 def pooler():
     """A PgBouncer of this test's own, in transaction mode, in front of the test database; stopped after."""
     requires_postgres()
-    program = requires_binary("pgbouncer", "apt-get install pgbouncer")
+    # Debian puts it in /usr/sbin, which is not on every user's PATH.
+    program = shutil.which("pgbouncer", path=f"{os.environ.get('PATH', '')}:/usr/sbin") or requires_binary(
+        "pgbouncer", "apt-get install pgbouncer"
+    )
     settings_dict = connection.settings_dict
     user = settings_dict["USER"] or "postgres"
     port = free_port()
