@@ -37,10 +37,10 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home a
 USER app
 
 EXPOSE 8000
-# gthread workers keep slow phone connections from holding a whole process;
-# WEB_CONCURRENCY and GUNICORN_CMD_ARGS tune it without rebuilding.
-CMD ["gunicorn", "coordination.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4", \
-     "--timeout", "120", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+# gunicorn's settings (gthread workers, so that slow phone connections do not hold a whole
+# process; timeouts; restarts after GUNICORN_MAX_REQUESTS; the access log) are in
+# coordination/gunicorn_conf.py, tuned by WEB_CONCURRENCY and GUNICORN_* without rebuilding.
+CMD ["gunicorn", "--config", "python:coordination.gunicorn_conf", "coordination.wsgi"]
 
 # nginx with the portal's static files and its configuration (deploy/nginx/).
 FROM nginx:1.27-alpine AS proxy

@@ -14,6 +14,31 @@ app.conf.task_routes = {
 app.autodiscover_tasks()
 
 
+def task_queue(name: str) -> str:
+    """The queue a task of this name goes to, as Celery's router decides when the task is sent.
+
+    A queue named on the task itself comes first, then the first of task_routes that matches, else the
+    default queue.
+    """
+    task = app.tasks.get(name)
+    options = {"queue": task.queue} if task is not None and getattr(task, "queue", None) else {}
+    return app.amqp.router.route(options, name, (), {})["queue"].name
+
+
+def routed_queues() -> dict[str, list[str]]:
+    """Every queue a task of the code goes to, with the tasks routed to it (Celery's own tasks left out).
+
+    docker-compose.yml has one worker service per queue: tests/coordination/test_compose.py compares
+    the two, and /metrics reports the length of each of these queues.
+    """
+    app.loader.import_default_modules()  # the apps' tasks modules, as a worker imports them
+    queues: dict[str, list[str]] = {}
+    for name in sorted(app.tasks):
+        if not name.startswith("celery."):
+            queues.setdefault(task_queue(name), []).append(name)
+    return queues
+
+
 def database_connections_tidy(sender=None, **kwargs) -> None:
     """Around each task, what Django does around a web request: reuse a connection, drop an old or broken one."""
     # (Celery's own closing of every connection around every task is off: see CELERY_DB_REUSE_MAX.)

@@ -31,3 +31,23 @@ def production_secrets_check(app_configs, **kwargs):
         Error(f"{problem.variable} {problem.problem}.", hint=problem.hint, id=UNSAFE_SECRET_IDS[problem.variable])
         for problem in unsafe_secrets(settings)
     ]
+
+
+@register()
+def metrics_networks_check(app_configs, **kwargs):
+    """METRICS_ALLOWED_NETWORKS must be networks: a mistyped one would leave /metrics closed to it."""
+    import ipaddress
+
+    errors = []
+    for cidr in settings.METRICS_ALLOWED_NETWORKS:
+        try:
+            ipaddress.ip_network(cidr, strict=False)
+        except ValueError:
+            errors.append(
+                Error(
+                    f"METRICS_ALLOWED_NETWORKS: {cidr!r} is not a network.",
+                    hint="Give networks in CIDR notation, separated by commas, e.g. 10.0.0.0/8,192.168.0.0/16.",
+                    id="coordination.E005",
+                )
+            )
+    return errors

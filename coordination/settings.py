@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, to time the whole answer for /metrics and name the request in the log lines.
+    "coordination.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -104,6 +106,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind a pooler in transaction mode (PgBouncer in docker-compose.yml) a server-side cursor
+# would outlive the transaction its server connection was lent for: `.iterator()` then reads
+# the whole result at once, so long reads page by key instead (privacy/exporting.py).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache when REDIS_URL is set, in-process otherwise.
@@ -281,7 +287,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Off behind a proxy that already redirects HTTP to HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Health checks of a load balancer or the compose file ask over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
@@ -529,10 +535,29 @@ MEDIA_CACHE_SECONDS = env_int("MEDIA_CACHE_SECONDS", 3600)
 # may differ from the one the portal uses (S3_ENDPOINT_URL, http://minio:9000).
 S3_PUBLIC_ENDPOINT_URL = env_str("S3_PUBLIC_ENDPOINT_URL")
 
+# --- /metrics (coordination/metrics.py): Prometheus' scrapes, from these networks only (CIDRs);
+# anyone else gets a 404. The client's address is taken as for the sign-in limits (TRUSTED_PROXY_COUNT).
+METRICS_ALLOWED_NETWORKS = env_list(
+    "METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+)
+METRICS_DELIVERY_WINDOW_HOURS = env_int("METRICS_DELIVERY_WINDOW_HOURS", 24)
+METRICS_CACHE_SECONDS = env_int("METRICS_CACHE_SECONDS", 15)
+
+# --- Logs on stderr: one JSON object per line in production (coordination/lib/logs.py), plain
+# lines with DEBUG=1; LOG_FORMAT=json or text chooses either way.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").lower()
+# The worker and beat keep these handlers instead of putting Celery's own plain lines in their place.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "coordination.lib.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "text"}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -3,11 +3,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from coordination import views
+from coordination import metrics, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("i18n/setlang/", views.language_set, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -136,7 +136,7 @@ def test_only_nginx_is_published_and_mailpit_on_loopback(config):
     services = config["services"]
 
     assert {port["target"] for port in published(services["nginx"])} == {"80", "443", "9443"}
-    for name in ("web", "worker", "beat", "postgres", "redis", "minio"):
+    for name in ("web", *worker_services(services), "beat", "postgres", "pgbouncer", "redis", "minio"):
         assert published(services[name]) == [], name
     [mailpit] = published(services["mailpit"])
     assert mailpit["host_ip"] == "127.0.0.1"
@@ -165,7 +165,9 @@ def test_the_portal_runs_in_production_behind_nginx(config, complete_values):
 
     assert env["DEBUG"] == "0"
     assert env["SECRET_KEY"] == complete_values["SECRET_KEY"]
-    assert f":{complete_values['POSTGRES_PASSWORD']}@postgres:5432/" in env["DATABASE_URL"]
+    # Through the pooler, without server-side cursors (they cannot outlive a pooled transaction).
+    assert f":{complete_values['POSTGRES_PASSWORD']}@pgbouncer:5432/" in env["DATABASE_URL"]
+    assert env["DISABLE_SERVER_SIDE_CURSORS"] == "1"
     assert env["TRUST_X_FORWARDED_PROTO"] == "1"
     assert env["SECURE_SSL_REDIRECT"] == "1"
     assert env["SECURE_COOKIES"] == "1"
@@ -173,8 +175,9 @@ def test_the_portal_runs_in_production_behind_nginx(config, complete_values):
     # The location nginx keeps internal for the portal's X-Accel-Redirect answers.
     prefix = env["MEDIA_ACCEL_REDIRECT_PREFIX"]
     assert re.search(rf"location {re.escape(prefix)} {{\s*internal;\s*alias /data/media/;", NGINX_TEMPLATE.read_text())
-    # The same environment for the worker and beat.
-    assert config["services"]["worker"]["environment"] == env
+    # The same environment for the workers and beat.
+    for name in worker_services(config["services"]):
+        assert config["services"][name]["environment"] == env, name
     assert config["services"]["beat"]["environment"] == env
 
 
@@ -201,3 +204,63 @@ def test_nginx_proxies_to_the_compose_services(config):
     assert "minio" in config["services"]
     # Storage through nginx is for reading signed links only.
     assert re.search(r"limit_except GET {\s*deny all;\s*}", template)
+
+
+CELERY_BEAT = ["celery", "-A", "coordination", "beat"]
+
+
+def celery_command(service: dict) -> list[str]:
+    command = service.get("command") or []
+    return command.split() if isinstance(command, str) else [str(part) for part in command]
+
+
+def worker_services(services: dict) -> dict[str, set[str]]:
+    """The services that run a Celery worker, with the queues each consumes (its -Q)."""
+    workers = {}
+    for name, service in services.items():
+        command = celery_command(service)
+        if command[:1] == ["celery"] and "worker" in command:
+            assert "-Q" in command, f"{name} consumes Celery's default queue, not one the code names"
+            workers[name] = set(command[command.index("-Q") + 1].split(","))
+    return workers
+
+
+def test_each_queue_the_code_routes_to_has_a_worker_of_its_own(config):
+    from coordination.celery import routed_queues, task_queue
+
+    routed = routed_queues()
+    workers = worker_services(config["services"])
+    # The router is the one that sends: a media task to media, a delivery to notifications.
+    assert task_queue("mediafiles.tasks.media_process") == "media"
+    assert task_queue("notifications.tasks.notify_deliver") == "notifications"
+    assert task_queue("accounts.tasks.staff_welcome_send") == "default"
+    assert {"default", "media", "notifications"} <= set(routed)
+
+    consumed = set().union(*workers.values())
+    unconsumed = {queue: tasks for queue, tasks in routed.items() if queue not in consumed}
+    assert not unconsumed, f"no worker in docker-compose.yml consumes {unconsumed}"
+    idle = {name: queues - set(routed) for name, queues in workers.items() if queues - set(routed)}
+    assert not idle, f"workers wait on queues nothing is routed to: {idle}"
+    # One queue per worker service, so that each is scaled on its own.
+    assert sorted(len(queues) for queues in workers.values()) == [1] * len(routed)
+
+
+def test_beat_runs_alone_and_the_web_through_the_gunicorn_config(config):
+    services = config["services"]
+    beats = [name for name, service in services.items() if celery_command(service)[:4] == CELERY_BEAT]
+    assert beats == ["beat"]
+    assert int(services["beat"].get("scale", 1)) == 1
+    assert "--beat" not in " ".join(" ".join(celery_command(services[name])) for name in worker_services(services))
+    web = celery_command(services["web"])
+    assert web == ["gunicorn", "--config", "python:coordination.gunicorn_conf", "coordination.wsgi"]
+
+
+def test_the_pooler_pools_transactions_and_migrations_bypass_it(config, complete_values):
+    services = config["services"]
+    pooler = services["pgbouncer"]["environment"]
+    assert pooler["POOL_MODE"] == "transaction"
+    assert pooler["DB_HOST"] == "postgres"
+    assert pooler["DB_PASSWORD"] == complete_values["POSTGRES_PASSWORD"]
+    assert re.fullmatch(r"[\w./-]+:v?\d+(\.\d+)*[\w.-]*", services["pgbouncer"]["image"]), "an image pinned by tag"
+    assert "@postgres:5432/" in services["migrate"]["environment"]["DATABASE_URL"]
+    assert services["backup"]["environment"]["PGHOST"] == "postgres"
