@@ -4,8 +4,9 @@ A table of school data is *distributed* by `school_id`: its model has a required
 and every row of one school sits on the same shard as the school's other rows. The tables that are
 not school data are declared here with the reason:
 
-- REFERENCE_TABLES: small lists every school reads (the country's authorities, the schools themselves,
-  the food composition table), copied to every node so that a school's shard can join them locally;
+- REFERENCE_TABLES: lists every school reads or joins (the country's authorities, the schools
+  themselves, the food composition table, the accounts), copied to every node so that a school's shard
+  can join them locally;
 - PERSON_TABLES: a person's own rows, found by the person (an account, its sign-in records, the
   notices addressed to it) or platform-wide records; they stay on the coordinator.
 
@@ -19,6 +20,9 @@ from __future__ import annotations
 REFERENCE_TABLES: dict[str, str] = {
     "schools.Authority": "the provinces and communes that oversee schools: a few thousand rows",
     "schools.School": "one row per school (15,000 at most), joined by every school's queries",
+    # Large for a reference table (millions of rows), but school data joins it everywhere (the names of
+    # guardians and teachers), and accounts change rarely: a sign-in, a language, a phone number.
+    "accounts.User": "the accounts, joined by school data's queries for people's names",
     "schools.AuthorityDaysOff": "an authority's days off (a province's Tết break), read by all its schools",
     "community.Food": "the national food composition table, with the few foods schools add to it",
     "reports.AreaFigure": "the authorities' published dashboard cells: per commune and province, read across schools",
@@ -32,7 +36,6 @@ REFERENCE_TABLES: dict[str, str] = {
 }
 
 PERSON_TABLES: dict[str, str] = {
-    "accounts.User": "an account, shared by every school the person has a role at",
     "account.EmailAddress": "an account's e-mail addresses",
     "account.EmailConfirmation": "an account's pending e-mail confirmations",
     "mfa.Authenticator": "an account's second factors",

@@ -17,7 +17,7 @@ ALLOWED_LOOKUPS: dict[str, dict[str, str]] = {
     # A person's roles, guardianships and viewer links: what the portal shows depends on them.
     "schools_staffmembership": {"user_id": "a person's roles"},
     "parents_guardianship": {"guardian_id": "a person's guardianships"},
-    "parents_familyviewer": {"viewer_id": "the children a family viewer follows"},
+    "parents_familyviewer": {"viewer_id": "the children a family viewer follows", "token": "viewer invitations"},
     "parents_boardmember": {"guardian_id": "a person's seats on parents' boards"},
     "donations_donor": {"user_id": "the donor records of an account"},
     "donations_teammember": {"user_id": "a person's seats on sponsorship teams"},
