@@ -310,7 +310,14 @@ def _school(*, school_id, slug, number, count, principal, accountant, next_id, c
     Campaign.objects.bulk_create(campaigns.values())
     wishes = {
         key: WishItem.objects.bulk_create(
-            WishItem(campaign=campaign, name=name, quantity=quantity, is_equipment=equipment, position=n)
+            WishItem(
+                campaign=campaign,
+                school_id=campaign.school_id,
+                name=name,
+                quantity=quantity,
+                is_equipment=equipment,
+                position=n,
+            )
             for n, (name, quantity, equipment) in enumerate(WISHES)
         )
         for key, campaign in campaigns.items()
@@ -358,6 +365,7 @@ def _school(*, school_id, slug, number, count, principal, accountant, next_id, c
             spendings.append(
                 Spending(
                     campaign=campaigns[key],
+                    school_id=campaigns[key].school_id,
                     use=rng.choice(sorted(ALLOWED_USES)),
                     description=["Mua lò nướng", "Mua sách tranh", "Thuê thợ lắp đặt", "Mua vật liệu"][n],
                     amount=rng.choice([2_000_000, 5_000_000, 8_000_000]),

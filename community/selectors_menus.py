@@ -148,7 +148,9 @@ def _dish_rows(dishes: list[Dish], school_id: int) -> dict[int, DishRow]:
     rows = {dish.pk: DishRow(dish) for dish in dishes}
     if not rows:
         return rows
-    ingredients = list(Ingredient.objects.filter(dish_id__in=rows).select_related("food").order_by("pk"))
+    ingredients = list(
+        Ingredient.objects.filter(school_id=school_id, dish_id__in=rows).select_related("food").order_by("pk")
+    )
     own = {
         sf.food_id: sf
         for sf in SchoolFood.objects.filter(school_id=school_id, food_id__in={i.food_id for i in ingredients})
@@ -192,7 +194,7 @@ def menu_week(*, user, school_id: int, band: str, week_start: datetime.date) -> 
         return None
     school = School.objects.get(pk=school_id)
     menu = Menu.objects.filter(school_id=school_id, band=band, week_start=week_start).first()
-    dishes = list(menu.dishes.all()) if menu else []
+    dishes = list(menu.dishes.filter(school_id=school_id)) if menu else []
     targets = targets_for(school_id)[band]
     by_dish = _dish_rows(dishes, school_id)
     _flag_week(user, school_id, band, by_dish)
@@ -287,7 +289,7 @@ def family_menus(*, user) -> list[FamilyMenu] | None:
         (m.school_id, m.band, m.week_start): m
         for m in Menu.objects.filter(where, week_start__in=weeks, published_at__isnull=False)
     }
-    dishes = list(Dish.objects.filter(menu__in=menus.values()))
+    dishes = list(Dish.objects.filter(school_id__in=list(schools), menu__in=menus.values()))
     school_of_menu = {menu.pk: menu.school_id for menu in menus.values()}
     dishes_by_menu: dict[int, list[Dish]] = defaultdict(list)
     dishes_by_school: dict[int, list[Dish]] = defaultdict(list)
@@ -338,9 +340,11 @@ def menu_daily(*, user, school_id: int, day: datetime.date) -> dict | None:
     if not can_write_menus(user, school_id):
         menus = menus.filter(published_at__isnull=False)
     menus = {m.band: m for m in menus}
-    dishes = list(Dish.objects.filter(menu__in=menus.values(), day=day))
+    dishes = list(Dish.objects.filter(school_id=school_id, menu__in=menus.values(), day=day))
     rows = _dish_rows(dishes, school_id)
-    substitutes = {(s.dish_id, s.child_id): s.name for s in Substitute.objects.filter(dish_id__in=rows)}
+    substitutes = {
+        (s.dish_id, s.child_id): s.name for s in Substitute.objects.filter(school_id=school_id, dish_id__in=rows)
+    }
     dietary_flags_discover()
     flags = dietary_flags_for(user, school_id=school_id, classroom_ids=[c.pk for c in classrooms])
     flags_by_class = defaultdict(list)

@@ -33,6 +33,27 @@ def hours_plural(hours) -> int:
     return int(hours) if hours == hours.to_integral_value() else 2
 
 
+class SchoolRow(models.Model):
+    """A row that belongs to its parent row's school, and says so in its own `school` column.
+
+    Under Citus every table of school data is distributed by school_id (docs/scaling.md), so a row
+    reached through a campaign, a contribution or a donor carries the school too. It is filled from the
+    parent row on save; code that uses bulk_create sets it itself.
+    """
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+", editable=False)
+    # The foreign key whose row holds the school.
+    school_from = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.school_id is None:
+            self.school_id = getattr(self, self.school_from).school_id
+        super().save(*args, **kwargs)
+
+
 class DonorKind(models.TextChoices):
     GUARDIAN = "guardian", _("A child's guardian")
     PERSON = "person", _("Another person")
@@ -282,9 +303,10 @@ class Campaign(models.Model):
         return reverse("donations:campaign", kwargs={"slug": self.school.slug, "pk": self.pk})
 
 
-class WishItem(models.Model):
+class WishItem(SchoolRow):
     """One line of the wish list: "1 oven", "20 costumes"."""
 
+    school_from = "campaign"
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="wishes")
     name = models.CharField(_("item"), max_length=200)
     quantity = models.PositiveIntegerField(_("number needed"), default=1)
@@ -303,9 +325,10 @@ class WishItem(models.Model):
         return f"{self.quantity} × {self.name}"
 
 
-class Comment(models.Model):
+class Comment(SchoolRow):
     """A family's comment on a plan published for comment, and the principal's answer."""
 
+    school_from = "campaign"
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(_("comment"), max_length=2000)
@@ -473,9 +496,10 @@ class ReceiptCounter(models.Model):
         return f"{self.school_id}/{self.year}: {self.last_number}"
 
 
-class ContributionEvent(models.Model):
+class ContributionEvent(SchoolRow):
     """Who did what to a contribution, and when: the history the admin shows."""
 
+    school_from = "contribution"
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("what"), max_length=40)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
@@ -493,9 +517,10 @@ class ContributionEvent(models.Model):
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
-class ContributionEvidence(models.Model):
+class ContributionEvidence(SchoolRow):
     """A photo of the goods, the transfer's slip or the handover."""
 
+    school_from = "contribution"
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="evidence")
     media = models.ForeignKey("mediafiles.MediaFile", on_delete=models.PROTECT, related_name="+")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
@@ -508,9 +533,10 @@ class ContributionEvidence(models.Model):
         return self.caption or str(self.media_id)
 
 
-class Handover(models.Model):
+class Handover(SchoolRow):
     """The record of goods handed over to the school, signed by both sides' names."""
 
+    school_from = "contribution"
     contribution = models.OneToOneField(Contribution, on_delete=models.CASCADE, related_name="handover")
     handed_over_on = models.DateField(_("handed over on"))
     giver_name = models.CharField(_("handed over by"), max_length=200)
@@ -562,9 +588,10 @@ class SpendingState(models.TextChoices):
     REVERSED = "reversed", _("Reversed")
 
 
-class Spending(models.Model):
+class Spending(SchoolRow):
     """Money spent from a campaign: recorded by the accountant, approved by the principal."""
 
+    school_from = "campaign"
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="spendings")
     use = models.CharField(_("purpose"), max_length=12, choices=Use.choices)
     description = models.CharField(_("what was bought or paid"), max_length=300)
@@ -597,9 +624,10 @@ class Spending(models.Model):
         return self.description
 
 
-class SpendingEvidence(models.Model):
+class SpendingEvidence(SchoolRow):
     """An invoice or a photo; public unless the principal marks it as holding personal data."""
 
+    school_from = "spending"
     spending = models.ForeignKey(Spending, on_delete=models.CASCADE, related_name="evidence")
     media = models.ForeignKey("mediafiles.MediaFile", on_delete=models.PROTECT, related_name="+")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
@@ -671,9 +699,10 @@ class LedgerEntry(models.Model):
 # --- Settlement
 
 
-class Settlement(models.Model):
+class Settlement(SchoolRow):
     """The public settlement report that closes a campaign, co-signed by the parents' board."""
 
+    school_from = "campaign"
     campaign = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="settlement")
     summary = models.TextField(_("summary"), help_text=_("What was achieved, and what happens to any balance."))
     figures = models.JSONField(default=dict, editable=False)  # the totals when it was prepared
@@ -774,7 +803,9 @@ class HonourRoll(models.Model):
         return self.title
 
 
-class HonourLine(models.Model):
+class HonourLine(SchoolRow):
+    school_from = "roll"
+
     roll = models.ForeignKey(HonourRoll, on_delete=models.CASCADE, related_name="lines")
     donor = models.ForeignKey(Donor, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # Drafted from the donor's public name ("anonymous" unless they chose to be named).
@@ -830,9 +861,10 @@ class Letter(models.Model):
         return str(_("Thank-you letter to %(donor)s") % {"donor": self.donor.public_name})
 
 
-class DonorInvitation(models.Model):
+class DonorInvitation(SchoolRow):
     """The accountant's link that lets a donor make an account and see their own page."""
 
+    school_from = "donor"
     donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="invitations")
     token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

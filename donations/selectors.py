@@ -42,8 +42,11 @@ def campaign_figures(*, campaigns) -> dict[int, Figures]:
     figures = {pk: Figures() for pk in ids}
     if not ids:
         return figures
+    # Their schools, when known, send each query to the schools' shards only (docs/scaling.md).
+    school_ids = {c.school_id for c in campaigns if hasattr(c, "school_id")}
+    schools = Q(school_id__in=school_ids) if school_ids else Q()
     money = (
-        LedgerEntry.objects.filter(campaign_id__in=ids)
+        LedgerEntry.objects.filter(schools, campaign_id__in=ids)
         .values("campaign_id")
         .annotate(
             cash_in=Sum("amount", filter=Q(contribution__isnull=False)),
@@ -57,7 +60,7 @@ def campaign_figures(*, campaigns) -> dict[int, Figures]:
         each.goods_value = row["goods"] or 0
         each.spent = -(row["cash_out"] or 0)
     gifts = (
-        Contribution.objects.filter(campaign_id__in=ids, state=ContributionState.RECEIVED)
+        Contribution.objects.filter(schools, campaign_id__in=ids, state=ContributionState.RECEIVED)
         .values("campaign_id", "kind", "wish_id")
         .annotate(count=Count("pk"), hours=Sum("hours"), quantity=Sum("quantity"))
     )
@@ -69,7 +72,7 @@ def campaign_figures(*, campaigns) -> dict[int, Figures]:
         if row["kind"] == ContributionKind.IN_KIND and row["wish_id"]:
             each.wishes[row["wish_id"]] = each.wishes.get(row["wish_id"], 0) + (row["quantity"] or 0)
     waiting = (
-        Spending.objects.filter(campaign_id__in=ids, state=SpendingState.RECORDED)
+        Spending.objects.filter(schools, campaign_id__in=ids, state=SpendingState.RECORDED)
         .values("campaign_id")
         .annotate(count=Count("pk"))
     )

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from donations import policies_campaigns
-from donations.models import Campaign, CampaignState, Comment, Contribution, Donor, DonorInvitation, Letter
+from donations.models import Campaign, CampaignState, Comment, Contribution, Donor, DonorInvitation, Letter, WishItem
 from schools.models import School
 
 # The states a family sees on the school's list of campaigns.
@@ -36,7 +36,10 @@ def campaign_for_page(*, user, school: School, pk: int) -> Campaign:
     """A published campaign of the school; a draft only for the school's managers (404 for everyone else)."""
     campaign = (
         Campaign.objects.filter(school=school, pk=pk)
-        .prefetch_related("wishes", Prefetch("comments", queryset=Comment.objects.order_by("created_at", "pk")))
+        .prefetch_related(
+            Prefetch("wishes", queryset=WishItem.objects.filter(school=school)),
+            Prefetch("comments", queryset=Comment.objects.filter(school=school).order_by("created_at", "pk")),
+        )
         .first()
     )
     if campaign is None:

@@ -45,17 +45,17 @@ def school_get(*, slug: str) -> School:
 # --- Campaigns and their figures (donations.selectors.campaign_figures: a fixed number of queries)
 
 
-def _with_plan(campaigns: QuerySet) -> QuerySet:
+def _with_plan(campaigns: QuerySet, *, school: School) -> QuerySet:
     return campaigns.select_related("settlement").prefetch_related(
-        Prefetch("wishes", queryset=WishItem.objects.order_by("position", "pk"))
+        Prefetch("wishes", queryset=WishItem.objects.filter(school=school).order_by("position", "pk"))
     )
 
 
 def public_campaigns(*, school: School) -> QuerySet:
     """The school's campaigns that were published (a draft is nobody's business yet), newest first."""
-    return _with_plan(Campaign.objects.filter(school=school).exclude(state=CampaignState.DRAFT)).order_by(
-        "-created_at", "-pk"
-    )
+    return _with_plan(
+        Campaign.objects.filter(school=school).exclude(state=CampaignState.DRAFT), school=school
+    ).order_by("-created_at", "-pk")
 
 
 def public_campaigns_version(*, school: School) -> str:
@@ -268,7 +268,7 @@ def ledger_rows(*, school: School, batch: int = 2000) -> Iterator[tuple[int, str
 
 def books_campaigns(*, school: School) -> QuerySet:
     """Every campaign of the school, drafts included."""
-    return _with_plan(Campaign.objects.filter(school=school)).order_by("-created_at", "-pk")
+    return _with_plan(Campaign.objects.filter(school=school), school=school).order_by("-created_at", "-pk")
 
 
 def books_spending(*, school: School) -> QuerySet:

@@ -20,20 +20,28 @@ def guardian_child_ids(user) -> frozenset[int]:
     if cached is None:
         # The children the person follows as a family viewer come with the same query: the menu and
         # the home page ask both on every page.
-        cached, user._viewer_child_ids = _family_child_ids(user)
+        cached, user._viewer_child_ids, user._guardian_school_ids = _family_child_ids(user)
         user._guardian_child_ids = cached
     return cached
+
+
+def guardian_school_ids(user) -> frozenset[int] | None:
+    """The schools of the person's children, when read with them (None when not known for this request)."""
+    guardian_child_ids(user)
+    return getattr(user, "_guardian_school_ids", None)
 
 
 def forget_guardianships(user) -> None:
     user.__dict__.pop("_guardian_child_ids", None)
     user.__dict__.pop("_guardian_children", None)
     user.__dict__.pop("_viewer_child_ids", None)
+    user.__dict__.pop("_guardian_school_ids", None)
 
 
 def remember_guardianships(user, child_ids) -> None:
     """Keep the person's children, read by a query that needed them anyway, for this request."""
     user._guardian_child_ids = frozenset(child_ids)
+    user.__dict__.pop("_guardian_school_ids", None)
 
 
 def is_guardian_of(user, child) -> bool:
@@ -47,14 +55,20 @@ def is_guardian(user) -> bool:
 # --- Family viewers: read-only followers of a child (a grandparent, a relative abroad)
 
 
-def _family_child_ids(user) -> tuple[frozenset[int], frozenset[int]]:
-    """The children the person is an active guardian of, and those they follow, in one query."""
-    guardian = Guardianship.objects.active().filter(guardian=user).order_by().values_list("child_id", Value(True))
-    viewer = FamilyViewer.objects.current().filter(viewer=user).order_by().values_list("child_id", Value(False))
-    rows = list(guardian.union(viewer, all=True))
+def _family_child_ids(user) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """The children the person is an active guardian of, those they follow, and the schools of the
+    former (which send later queries of those children to their schools' shards), in one query."""
+    guardian = Guardianship.objects.active().filter(guardian=user).order_by()
+    viewer = FamilyViewer.objects.current().filter(viewer=user).order_by()
+    rows = list(
+        guardian.values_list("child_id", "school_id", Value(True)).union(
+            viewer.values_list("child_id", "school_id", Value(False)), all=True
+        )
+    )
     return (
-        frozenset(child_id for child_id, as_guardian in rows if as_guardian),
-        frozenset(child_id for child_id, as_guardian in rows if not as_guardian),
+        frozenset(child_id for child_id, _school_id, as_guardian in rows if as_guardian),
+        frozenset(child_id for child_id, _school_id, as_guardian in rows if not as_guardian),
+        frozenset(school_id for _child_id, school_id, as_guardian in rows if as_guardian),
     )
 
 

@@ -164,10 +164,13 @@ def guardian_children(user) -> list[Child]:
         return []
     cached = getattr(user, "_guardian_children", None)
     if cached is None:
-        from parents.policies import guardian_child_ids
+        from parents.policies import guardian_child_ids, guardian_school_ids
 
         ids = guardian_child_ids(user)
         children = Child.objects.filter(pk__in=ids, left_on__isnull=True).select_related("classroom")
+        school_ids = guardian_school_ids(user)
+        if school_ids is not None:
+            children = children.filter(school_id__in=school_ids)
         cached = list(children.order_by("full_name")) if ids else []
         user._guardian_children = cached
     return cached

@@ -291,16 +291,18 @@ def child_people(*, child: Child) -> dict:
     confirmation, suspended guardians) are for the staff's eyes only.
     """
     rows = list(
-        child.guardianships.filter(status__in=[ACTIVE, GuardianshipStatus.PENDING, GuardianshipStatus.SUSPENDED])
+        child.guardianships.filter(
+            school_id=child.school_id, status__in=[ACTIVE, GuardianshipStatus.PENDING, GuardianshipStatus.SUSPENDED]
+        )
         .select_related("guardian")
         .order_by("-is_primary", "created_at")
     )
     return {
         "guardianships": [g for g in rows if g.status == ACTIVE],
         "unconfirmed_guardianships": [g for g in rows if g.status != ACTIVE],
-        "pickup_persons": list(child.pickup_persons.all()),
+        "pickup_persons": list(child.pickup_persons.filter(school_id=child.school_id)),
         "teachers": list(
-            StaffMembership.objects.filter(classrooms=child.classroom_id, is_active=True)
+            StaffMembership.objects.filter(school_id=child.school_id, classrooms=child.classroom_id, is_active=True)
             .select_related("user")
             .order_by("user__full_name")
         )
