@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -37,6 +38,11 @@ def card_key(activity, *, language: str) -> str:
     ]
     digest = hashlib.blake2b("\x1f".join(shown).encode(), digest_size=12).hexdigest()
     return f"activities:card:{activity.pk}:{language}:{digest}"
+
+
+def card_forget(activity) -> None:
+    """Drop the activity's cards in every language: for a change the key cannot see (its files' captions)."""
+    cache.delete_many([card_key(activity, language=code) for code, _name in settings.LANGUAGES])
 
 
 def _load_media(activities) -> None:

@@ -73,6 +73,14 @@ def can_edit_activity(user, activity: Activity) -> bool:
     return activity.created_by_id == user.pk and can_post_activities(user, activity.school_id)
 
 
+def can_caption_activity(user, activity: Activity) -> bool:
+    """Captions and transcripts change nothing of what the activity says: whoever on the staff sees it, also
+    once it is published, may add them, when it has a video or a voice recording."""
+    if not (activity.video_id or activity.voice_id):
+        return False
+    return staff_can_view_activity(user, activity)
+
+
 def can_publish_activity(user, activity: Activity) -> bool:
     return can_edit_activity(user, activity)
 

@@ -19,8 +19,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from activities import feedcache, policies, selectors
+from activities import feedcache, fragments, policies, selectors
 from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer, Sticker
+from mediafiles.captions import media_captions_set, media_transcript_set
 from mediafiles.models import Kind, MediaFile
 from mediafiles.services import media_pick_for_attaching
 from notifications.models import Category
@@ -649,3 +650,15 @@ def activity_nudge(*, activity: Activity, classroom: Classroom, by) -> int:
         context={"title": activity.title, "teacher": by.full_name or str(by), "classroom": classroom.name},
     )
     return len(recipients)
+
+
+@transaction.atomic
+def activity_media_texts_set(*, activity: Activity, captions: str | None = None, transcript: str | None = None) -> None:
+    """Keep the video's captions and the voice recording's transcript (None: leave that one as it is)."""
+    if captions is not None and activity.video_id:
+        media_captions_set(media=activity.video, text=captions)
+    if transcript is not None and activity.voice_id:
+        media_transcript_set(media=activity.voice, text=transcript)
+    # The feed's cards show the players: they are drawn again with the new texts.
+    links = list(ActivityClassroom.objects.filter(activity=activity).values_list("classroom_id", flat=True))
+    transaction.on_commit(lambda: (fragments.card_forget(activity), feedcache.feed_forget(classroom_ids=links)))

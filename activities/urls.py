@@ -16,6 +16,7 @@ urlpatterns = [
     path("schools/<slug:slug>/activities/new/", views.create, name="create"),
     path("schools/<slug:slug>/activities/participation/", views.school_participation, name="school_participation"),
     path("activities/<int:activity_id>/edit/", views.edit, name="edit"),
+    path("activities/<int:activity_id>/captions/", views.captions, name="captions"),
     path("activities/<int:activity_id>/publish/", views.publish, name="publish"),
     path("activities/<int:activity_id>/card.pdf", views.card, name="card"),
     path("activities/<int:activity_id>/participation/", views.participation, name="participation"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from activities import charts, feedcache, policies, selectors, services
 from activities.cards import activity_card_pdf
-from activities.forms import ActivityForm, AnswerForm, FeedbackForm
+from activities.forms import ActivityForm, AnswerForm, CaptionsForm, FeedbackForm
 from activities.models import Activity, Sticker
 from schools import selectors as school_selectors
 from schools.models import ChildRead
@@ -85,6 +85,7 @@ def detail(request, activity_id: int):
             "family": family,
             "staff_view": staff_view,
             "can_edit": policies.can_edit_activity(request.user, activity),
+            "can_caption": staff_view and policies.can_caption_activity(request.user, activity),
             "can_follow": policies.can_follow_participation(request.user, activity),
             "can_offer": policies.can_offer_to_library(request.user, activity),
         },
@@ -245,6 +246,24 @@ def edit(request, activity_id: int):
             return redirect("activities:detail", activity_id=activity.pk)
         raise Http404
     return _activity_form_page(request, school=activity.school, activity=activity)
+
+
+@login_required
+def captions(request, activity_id: int):
+    """The video's captions and the voice recording's transcript, for families who cannot hear them."""
+    activity = selectors.activity_get_for_staff(user=request.user, activity_id=activity_id)
+    if not policies.can_caption_activity(request.user, activity):
+        raise Http404
+    form = CaptionsForm(request.POST or None, request.FILES or None, video=activity.video, voice=activity.voice)
+    if request.method == "POST" and form.is_valid():
+        services.activity_media_texts_set(
+            activity=activity,
+            captions=form.cleaned_data.get("captions_checked", "") if activity.video_id else None,
+            transcript=form.cleaned_data.get("transcript", "") if activity.voice_id else None,
+        )
+        messages.success(request, _("The captions and the transcript are saved."))
+        return redirect("activities:detail", activity_id=activity.pk)
+    return render(request, "activities/captions.html", {"activity": activity, "form": form})
 
 
 @login_required

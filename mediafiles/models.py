@@ -89,6 +89,10 @@ class MediaFile(models.Model):
     last_activity_at = models.DateTimeField(null=True, blank=True)
     # Processing runs counted, so that a file that kills its worker is given up, not retried forever.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # For people who cannot hear it: a video's captions as a WebVTT text (mediafiles/captions.py checks
+    # it), and a recording's transcript as plain text. Small texts, kept beside the file's other facts.
+    captions = models.TextField(_("captions (WebVTT)"), blank=True)
+    transcript = models.TextField(_("transcript"), blank=True)
 
     class Meta:
         verbose_name = _("photo or video")
@@ -199,6 +203,13 @@ class MediaFile(models.Model):
     def playback_url(self) -> str | None:
         """The mobile rendition, or the original when there is none (no ffmpeg)."""
         return self.url("video")
+
+    @property
+    def captions_url(self) -> str | None:
+        """The captions' private address (a WebVTT file), when the file has captions."""
+        if not self.captions:
+            return None
+        return reverse("mediafiles:captions", kwargs={"media_id": self.pk})
 
     @property
     def poster_url(self) -> str | None:

@@ -17,9 +17,10 @@ The upload protocol, spoken by static/js/upload.js:
 A start over a quota is refused with the reason (429 for the person's quotas,
 507 when the school's storage is full). Only the uploader may touch an upload;
 anyone else gets 404. Downloads (`media/<id>/<variant>`, the variants listed
-in `MediaFile.VARIANTS`) pass mediafiles.access first; people other than the
-uploader (and the school's staff, for what staff uploaded) get the renditions of
-videos, recordings and photos, never the original.
+in `MediaFile.VARIANTS`, and a video's captions at `media/<id>/captions.vtt`)
+pass mediafiles.access first; people other than the uploader (and the school's
+staff, for what staff uploaded) get the renditions of videos, recordings and
+photos, never the original.
 """
 
 from __future__ import annotations
@@ -269,6 +270,21 @@ def download(request, media_id, variant: str):
     response.headers.setdefault("Cache-Control", f"private, max-age={settings.MEDIA_CACHE_SECONDS}")
     response.headers.setdefault("Content-Disposition", f"inline; filename*=UTF-8''{quote(filename)}")
     # The file is shown inside our pages only, never as a page of its own.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+@require_safe
+def captions(request, media_id):
+    """A video's captions as WebVTT, to whoever may watch the video (the same check as its download)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    media = selectors.media_get_viewable(user=request.user, media_id=media_id)
+    if not media.captions or (media.state != State.READY and not policies.can_have_original(request.user, media)):
+        raise Http404
+    response = HttpResponse(media.captions, content_type="text/vtt; charset=utf-8")
+    response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     patch_vary_headers(response, ["Cookie"])
     return response

@@ -80,7 +80,29 @@ SCHOOL_POSTERS = expect(school_teachers=200, leaders=200)
 CLASS_STAFF_ACT = expect(teacher="redirect", leaders="redirect")
 FAMILY_ACT = expect(parent="redirect")
 
-MATRIX: dict[str, Entry] = {
+VTT = "WEBVTT\n\n00:00.000 --> 00:01.000\nBé gấp thuyền.\n"
+
+
+def _with_video(w: World):
+    """A published activity of Lá 1 with a video and the teacher's voice instructions."""
+    from tests.activities.makers import activity_make, clip_make, voice_make
+
+    return activity_make(
+        school=w.school,
+        by=w.teacher,
+        classrooms=[w.classroom],
+        video=clip_make(school=w.school, by=w.teacher),
+        voice=voice_make(school=w.school, by=w.teacher),
+    )
+
+
+def _media_texts(w: World) -> list:
+    from mediafiles.models import MediaFile
+
+    return list(MediaFile.objects.order_by("pk").values_list("captions", "transcript"))
+
+
+MATRIX: dict[str, Entry | list[Entry]] = {
     # Families
     "children/<int:child_id>/activities/": Entry(
         lambda w: _activity(w) and f"/children/{w.child.pk}/activities/", GUARDIAN_ONLY, shows=TITLE
@@ -121,6 +143,18 @@ MATRIX: dict[str, Entry] = {
         expect(teacher=200, leaders=200),
         shows=TITLE,
     ),
+    # Captions and a transcript: whoever on the staff sees the activity, published or not.
+    "activities/<int:activity_id>/captions/": [
+        Entry(lambda w: f"/activities/{w.made.pk}/captions/", CLASS_VIEWERS, setup=_with_video, shows=TITLE),
+        Entry(
+            lambda w: f"/activities/{w.made.pk}/captions/",
+            CLASS_STAFF_ACT,
+            method="post",
+            data=lambda w: {"captions_text": VTT, "transcript": "Bố mẹ gấp mẫu trước."},
+            setup=_with_video,
+            effect=_media_texts,
+        ),
+    ],
     "activities/<int:activity_id>/publish/": Entry(
         lambda w: f"/activities/{_activity(w, published=False).pk}/publish/",
         CLASS_STAFF_ACT,

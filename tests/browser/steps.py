@@ -31,3 +31,33 @@ def log_in(page: Page, login: str, password: str = f.PASSWORD) -> None:
 def log_out(page: Page) -> None:
     page.locator("header form[action*='logout'] button[type=submit]").click()
     expect(page.locator("header a[href^='/accounts/login/']")).to_be_visible()
+
+
+# What a focused element looks like (static/css/site.css): a 3 px outline, dark enough to see.
+FOCUS_VISIBLE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return "nothing is focused";
+  const style = getComputedStyle(el);
+  if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) < 2) {
+    return `${el.outerHTML.slice(0, 80)} shows no focus outline`;
+  }
+  return "";
+}"""
+
+
+def focus_is_visible(page: Page) -> None:
+    """The element that has the keyboard focus shows it."""
+    problem = page.evaluate(FOCUS_VISIBLE)
+    assert not problem, problem
+
+
+def tab_to(page: Page, target, *, limit: int = 40, backwards: bool = False) -> int:
+    """Press Tab (or Shift+Tab) until `target` has the focus, each stop visibly focused; the number of presses."""
+    key = "Shift+Tab" if backwards else "Tab"
+    handle = target.element_handle()
+    for presses in range(1, limit + 1):
+        page.keyboard.press(key)
+        focus_is_visible(page)
+        if page.evaluate("el => el === document.activeElement", handle):
+            return presses
+    raise AssertionError(f"{limit} presses of {key} never reached {target}")

@@ -1,5 +1,6 @@
 """Measuring day on a tablet: the nurse signs in, lands on the school's classes, opens a class's grid and
-enters the whole class with the keyboard alone (Tab and Enter, decimal commas), sees a flag on an
+enters the whole class with the keyboard alone (Tab and Enter, decimal commas, the focus always in
+sight), sees a flag on an
 implausible row and confirms it; the database holds the measurements."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 from health.models import Measurement, Place
 from schools.models import school_today
 from tests import factories as f
+from tests.browser.steps import focus_is_visible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,12 +58,14 @@ def test_a_nurse_enters_a_class_with_the_keyboard_alone_and_confirms_a_flagged_r
     # An: weight, Tab, height, Tab, the position as it is, Tab, the arm, Enter to the next child.
     keys.type("16,4")
     keys.press("Tab")
+    focus_is_visible(page)  # the box being typed in stands out
     keys.type("107,5")
     keys.press("Tab")
     keys.press("Tab")
     keys.type("15,2")
     keys.press("Enter")
     expect(page.locator(f"[name='weight_kg-{khoi.pk}']")).to_be_focused()
+    focus_is_visible(page)
     # Khôi: Enter only, with a weight no child of 5 has (a slip of the finger).
     keys.type("65")
     keys.press("Enter")
@@ -95,6 +99,7 @@ def test_a_nurse_enters_a_class_with_the_keyboard_alone_and_confirms_a_flagged_r
             break
         keys.press("Shift+Tab")
     expect(confirm).to_be_focused()
+    focus_is_visible(page)
     keys.press("Enter")
     expect(flagged).to_have_class(re.compile(r"\brow-saved\b"))
     expect(flagged.locator("button[name=confirm]")).to_have_count(0)

@@ -67,6 +67,14 @@ def _activity_files(w: World) -> dict:
     return {"video": video, "voice": voice, "photo": photo, "answer": answer.media, "voice_answer": spoken.media}
 
 
+def _captioned_files(w: World) -> dict:
+    """The activity's files, its video with captions."""
+    files = _activity_files(w)
+    files["video"].captions = "WEBVTT\n\n00:00.000 --> 00:01.000\nGấp đôi tờ giấy.\n"
+    files["video"].save(update_fields=["captions"])
+    return files
+
+
 def _download(name: str, variant: str, answers: dict) -> Entry:
     return Entry(lambda w: f"/media/{w.made[name].pk}/{variant}", answers, setup=_activity_files)
 
@@ -108,6 +116,16 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     "media/uploads/<uuid:media_id>/status/": Entry(
         lambda w: f"/media/uploads/{_parent_upload(w).pk}/status/", UPLOADER_ONLY
     ),
+    # A video's captions: to those who may watch the video; a file without captions has none to give.
+    "media/<uuid:media_id>/captions.vtt": [
+        Entry(
+            lambda w: f"/media/{w.made['video'].pk}/captions.vtt",
+            ACTIVITY_VIEWERS,
+            setup=_captioned_files,
+            shows="Gấp đôi tờ giấy.",
+        ),
+        Entry(lambda w: f"/media/{w.made['voice'].pk}/captions.vtt", expect(), setup=_captioned_files),
+    ],
     "media/<uuid:media_id>/<slug:variant>": [
         # A file of nothing: its uploader's alone.
         Entry(lambda w: f"/media/{_teacher_photo(w).pk}/thumb", expect(teacher=200)),
