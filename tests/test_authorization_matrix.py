@@ -140,6 +140,7 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     # --- the portal's own pages
     "": Entry("/", REDIRECTED),
     "healthz": Entry("/healthz", EVERYONE_200),
+    "sw.js": Entry("/sw.js", EVERYONE_200),
     "i18n/setlang/": Entry(
         "/i18n/setlang/",
         ALL_REDIRECT,
