@@ -10,6 +10,7 @@ Run with -s to print the figures (BENCHMARKS.md, "Slow 3G").
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -60,6 +61,7 @@ class Meter:
         self.cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         self.cdp.on("Network.requestWillBeSent", self.sent)
         self.cdp.on("Network.loadingFinished", self.finished)
+        self.videos: list[str] = []  # every video or sound fetched: none until one is played
         self.reset()
 
     def reset(self) -> None:
@@ -68,6 +70,8 @@ class Meter:
         self.media_seen = False
 
     def sent(self, event) -> None:
+        if event.get("type") == "Media":
+            self.videos.append(event["request"]["url"])
         if event.get("type") in MEDIA_TYPES and not event["request"]["url"].startswith("data:"):
             self.media_seen = True
         elif not self.media_seen:
@@ -127,6 +131,11 @@ def test_the_family_pages_are_light_on_slow_3g(phone: Page, world):
         size, ms = meter.load(phone, path, text)
         figures.append((name, size, ms))
         print(f"slow 3G  {name:12} {size / 1000:6.1f} KB before the first photo or video, main content at {ms} ms")
+    phone.goto(f"/activities/{activity.pk}/")  # the lesson's video
+    player = phone.locator("main video").first
+    expect(player).to_have_attribute("preload", "none")
+    expect(player).to_have_attribute("poster", re.compile(r"/media/"))
+    assert meter.videos == []  # only posters until played
     for name, size, ms in figures:
         assert size < BUDGET_BYTES, f"{name}: {size} bytes before the first photo or video"
         assert ms < BUDGET_MS, f"{name}: main content after {ms} ms"
