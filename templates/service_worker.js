@@ -31,22 +31,29 @@ function address(request) {
   return url.href;
 }
 
-function keep(request, response) {
+// Seconds a copy of this response may be shown, or 0 when it must not be kept. Read from the
+// headers alone: a response not kept (a file, a video opened as a page) is never read here.
+function keepFor(response) {
   var seconds = parseInt(response.headers.get(HEADER), 10);
   var control = response.headers.get("Cache-Control") || "";
-  var key = address(request);
-  if (response.status !== 200 || response.redirected || !(seconds > 0) || /no-store/.test(control)) {
-    return caches.open(CACHE).then(function (cache) { return cache.delete(key); });
-  }
+  if (response.status !== 200 || response.redirected || /no-store/.test(control)) return 0;
+  return seconds > 0 ? seconds : 0;
+}
+
+function keep(request, response, seconds) {
   return response.text().then(function (body) {
     var headers = new Headers();
     headers.set("Content-Type", response.headers.get("Content-Type") || "text/html; charset=utf-8");
     headers.set(HEADER, String(seconds));
     headers.set(SAVED_AT, String(Date.now()));
     return caches.open(CACHE).then(function (cache) {
-      return cache.put(key, new Response(body, { status: 200, headers: headers }));
+      return cache.put(address(request), new Response(body, { status: 200, headers: headers }));
     });
   });
+}
+
+function forget(request) {
+  return caches.open(CACHE).then(function (cache) { return cache.delete(address(request)); });
 }
 
 function saved(request) {
@@ -69,7 +76,9 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET" || request.mode !== "navigate") return;
   if (new URL(request.url).origin !== self.location.origin) return;
   event.respondWith(fetch(request).then(function (response) {
-    event.waitUntil(keep(request, response.clone()).catch(function () { /* full storage: no copy */ }));
+    var seconds = keepFor(response);
+    var saving = seconds ? keep(request, response.clone(), seconds) : forget(request);
+    event.waitUntil(saving.catch(function () { /* full storage: no copy */ }));
     return response;
   }, function () {
     return saved(request);
