@@ -13,6 +13,7 @@ from activities import charts, feedcache, policies, selectors, services
 from activities.cards import activity_card_pdf
 from activities.forms import ActivityForm, AnswerForm, CaptionsForm, FeedbackForm
 from activities.models import Activity, Sticker
+from coordination.lib.offline import offline_page
 from schools import selectors as school_selectors
 from schools.models import ChildRead
 from schools.services import child_reads_log
@@ -50,6 +51,7 @@ def _say(request, exc: ValidationError) -> None:
 
 
 @login_required
+@offline_page
 def feed(request, child_id: int):
     """A child's class feed, newest first: what the family can do at home this week."""
     child = selectors.feed_child_get(user=request.user, child_id=child_id)

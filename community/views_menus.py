@@ -24,6 +24,7 @@ from community import services_menus as services
 from community.forms_menus import OwnFoodForm, SchoolFoodForm, TargetsForm, band_parse, day_parse
 from community.models.menus import AgeBand, Meal
 from community.selectors_menus import week_start_of
+from coordination.lib.offline import offline_page
 from schools.models import school_today
 
 GET = ["GET", "HEAD"]
@@ -48,6 +49,7 @@ def _week_posted(request) -> tuple[str, datetime.date]:
 
 @login_required
 @require_http_methods(GET)
+@offline_page
 def menu_family(request):
     """This week's and next week's menus of the person's children's age groups (light, printable)."""
     menus = selectors.family_menus(user=request.user)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.urls import reverse
 from django.utils import translation
 
 
@@ -16,3 +17,21 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ClearSiteDataOnSignOut:
+    """Sign-out empties the browser's caches and storage: family phones are shared.
+
+    The saved pages of the service worker, its registration, and the uploads waiting for a
+    connection all go (static/js/offline.js also empties the caches itself, for browsers that
+    ignore the header).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "POST" and request.path == reverse("account_logout"):
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

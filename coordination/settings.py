@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "coordination.middleware.ClearSiteDataOnSignOut",
     "accounts.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
@@ -329,6 +330,8 @@ _CSP_DIRECTIVES = {
     "img-src": ["'self'", "blob:", "data:", *_storage_sources()],
     "media-src": ["'self'", "blob:", "data:", *_storage_sources()],
     "object-src": ["'none'"],
+    # The service worker (/sw.js), which keeps the family's last-seen pages for when the connection drops.
+    "worker-src": ["'self'"],
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
@@ -344,6 +347,9 @@ else:
     CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 
 # --- Portal.
+# Days the service worker of a family's phone may show its copy of a page (feed, menu, child's page)
+# when the connection is down; the copies are deleted at sign-out.
+OFFLINE_PAGES_KEEP_DAYS = env_int("OFFLINE_PAGES_KEEP_DAYS", 7)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 60)
 # Days a guardian's link inviting a family member to follow a child stays valid (used once).
 FAMILY_VIEWER_INVITATION_DAYS = env_int("FAMILY_VIEWER_INVITATION_DAYS", 14)

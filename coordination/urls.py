@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.metrics, name="metrics"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("i18n/setlang/", views.language_set, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -11,7 +11,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -99,6 +99,14 @@ def healthz(request):
         checks["broker"] = {"ok": True, "mode": "in-process"}
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    """The service worker, from the site's root so that its scope is every page (templates/service_worker.js)."""
+    response = render(request, "service_worker.js", content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    return response
 
 
 @require_POST

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.adapter import client_ip
+from coordination.lib.offline import offline_page
 from parents import selectors, services
 from parents.forms import ConsentForm, FamilyViewerInviteForm, JoinForm
 from parents.models import Guardianship, GuardianshipStatus
@@ -38,6 +39,7 @@ PENDING_CODE_KEY = "pending_join_code"
 
 
 @login_required
+@offline_page
 def family_home(request):
     """A family's home: the children they look after, and the children they follow as a family viewer."""
     children = school_selectors.children_of_guardian(user=request.user)

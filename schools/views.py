@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coordination.lib.offline import offline_page
 from parents import selectors as parent_selectors
 from parents import services as parent_services
 from parents.letters import invitation_letters_pdf
@@ -72,6 +73,7 @@ def classroom_invitation_letters(request, classroom_id: int):
 
 
 @login_required
+@offline_page
 def child_detail(request, child_id: int):
     child = selectors.child_get(user=request.user, child_id=child_id)
     guardian_view = is_guardian_of(request.user, child)

@@ -142,6 +142,7 @@ MATRIX: dict[str, Entry | list[Entry]] = {
     "healthz": Entry("/healthz", EVERYONE_200),
     # Answered by network, not by person: the test client's 127.0.0.1 is a staff network.
     "metrics": Entry("/metrics", EVERYONE_200),
+    "sw.js": Entry("/sw.js", EVERYONE_200),
     "i18n/setlang/": Entry(
         "/i18n/setlang/",
         ALL_REDIRECT,

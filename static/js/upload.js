@@ -7,6 +7,11 @@
  * back. An upload of the same file survives a reload of the page: its address
  * is remembered in localStorage for a day.
  *
+ * A file chosen while offline waits in a queue on the phone (IndexedDB, for a day): it goes up when
+ * the connection is back, and if the page was closed meanwhile, when the page is opened again (the
+ * widget of the same field on the same page takes it back). Sign-out empties the queue (the server's
+ * Clear-Site-Data header).
+ *
  * After the last chunk the server answers at once ("processing"): a worker
  * checks the file by its content. The client follows its status; a form sent
  * meanwhile is held back until the files are uploaded and checked, then sent (with
@@ -77,6 +82,59 @@
     } catch (e) { /* ignore */ }
   }
 
+  // --- The queue of files chosen offline (IndexedDB; where it is missing, the page's memory only) -----
+
+  var QUEUE_DB = "media-upload-queue";
+  var QUEUE_STORE = "files";
+
+  function queueStore(mode, work) {
+    return new Promise(function (resolve, reject) {
+      if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
+      var opening = indexedDB.open(QUEUE_DB, 1);
+      opening.onupgradeneeded = function () { opening.result.createObjectStore(QUEUE_STORE, { keyPath: "key" }); };
+      opening.onerror = function () { reject(opening.error); };
+      opening.onsuccess = function () {
+        var db = opening.result;
+        var tx = db.transaction(QUEUE_STORE, mode);
+        var result = work(tx.objectStore(QUEUE_STORE));
+        tx.oncomplete = function () { db.close(); resolve(result && result.result); };
+        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+      };
+    });
+  }
+
+  function queuePut(entry) {
+    return queueStore("readwrite", function (store) { store.put(entry); }).catch(function () { /* memory only */ });
+  }
+
+  function queueDrop(key) {
+    return queueStore("readwrite", function (store) { store["delete"](key); }).catch(function () { /* none */ });
+  }
+
+  // The files waiting for this page's field `field`, oldest first; stale ones are dropped.
+  function queuedFor(field) {
+    return queueStore("readonly", function (store) { return store.getAll(); }).then(function (entries) {
+      var mine = [];
+      (entries || []).forEach(function (entry) {
+        if (Date.now() - entry.at > KEEP_MS) { queueDrop(entry.key); return; }
+        if (entry.page === location.pathname && entry.field === field) mine.push(entry);
+      });
+      mine.sort(function (a, b) { return a.at - b.at; });
+      return mine.map(function (entry) {
+        var file;
+        try {
+          file = new File([entry.blob], entry.name, { type: entry.type, lastModified: entry.lastModified });
+        } catch (e) {
+          file = entry.blob.slice(0, entry.blob.size, entry.type);
+          file.name = entry.name;
+          file.lastModified = entry.lastModified;
+        }
+        file.queueKey = entry.key;
+        return file;
+      });
+    }, function () { return []; });
+  }
+
   function json(xhr) {
     try { return JSON.parse(xhr.responseText || "{}"); } catch (e) { return {}; }
   }
@@ -118,6 +176,11 @@
     return this.box.getAttribute("data-msg-" + name) || "";
   };
 
+  // The form field the widget fills: what a file waiting in the queue is remembered by.
+  Widget.prototype.field = function () {
+    return this.hidden ? this.hidden.name : this.name;
+  };
+
   Widget.prototype.csrf = function () {
     var field = this.form && this.form.querySelector("input[name=csrfmiddlewaretoken]");
     return (field && field.value) || this.box.getAttribute("data-csrf") || "";
@@ -151,7 +214,21 @@
   };
 
   // Forget this file: nothing of it reaches the page any more (another file was chosen).
-  Transfer.prototype.stop = function () { this.stopped = true; };
+  Transfer.prototype.stop = function () {
+    this.stopped = true;
+    if (this.queued) queueDrop(this.key);
+  };
+
+  // Offline: keep the file on the phone until it is on the server (it survives closing the page).
+  Transfer.prototype.queue = function () {
+    if (this.queued) return;
+    this.queued = true;
+    var file = this.file;
+    queuePut({
+      key: this.key, page: location.pathname, field: this.widget.field(), blob: file, name: file.name || "file",
+      type: file.type || "", lastModified: file.lastModified || Date.now(), at: Date.now()
+    });
+  };
 
   Transfer.prototype.request = function (method, url, options) {
     var self = this;
@@ -173,6 +250,7 @@
   Transfer.prototype.fail = function (text) {
     if (this.state === "failed") return;
     remember(this.key, null);
+    queueDrop(this.key);
     this.state = "failed";
     this.hooks.failed(text || this.widget.msg("error"));
   };
@@ -222,6 +300,7 @@
   Transfer.prototype.later = function (again) {
     var self = this;
     if (!navigator.onLine) {
+      this.queue();
       this.hooks.status(this.widget.msg("offline"));
       window.addEventListener("online", function back() {
         window.removeEventListener("online", back);
@@ -277,6 +356,7 @@
   // Every byte is on the server: follow what it makes of the file.
   Transfer.prototype.finished = function (data) {
     remember(this.key, null);
+    queueDrop(this.key);
     this.hooks.progress(this.file.size, this.file.size);
     this.state = "checking";
     this.checkingSince = Date.now();
@@ -647,14 +727,29 @@
     item.li.insertBefore(picture, item.li.firstChild);
   };
 
+  // Files chosen on this page while offline, before it was closed: they go up now (or when back online).
+  function restore(widget, many) {
+    queuedFor(widget.field()).then(function (files) {
+      if (!files.length) return;
+      if (many) { widget.addFiles(files); return; }
+      // One file: the last one chosen, unless the field already has its file; the others are forgotten.
+      var last = widget.state === "idle" ? files.pop() : null;
+      files.forEach(function (file) { queueDrop(file.queueKey); });
+      if (last) widget.uploadFile(last);
+    });
+  }
+
   function init() {
     var boxes = document.querySelectorAll("[data-media-upload]");
     for (var i = 0; i < boxes.length; i++) {
-      if (!boxes[i].mediaUpload) boxes[i].mediaUpload = new Upload(boxes[i]);
+      if (!boxes[i].mediaUpload) { boxes[i].mediaUpload = new Upload(boxes[i]); restore(boxes[i].mediaUpload, false); }
     }
     var many = document.querySelectorAll("[data-media-upload-many]");
     for (var j = 0; j < many.length; j++) {
-      if (!many[j].mediaUploadMany) many[j].mediaUploadMany = new UploadMany(many[j]);
+      if (!many[j].mediaUploadMany) {
+        many[j].mediaUploadMany = new UploadMany(many[j]);
+        restore(many[j].mediaUploadMany, true);
+      }
     }
   }
   window.mediaUploadInit = init;

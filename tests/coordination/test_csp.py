@@ -21,7 +21,7 @@ from tests.coordination.processes import clean_env, run_python
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
     "media-src 'self' blob: data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
+    "frame-ancestors 'none'; worker-src 'self'"
 )
 
 

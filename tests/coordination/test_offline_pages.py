@@ -1,0 +1,48 @@
+"""What the server tells the service worker: which pages it may keep for offline reading, from where
+it runs, and that sign-out empties everything the browser kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from coordination.lib.offline import OFFLINE_HEADER
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_service_worker_is_served_from_the_root_and_never_kept_stale(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Service-Worker-Allowed"] == "/"
+    assert response["Cache-Control"] == "no-cache"
+    assert "worker-src 'self'" in response["Content-Security-Policy"]
+    assert b'addEventListener("fetch"' in response.content
+
+
+def test_only_the_familys_pages_may_be_kept_offline_for_their_time(client, world, settings):
+    settings.OFFLINE_PAGES_KEEP_DAYS = 3
+    client.force_login(world.parent)
+    kept = ["/family/", f"/children/{world.child.pk}/activities/", f"/children/{world.child.pk}/", "/menus/"]
+    for path in kept:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response[OFFLINE_HEADER] == str(3 * 24 * 3600), path
+        assert b'data-offline="live"' in response.content and b"data-offline-note" in response.content
+    for path in ["/notifications/", "/accounts/email/", "/join/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert OFFLINE_HEADER not in response, path
+        assert b"data-offline" not in response.content
+    # Another family's child: refused, and nothing to keep.
+    response = client.get(f"/children/{world.other_class_child.pk}/")
+    assert response.status_code == 404 and OFFLINE_HEADER not in response
+
+
+def test_sign_out_tells_the_browser_to_empty_its_caches_and_storage(client, world):
+    client.force_login(world.parent)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session
+    assert "Clear-Site-Data" not in client.get("/").headers  # only sign-out clears
