@@ -20,15 +20,26 @@ def guardian_child_ids(user) -> frozenset[int]:
     if cached is None:
         # The children the person follows as a family viewer come with the same query: the menu and
         # the home page ask both on every page.
-        cached, user._viewer_child_ids = _family_child_ids(user)
+        cached, user._viewer_child_ids = _family_child_ids_cached(user)
         user._guardian_child_ids = cached
     return cached
 
 
+def _family_child_ids_cached(user) -> tuple[frozenset[int], frozenset[int]]:
+    """Kept between requests, forgotten when the person's guardianships or follows change (parents/caching.py)."""
+    from coordination.lib import percache
+    from parents.caching import KIND
+
+    return percache.remember(KIND, user.pk, lambda: _family_child_ids(user))
+
+
 def forget_guardianships(user) -> None:
+    from parents.caching import forget_family_of
+
     user.__dict__.pop("_guardian_child_ids", None)
     user.__dict__.pop("_guardian_children", None)
     user.__dict__.pop("_viewer_child_ids", None)
+    forget_family_of([user.pk])
 
 
 def remember_guardianships(user, child_ids) -> None:
@@ -64,7 +75,7 @@ def viewer_child_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_viewer_child_ids", None)
     if cached is None:
-        cached = frozenset(FamilyViewer.objects.current().filter(viewer=user).values_list("child_id", flat=True))
+        cached = _family_child_ids_cached(user)[1]
         user._viewer_child_ids = cached
     return cached
 
