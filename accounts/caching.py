@@ -37,7 +37,8 @@ def cached_user(request):
     except (KeyError, ValueError, ValidationError):
         user_id = backend = None
     if user_id is not None and backend in settings.AUTHENTICATION_BACKENDS:
-        user = cache.get(percache.key(KIND, user_id))
+        percache.prefetch(user_id)  # the person's roles, children and bell come in the same round trip
+        user = percache.get(percache.key(KIND, user_id))
         hashed = session.get(auth.HASH_SESSION_KEY)
         if user is not None and not (hashed and constant_time_compare(hashed, user.get_session_auth_hash())):
             user = None  # Django decides: an older secret key, or a session to end
@@ -50,6 +51,13 @@ def cached_user(request):
 
 
 class CachedAuthenticationMiddleware(AuthenticationMiddleware):
+    def __call__(self, request):
+        token = percache.request_started()
+        try:
+            return super().__call__(request)
+        finally:
+            percache.request_finished(token)
+
     def process_request(self, request):
         super().process_request(request)
         request.user = SimpleLazyObject(partial(cached_user, request))

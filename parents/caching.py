@@ -31,8 +31,6 @@ def connect() -> None:
     from parents.models import FamilyViewer, Guardianship
 
     post_save.connect(_guardianship_changed, sender=Guardianship, dispatch_uid="parents.caching.guardianship_saved")
-    post_delete.connect(
-        _guardianship_changed, sender=Guardianship, dispatch_uid="parents.caching.guardianship_deleted"
-    )
+    post_delete.connect(_guardianship_changed, sender=Guardianship, dispatch_uid="parents.caching.guardianship_deleted")
     post_save.connect(_viewer_changed, sender=FamilyViewer, dispatch_uid="parents.caching.viewer_saved")
     post_delete.connect(_viewer_changed, sender=FamilyViewer, dispatch_uid="parents.caching.viewer_deleted")

@@ -20,12 +20,19 @@ def guardian_child_ids(user) -> frozenset[int]:
     if cached is None:
         # The children the person follows as a family viewer come with the same query: the menu and
         # the home page ask both on every page.
-        cached, user._viewer_child_ids = _family_child_ids_cached(user)
+        cached, user._viewer_child_ids, _waiting = _family_child_ids_cached(user)
         user._guardian_child_ids = cached
     return cached
 
 
-def _family_child_ids_cached(user) -> tuple[frozenset[int], frozenset[int]]:
+def waiting_child_ids(user) -> frozenset[int]:
+    """The children of the person's claims waiting for confirmation and of their suspended links."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return _family_child_ids_cached(user)[2]
+
+
+def _family_child_ids_cached(user) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
     """Kept between requests, forgotten when the person's guardianships or follows change (parents/caching.py)."""
     from coordination.lib import percache
     from parents.caching import KIND
@@ -58,15 +65,19 @@ def is_guardian(user) -> bool:
 # --- Family viewers: read-only followers of a child (a grandparent, a relative abroad)
 
 
-def _family_child_ids(user) -> tuple[frozenset[int], frozenset[int]]:
-    """The children the person is an active guardian of, and those they follow, in one query."""
-    guardian = Guardianship.objects.active().filter(guardian=user).order_by().values_list("child_id", Value(True))
-    viewer = FamilyViewer.objects.current().filter(viewer=user).order_by().values_list("child_id", Value(False))
-    rows = list(guardian.union(viewer, all=True))
-    return (
-        frozenset(child_id for child_id, as_guardian in rows if as_guardian),
-        frozenset(child_id for child_id, as_guardian in rows if not as_guardian),
-    )
+def _family_child_ids(user) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """The children the person is an active guardian of, those they follow, and those of their claims
+    waiting for confirmation or suspended, in one query."""
+    guardianships = Guardianship.objects.filter(guardian=user).order_by()
+    guardian = guardianships.filter(status=GuardianshipStatus.ACTIVE).values_list("child_id", Value("g"))
+    waiting = guardianships.filter(status__in=WAITING).values_list("child_id", Value("w"))
+    viewer = FamilyViewer.objects.current().filter(viewer=user).order_by().values_list("child_id", Value("v"))
+    rows = list(guardian.union(viewer, waiting, all=True))
+    return tuple(frozenset(child_id for child_id, kind in rows if kind == wanted) for wanted in "gvw")
+
+
+# Guardianships the family page lists as waiting: a claim not yet confirmed, a link suspended.
+WAITING = (GuardianshipStatus.PENDING, GuardianshipStatus.SUSPENDED)
 
 
 def viewer_child_ids(user) -> frozenset[int]:
