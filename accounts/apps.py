@@ -7,6 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from accounts import caching
+
+        caching.connect()
         from allauth.account.signals import password_reset
 
         from accounts import checks  # noqa: F401 (registers the system checks)

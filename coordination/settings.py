@@ -67,7 +67,8 @@ MIDDLEWARE = [
     "coordination.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the signed-in person read from the cache (accounts/caching.py).
+    "accounts.caching.CachedAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "coordination.middleware.ClearSiteDataOnSignOut",
@@ -118,13 +119,18 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "coordination.lib.rediscache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "coordination"),
         }
     }
+    # Sessions read from Redis, written through to the database (which keeps them across a restart).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Besides sessions, the cache keeps per-person values read on every page (coordination/lib/percache.py):
+# the account, roles, children and unread count, each forgotten when it changes. With several
+# processes serving requests the cache must be shared by them all (REDIS_URL).
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)

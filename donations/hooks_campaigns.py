@@ -19,6 +19,7 @@ MENU_CACHE_SECONDS = 60 * 60 * 24 * 30
 
 
 def install() -> None:
+    from coordination.lib import percache
     from coordination.lib.links import PageLink, register
     from notifications.reminders import FollowUps, Job, reminder_source_register
 
@@ -31,6 +32,7 @@ def install() -> None:
         ),
     )
     register("menu", PageLink(label=_("My gifts"), url=lambda _obj: reverse("donations:mine"), visible=_is_donor))
+    percache.read_along(_donor_key)  # read with the person's other values, in the same round trip
     user_logged_in.connect(_remember_donor, dispatch_uid="donations.remember_donor")
     reminder_source_register(
         job=Job.PLEDGE_FOLLOW_UPS,
@@ -41,13 +43,17 @@ def install() -> None:
 
 
 def _is_donor(user, _obj) -> bool:
-    from django.core.cache import cache
+    from coordination.lib import percache
 
-    return bool(cache.get(menu_cache_key(user)))
+    return bool(percache.get(menu_cache_key(user)))
 
 
 def menu_cache_key(user) -> str:
-    return f"donations:donor:{user.pk}"
+    return _donor_key(user.pk)
+
+
+def _donor_key(user_id) -> str:
+    return f"donations:donor:{user_id}"
 
 
 def donor_mark_remember(user) -> None:

@@ -7,6 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from notifications import caching
+
+        caching.connect()
         from notifications.schedule import beat_schedule_install
 
         beat_schedule_install()

@@ -34,6 +34,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from coordination.lib.mail import NotCommitted, Outgoing
 from notifications import budgets, channels, policies, tasks, zalo
+from notifications.caching import forget_unread_of
 from notifications.channels import DeliveryError, user_language
 from notifications.models import (
     ACCOUNT_TEXTS,
@@ -380,6 +381,7 @@ def notices_send_batch(
                 )
             )
         Notice.objects.bulk_create(new, ignore_conflicts=True)
+        forget_unread_of(users)  # bulk_create() sends no signal (notifications/caching.py)
         # Read back only what this batch made: a copy of the same batch running
         # at the same time (a redelivered task) inserted its rows with another
         # created_at, and its own deliveries.
@@ -1292,6 +1294,7 @@ def notice_mark_read(*, notice: Notice, user) -> bool:
         raise PermissionDenied
     now = timezone.now()
     updated = Notice.objects.filter(pk=notice.pk, recipient=user, read_at__isnull=True).update(read_at=now)
+    forget_unread_of([user.pk])
     if updated:
         notice.read_at = now
     return bool(updated)
@@ -1299,7 +1302,9 @@ def notice_mark_read(*, notice: Notice, user) -> bool:
 
 def notices_mark_all_read(*, user) -> int:
     """Mark every unread notice of the person read; returns how many."""
-    return Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    forget_unread_of([user.pk])
+    return marked
 
 
 # --- Preferences --------------------------------------------------------------------------------

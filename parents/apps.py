@@ -7,6 +7,9 @@ class ParentsConfig(AppConfig):
     verbose_name = _("Families")
 
     def ready(self):
+        from parents import caching
+
+        caching.connect()
         from coordination.lib import demo as demo_steps
         from parents import demo
 

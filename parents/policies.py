@@ -20,7 +20,7 @@ def guardian_child_ids(user) -> frozenset[int]:
     if cached is None:
         # The children the person follows as a family viewer come with the same query: the menu and
         # the home page ask both on every page.
-        cached, user._viewer_child_ids, user._guardian_school_ids = _family_child_ids(user)
+        cached, user._viewer_child_ids, _waiting, user._guardian_school_ids = _family_child_ids_cached(user)
         user._guardian_child_ids = cached
     return cached
 
@@ -31,17 +31,34 @@ def guardian_school_ids(user) -> frozenset[int] | None:
     return getattr(user, "_guardian_school_ids", None)
 
 
+def waiting_child_ids(user) -> frozenset[int]:
+    """The children of the person's claims waiting for confirmation and of their suspended links."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return _family_child_ids_cached(user)[2]
+
+
+def _family_child_ids_cached(user) -> tuple[frozenset[int], frozenset[int], frozenset[int], frozenset[int]]:
+    """Kept between requests, forgotten when the person's guardianships or follows change (parents/caching.py)."""
+    from coordination.lib import percache
+    from parents.caching import KIND
+
+    return percache.remember(KIND, user.pk, lambda: _family_child_ids(user))
+
+
 def forget_guardianships(user) -> None:
+    from parents.caching import forget_family_of
+
     user.__dict__.pop("_guardian_child_ids", None)
     user.__dict__.pop("_guardian_children", None)
     user.__dict__.pop("_viewer_child_ids", None)
     user.__dict__.pop("_guardian_school_ids", None)
+    forget_family_of([user.pk])
 
 
 def remember_guardianships(user, child_ids) -> None:
     """Keep the person's children, read by a query that needed them anyway, for this request."""
     user._guardian_child_ids = frozenset(child_ids)
-    user.__dict__.pop("_guardian_school_ids", None)
 
 
 def is_guardian_of(user, child) -> bool:
@@ -55,21 +72,24 @@ def is_guardian(user) -> bool:
 # --- Family viewers: read-only followers of a child (a grandparent, a relative abroad)
 
 
-def _family_child_ids(user) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
-    """The children the person is an active guardian of, those they follow, and the schools of the
-    former (which send later queries of those children to their schools' shards), in one query."""
-    guardian = Guardianship.objects.active().filter(guardian=user).order_by()
+def _family_child_ids(user) -> tuple[frozenset[int], frozenset[int], frozenset[int], frozenset[int]]:
+    """The children the person is an active guardian of, those they follow, those of their claims
+    waiting for confirmation or suspended, and the schools of the first (which send later queries of
+    those children to their schools' shards), in one query."""
+    guardianships = Guardianship.objects.filter(guardian=user).order_by()
+    guardian = guardianships.filter(status=GuardianshipStatus.ACTIVE).values_list("child_id", "school_id", Value("g"))
+    waiting = guardianships.filter(status__in=WAITING).values_list("child_id", "school_id", Value("w"))
     viewer = FamilyViewer.objects.current().filter(viewer=user).order_by()
-    rows = list(
-        guardian.values_list("child_id", "school_id", Value(True)).union(
-            viewer.values_list("child_id", "school_id", Value(False)), all=True
-        )
+    rows = list(guardian.union(viewer.values_list("child_id", "school_id", Value("v")), waiting, all=True))
+    guardian_ids, viewer_ids, waiting_ids = (
+        frozenset(child_id for child_id, _school_id, kind in rows if kind == wanted) for wanted in "gvw"
     )
-    return (
-        frozenset(child_id for child_id, _school_id, as_guardian in rows if as_guardian),
-        frozenset(child_id for child_id, _school_id, as_guardian in rows if not as_guardian),
-        frozenset(school_id for _child_id, school_id, as_guardian in rows if as_guardian),
-    )
+    schools = frozenset(school_id for _child_id, school_id, kind in rows if kind == "g")
+    return guardian_ids, viewer_ids, waiting_ids, schools
+
+
+# Guardianships the family page lists as waiting: a claim not yet confirmed, a link suspended.
+WAITING = (GuardianshipStatus.PENDING, GuardianshipStatus.SUSPENDED)
 
 
 def viewer_child_ids(user) -> frozenset[int]:
@@ -78,7 +98,7 @@ def viewer_child_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_viewer_child_ids", None)
     if cached is None:
-        cached = frozenset(FamilyViewer.objects.current().filter(viewer=user).values_list("child_id", flat=True))
+        cached = _family_child_ids_cached(user)[1]
         user._viewer_child_ids = cached
     return cached
 

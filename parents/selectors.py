@@ -17,16 +17,19 @@ from parents.models import (
     InvitationCode,
 )
 from parents.policies import (
+    WAITING,
     can_decide_guardianship,
     can_question_guardianship,
     can_see_family_viewers,
     guardian_child_ids,
+    viewer_child_ids,
+    waiting_child_ids,
 )
 from schools import policies as school_policies
 from schools.models import LEADER_ROLES, Child, School, StaffMembership
 
 Status = GuardianshipStatus
-AWAITING = (Status.PENDING, Status.SUSPENDED)
+AWAITING = WAITING
 
 
 @dataclass
@@ -153,7 +156,7 @@ def guardianships_awaiting_count(*, school: School) -> int:
 
 def guardianships_waiting_of(*, user) -> list[Guardianship]:
     """The person's own claims waiting for confirmation and links suspended, for their family page."""
-    if not getattr(user, "is_authenticated", False):
+    if not waiting_child_ids(user):  # known without a query (parents.policies)
         return []
     return list(
         Guardianship.objects.filter(guardian=user, status__in=AWAITING)
@@ -221,7 +224,7 @@ def viewer_names_by_child(*, child_ids) -> dict[int, list[FamilyViewer]]:
 def children_followed_by(*, user) -> list[FamilyViewer]:
     """The children the person follows as a family viewer (not those they are a guardian of), each with
     the invitation it came from: one query."""
-    if not getattr(user, "is_authenticated", False):
+    if not viewer_child_ids(user):  # known without a query (parents.policies)
         return []
     return [
         row

@@ -25,6 +25,7 @@ from notifications.budgets import SmsBudgetExceeded
 from notifications.channels import user_language
 from notifications.models import Category, Channel
 from notifications.services import account_message_send, notice_send
+from parents.caching import forget_family_of
 from parents.consent_texts import CONSENT_TEXTS
 from parents.models import (
     RETIRED_PURPOSES,
@@ -651,6 +652,7 @@ def _end_following_as_guardian(*, child_id: int, user) -> None:
     FamilyViewer.objects.current().filter(child_id=child_id, viewer=user).update(
         revoked_at=timezone.now(), revoked_by=user
     )
+    forget_family_of([user.pk])  # update() sends no signal (parents/caching.py)
 
 
 def _tell_guardians_about_viewer(viewer: FamilyViewer, *, title, body, key: str, besides=frozenset()) -> None:

@@ -7,6 +7,9 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools")
 
     def ready(self):
+        from schools import caching
+
+        caching.connect()
         from coordination.lib import demo as demo_steps
         from schools import demo
 

@@ -7,6 +7,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal_data import admin_log_scrub
+from schools.caching import forget_access_of
 from schools.models import Child, PickupPerson, StaffMembership
 
 DECLARATIONS = [
@@ -142,6 +143,6 @@ def erase_child(child, *, now) -> dict[str, int]:
 
 def erase_person(user, *, now) -> dict[str, int]:
     """An erased member of staff no longer works anywhere; the records of their work stay, nameless."""
-    return {
-        "schools.StaffMembership": StaffMembership.objects.filter(user=user, is_active=True).update(is_active=False)
-    }
+    ended = StaffMembership.objects.filter(user=user, is_active=True).update(is_active=False)
+    forget_access_of([user.pk])  # update() sends no signal (schools/caching.py)
+    return {"schools.StaffMembership": ended}

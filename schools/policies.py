@@ -1,8 +1,8 @@
 """Who may see and do what at a school. Every view, selector and admin page asks here.
 
 The functions are small and named after the question they answer. A user's
-memberships are read once per request and kept on the user object, so asking
-many questions costs one query.
+memberships are read once and kept in the cache until they change (schools/caching.py),
+and on the user object for the request, so asking many questions costs no query.
 """
 
 from __future__ import annotations
@@ -68,7 +68,11 @@ def access_for(user) -> Access:
     cached = getattr(user, "_portal_access", None)
     if cached is not None:
         return cached
-    rows = _roles_posts_and_classes(user.pk)
+    from coordination.lib import percache
+    from schools.caching import KIND
+
+    # Kept between requests, forgotten when the person's memberships change (schools/caching.py).
+    rows = percache.remember(KIND, user.pk, lambda: _roles_posts_and_classes(user.pk))
     access = Access(
         roles_by_school={school_id: role for kind, school_id, role in rows if kind == "m"},
         taught_classroom_ids=frozenset(classroom_id for kind, classroom_id, _ in rows if kind == "c"),
@@ -80,7 +84,10 @@ def access_for(user) -> Access:
 
 def forget_access(user) -> None:
     """Drop the cached memberships after they changed."""
+    from schools.caching import forget_access_of
+
     user.__dict__.pop("_portal_access", None)
+    forget_access_of([user.pk])
 
 
 def user_roles(user) -> set[str]:

@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 
 from coordination.lib.money import format_vnd
@@ -31,3 +33,20 @@ def page_panels(context, slot, obj=None):
 
     # Each fragment comes from a feature's own template, which escaped what it shows.
     return mark_safe("\n".join(panels_for(slot, context["request"], obj)))  # noqa: S308
+
+
+@register.simple_tag
+def fixed_url(name):
+    """`{% url name %}` for a URL without arguments, reversed once per process instead of on every page
+    (the site's header has ten of them; reversing is most of what rendering it costs)."""
+    from django.conf import settings
+    from django.urls import get_script_prefix, get_urlconf
+
+    return _fixed_url(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed_url(name, urlconf, prefix):
+    from django.urls import reverse
+
+    return reverse(name, urlconf=urlconf)

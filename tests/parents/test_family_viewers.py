@@ -450,6 +450,7 @@ def _queries(client, url) -> int:
 def test_the_family_page_runs_a_fixed_number_of_queries_with_one_or_many_followed_children(world, client):
     client.force_login(world.family_viewer)
     english(client)
+    client.get("/family/")  # the person's cached values in place, as on every page after the first
     one = _queries(client, "/family/")
     for n in range(8):
         child = f.ChildFactory(classroom=f.ClassroomFactory(school=world.school, name=f"Lớp {n}"))

@@ -1,0 +1,96 @@
+"""Per-person values kept in the cache between requests: who someone is, what they hold, their
+children, their unread notices. Read on every page, changed rarely.
+
+Each value has a key per person and is forgotten when what it is made of changes: by the signals of
+the core apps' `caching.py` modules (saves and deletions) and by explicit calls where a service
+changes rows with `update()` or `bulk_create()`, which send no signal. A key is forgotten at once
+and again when the transaction commits, so that a request that read the old rows in the meantime
+cannot leave them in the cache.
+
+The cache must be shared by every process that serves requests (Redis in production, see
+REDIS_URL); the in-process cache of the embedded default serves one process.
+
+Within a request, all of a person's values are read from the cache in one round trip as soon as the
+person is known (`prefetch`, called by accounts.caching's middleware), instead of one trip each; a
+feature adds a value of its own to that read with `read_along`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+# How long a value may live without being read again; changes forget it long before.
+TIMEOUT = 15 * 60
+# Part of every key: a change of what a value holds changes this, so old values are never read.
+VERSION = 2
+
+
+# The core's values, read together by `prefetch`.
+KINDS = ("user", "access", "family", "unread")
+# Features' keys read along with them: callables person id -> cache key.
+_along: list[Callable[[object], str]] = []
+# What this request read in one go: key -> value, None for a key the cache did not have.
+_read: ContextVar[dict | None] = ContextVar("percache_read", default=None)
+
+
+def key(kind: str, person_id) -> str:
+    return f"person:{VERSION}:{kind}:{person_id}"
+
+
+def read_along(make_key: Callable[[object], str]) -> None:
+    """Read this key (made from the person's id) in the same round trip as the core's values."""
+    if make_key not in _along:
+        _along.append(make_key)
+
+
+def request_started():
+    return _read.set(None)
+
+
+def request_finished(token) -> None:
+    _read.reset(token)
+
+
+def prefetch(person_id) -> None:
+    """Read every value of the person, the core's and the features', in one round trip."""
+    names = [key(kind, person_id) for kind in KINDS] + [make_key(person_id) for make_key in _along]
+    found = cache.get_many(names)
+    _read.set({name: found.get(name) for name in names})
+
+
+def get(name: str):
+    """A value from the cache, from this request's read if it has the key."""
+    read = _read.get()
+    if read is not None and name in read:
+        return read[name]
+    return cache.get(name)
+
+
+def remember(kind: str, person_id, make: Callable[[], object]):
+    """The cached value, or `make()` kept for next time."""
+    name = key(kind, person_id)
+    value = get(name)
+    if value is None:
+        value = make()
+        cache.set(name, value, TIMEOUT)
+        read = _read.get()
+        if read is not None:
+            read[name] = value
+    return value
+
+
+def forget(kind: str, person_ids: Iterable) -> None:
+    """Forget the values of these people, now and when the transaction commits."""
+    names = [key(kind, person_id) for person_id in {pk for pk in person_ids if pk is not None}]
+    if not names:
+        return
+    read = _read.get()
+    if read is not None:
+        for name in names:
+            read.pop(name, None)
+    cache.delete_many(names)
+    transaction.on_commit(lambda: cache.delete_many(names))

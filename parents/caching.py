@@ -1,0 +1,36 @@
+"""The children each person looks after and follows (parents.policies.guardian_child_ids and
+viewer_child_ids), kept in the cache between requests.
+
+A person's value is forgotten whenever one of their guardianships or family-viewer links is saved or
+deleted, and by the services that change them with `update()` (parents/services.py,
+parents/personal_data.py). A child moving class changes neither list, so nothing is forgotten then.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+
+from coordination.lib import percache
+
+KIND = "family"
+
+
+def forget_family_of(user_ids) -> None:
+    percache.forget(KIND, user_ids)
+
+
+def _guardianship_changed(sender, instance, **kwargs):
+    forget_family_of([instance.guardian_id])
+
+
+def _viewer_changed(sender, instance, **kwargs):
+    forget_family_of([instance.viewer_id])
+
+
+def connect() -> None:
+    from parents.models import FamilyViewer, Guardianship
+
+    post_save.connect(_guardianship_changed, sender=Guardianship, dispatch_uid="parents.caching.guardianship_saved")
+    post_delete.connect(_guardianship_changed, sender=Guardianship, dispatch_uid="parents.caching.guardianship_deleted")
+    post_save.connect(_viewer_changed, sender=FamilyViewer, dispatch_uid="parents.caching.viewer_saved")
+    post_delete.connect(_viewer_changed, sender=FamilyViewer, dispatch_uid="parents.caching.viewer_deleted")
