@@ -106,6 +106,7 @@ def test_a_photo_chosen_offline_waits_on_the_phone_and_goes_up_when_back_online(
     expect(widget.locator("[data-media-status]")).to_have_text(
         vi("You are offline. The upload goes on when the connection is back.")
     )
+    page.wait_for_function(f"async () => (await ({QUEUED})()).length === 1")
     assert page.evaluate(QUEUED) == [["photo", "thuyen-giay.jpg"]]
 
     # The connection comes back but the uploads still fail; the parent closes the page meanwhile.
@@ -113,8 +114,8 @@ def test_a_photo_chosen_offline_waits_on_the_phone_and_goes_up_when_back_online(
     page.context.set_offline(False)
     retrying = vi("The connection was interrupted. Trying again in %%(seconds)s s…").split("%%(seconds)s")[0]
     expect(widget.locator("[data-media-status]")).to_contain_text(retrying)
-    page.unroute("**/media/uploads/**")
     page.goto("/family/")
+    page.unroute("**/media/uploads/**")
     assert MediaFile.objects.count() == 0
 
     page.goto(answer_page)  # opened again: the waiting photo goes up by itself
