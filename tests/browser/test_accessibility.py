@@ -13,7 +13,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.activities.makers import activity_make, answer_make
-from tests.browser.axe import describe, violations_of
+from tests.browser.axe import describe, install_axe, violations_of
 from tests.browser.conftest import PHONE_VIEWPORT
 from tests.donations import makers as donations
 from tests.health.record_makers import DAYS_ACROSS_60, measure
@@ -84,6 +84,7 @@ def test_every_journey_page_has_no_serious_accessibility_violation(browser, live
     for persona, paths in journeys(world, activity, campaign).items():
         context = browser.new_context(viewport=PHONE_VIEWPORT, locale="en-US", base_url=live_server.url)
         context.on("console", csp_violations.listen)
+        install_axe(context)
         if persona != "anonymous":
             sign_in(context, live_server, world.persona(persona))
         page = context.new_page()
