@@ -44,7 +44,8 @@ def test_production_defaults_with_debug_off():
     assert production["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
     assert production["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
     assert production["SECURE_SSL_REDIRECT"] is True
-    assert production["SECURE_REDIRECT_EXEMPT"] == [r"^healthz$"]
+    # Health checks and Prometheus' scrapes ask over plain HTTP inside the compose network.
+    assert production["SECURE_REDIRECT_EXEMPT"] == [r"^healthz$", r"^metrics$"]
     # Nobody said a proxy sets X-Forwarded-Proto: the header is not believed.
     assert production["SECURE_PROXY_SSL_HEADER"] is None
     # And no key to sign with until one is given.
