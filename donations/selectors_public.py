@@ -97,11 +97,12 @@ FIGURES_SECONDS = 600
 
 def public_figures(*, school: School, campaigns, ledger_length: int) -> dict[int, Figures]:
     """campaign_figures for a page of the school's campaigns, kept until the school's ledger grows."""
+    campaigns = list(campaigns)
     ids = sorted(campaign.pk for campaign in campaigns)
     key = f"donations:public-figures:{school.pk}:{ledger_length}:" + ",".join(map(str, ids))
     figures = cache.get(key)
     if figures is None:
-        figures = campaign_figures(campaigns=ids)
+        figures = campaign_figures(campaigns=campaigns)
         cache.set(key, figures, FIGURES_SECONDS)
     return figures
 

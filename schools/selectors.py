@@ -17,6 +17,7 @@ from schools.models import (
     Child,
     Classroom,
     Enrolment,
+    PickupPerson,
     School,
     StaffMembership,
     StaffRole,
@@ -101,14 +102,15 @@ def classrooms_of_teacher(*, user) -> list[Classroom]:
 
 def classroom_roster(*, classroom: Classroom) -> list[Child]:
     """A class's children with their guardians and pick-up persons."""
+    school_id = classroom.school_id  # every read names the school: one shard under Citus (docs/scaling.md)
     return list(
-        classroom.children.filter(left_on__isnull=True)
+        classroom.children.filter(school_id=school_id, left_on__isnull=True)
         .prefetch_related(
-            Prefetch("guardianships", queryset=_active_guardianships()),
-            "pickup_persons",
+            Prefetch("guardianships", queryset=_active_guardianships().filter(school_id=school_id)),
+            Prefetch("pickup_persons", queryset=PickupPerson.objects.filter(school_id=school_id)),
             Prefetch(
                 "invitations",
-                queryset=InvitationCode.objects.order_by("-created_at"),
+                queryset=InvitationCode.objects.filter(school_id=school_id).order_by("-created_at"),
             ),
         )
         .order_by("full_name")

@@ -5,6 +5,10 @@ shard that holds the school; any other query of a distributed table goes to ever
 fine for a short list of lookups that cannot know the school beforehand (ALLOWED_LOOKUPS: by the
 person, or by an unguessable token or code) and for the officers' dashboards, which read many schools
 on purpose; everything else must name the school.
+
+It reads the SQL the ORM writes (quoted table names, `U0`/`T3` aliases). A statement written by hand
+with unquoted table names, such as the roles query of schools.policies (a lookup by the person), is
+not read at all: keep such statements few, and filter them by school_id or by the person.
 """
 
 from __future__ import annotations
