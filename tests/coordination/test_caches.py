@@ -79,7 +79,7 @@ def test_the_account_comes_from_the_cache_and_its_changes_show_at_once(world, cl
     parent.is_active = False
     parent.save()
     assert client.get("/notifications/").status_code == 302
-    assert "Thông báo" in page(other)  # the other parent is still signed in, their copy kept
+    assert "Notifications" in page(other)  # the other parent is still signed in, their copy kept
     assert cached("user", world.other_parent)
 
 
