@@ -13,7 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.middleware import AuthenticationMiddleware
-from django.contrib.auth.signals import user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
@@ -71,6 +71,15 @@ def _user_changed(sender, instance, **kwargs):
     forget_user([instance.pk])
 
 
+def _signed_in(sender, request, user, **kwargs):
+    """Sign-in fills the person's cached values: the account as the database has it (not the object
+    signed in, which may carry this request's own attributes), then their roles, children and bell."""
+    fresh = auth.get_user_model()._default_manager.filter(pk=user.pk).first()
+    if fresh is not None:
+        cache.set(percache.key(KIND, user.pk), fresh, percache.TIMEOUT)
+    percache.fill(user)
+
+
 def _signed_out(sender, request, user, **kwargs):
     if user is not None:
         forget_user([user.pk])
@@ -79,5 +88,6 @@ def _signed_out(sender, request, user, **kwargs):
 def connect() -> None:
     model = auth.get_user_model()
     user_logged_out.connect(_signed_out, dispatch_uid="accounts.caching.signed_out")
+    user_logged_in.connect(_signed_in, dispatch_uid="accounts.caching.signed_in")
     post_save.connect(_user_changed, sender=model, dispatch_uid="accounts.caching.user_saved")
     post_delete.connect(_user_changed, sender=model, dispatch_uid="accounts.caching.user_deleted")

@@ -28,3 +28,10 @@ def connect() -> None:
 
     post_save.connect(_notice_changed, sender=Notice, dispatch_uid="notifications.caching.notice_saved")
     post_delete.connect(_notice_changed, sender=Notice, dispatch_uid="notifications.caching.notice_deleted")
+    percache.register_filler(KIND, _fill)
+
+
+def _fill(user) -> None:
+    from notifications.selectors import notices_unread_count
+
+    notices_unread_count(user=user)

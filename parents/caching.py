@@ -34,3 +34,10 @@ def connect() -> None:
     post_delete.connect(_guardianship_changed, sender=Guardianship, dispatch_uid="parents.caching.guardianship_deleted")
     post_save.connect(_viewer_changed, sender=FamilyViewer, dispatch_uid="parents.caching.viewer_saved")
     post_delete.connect(_viewer_changed, sender=FamilyViewer, dispatch_uid="parents.caching.viewer_deleted")
+    percache.register_filler(KIND, _fill)
+
+
+def _fill(user) -> None:
+    from parents.policies import guardian_child_ids
+
+    guardian_child_ids(user)

@@ -50,3 +50,10 @@ def connect() -> None:
         post_delete.connect(_membership_changed, sender=model, dispatch_uid=f"schools.caching.{model.__name__}.deleted")
     m2m_changed.connect(_classes_changed, sender=through, dispatch_uid="schools.caching.classes")
     pre_delete.connect(_class_deleted, sender=Classroom, dispatch_uid="schools.caching.class_deleted")
+    percache.register_filler(KIND, _fill)
+
+
+def _fill(user) -> None:
+    from schools.policies import access_for
+
+    access_for(user)

@@ -48,6 +48,12 @@ def requires_redis() -> str:
     return url
 
 
+def session_cached() -> int:
+    """1 when sessions are read from the cache (cached_db, with REDIS_URL), so that a page costs no
+    query for its session; 0 when every page reads the session's row."""
+    return int(settings.SESSION_ENGINE.endswith("cached_db"))
+
+
 def requires_binary(name: str, hint: str) -> str:
     path = shutil.which(name)
     if not path:

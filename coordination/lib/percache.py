@@ -41,6 +41,20 @@ def key(kind: str, person_id) -> str:
     return f"person:{VERSION}:{kind}:{person_id}"
 
 
+# What fills each of the core's values for a person, registered by the core apps' caching modules.
+_fillers: dict[str, Callable[[object], object]] = {}
+
+
+def register_filler(kind: str, fill: Callable[[object], object]) -> None:
+    _fillers[kind] = fill
+
+
+def fill(user) -> None:
+    """Fill the person's values at sign-in, so that even their first page reads them from the cache."""
+    for fill_one in _fillers.values():
+        fill_one(user)
+
+
 def read_along(make_key: Callable[[object], str]) -> None:
     """Read this key (made from the person's id) in the same round trip as the core's values."""
     if make_key not in _along:

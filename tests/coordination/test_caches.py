@@ -55,45 +55,32 @@ def cached(kind: str, user) -> bool:
 # --- The account ------------------------------------------------------------------------------
 
 
-def test_a_signed_in_page_reads_the_account_from_the_cache(world, client):
-    signed_in(client, world.parent)
+def test_the_account_comes_from_the_cache_and_its_changes_show_at_once(world, client, django_user_model):
+    other = signed_in(client.__class__(), world.other_parent)
+    page(other)
+    client.force_login(world.parent)  # no language cookie: the account's language speaks
     page(client)
     with CaptureQueriesContext(connection) as queries:
-        page(client)
-    users = [q["sql"] for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]
-    assert users == []
+        assert "Thông báo" in page(client)
+    assert [q["sql"] for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]] == []
 
+    parent = django_user_model.objects.get(pk=world.parent.pk)
+    parent.language = "en"
+    parent.save()
+    assert "Notifications" in page(client)
 
-def test_a_new_password_signs_the_old_sessions_out_at_once(world, client):
-    signed_in(client, world.parent)
-    page(client)
-    world.parent.set_password("a-new-pass-2026")
-    world.parent.save()
+    parent.set_password("a-new-pass-2026")
+    parent.save()
     response = client.get("/notifications/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
-
-def test_a_deactivated_account_is_signed_out_at_once_and_nobody_else(world, client, django_user_model):
-    other = signed_in(client.__class__(), world.other_parent)
-    page(other)
-    signed_in(client, world.parent)
+    client.force_login(parent)
     page(client)
-    parent = django_user_model.objects.get(pk=world.parent.pk)
     parent.is_active = False
     parent.save()
     assert client.get("/notifications/").status_code == 302
-    assert page(other)  # the other parent is still signed in
+    assert "Notifications" in page(other)  # the other parent is still signed in, their copy kept
     assert cached("user", world.other_parent)
-
-
-def test_a_changed_name_and_language_show_on_the_next_page(world, client):
-    client.force_login(world.parent)  # no language cookie: the account's language speaks
-    world.parent.language = "en"
-    world.parent.save()
-    assert "Notifications" in page(client)
-    world.parent.language = "vi"
-    world.parent.save()
-    assert "Thông báo" in page(client)
 
 
 def test_signing_out_forgets_the_account(world, client):
@@ -140,19 +127,15 @@ def test_a_class_given_and_taken_away_shows_at_once(world, client):
     world.other_classroom.teachers.clear()
     assert client.get(url).status_code in (403, 404)
 
-
-def test_a_deleted_class_is_forgotten_by_its_teacher(world, client):
-    signed_in(client, world.teacher)
     classroom = f.ClassroomFactory(school=world.school, name="Lá 9")
-    membership = world.teacher.staff_memberships.get()
     membership.classrooms.add(classroom)
     page(client)
     assert cached("access", world.teacher)
-    classroom.delete()
+    classroom.delete()  # its rows of the teachers' classes go with it, without a signal of their own
     assert not cached("access", world.teacher)
 
 
-def test_a_post_at_an_authority_shows_at_once(world, client):
+def test_a_post_at_an_authority_and_an_erasure_show_at_once(world, client):
     signed_in(client, world.parent)
     assert "Schools I oversee" not in menu(page(client))
     post = f.AuthorityOfficerFactory(authority=world.school.authority, user=world.parent)
@@ -160,12 +143,10 @@ def test_a_post_at_an_authority_shows_at_once(world, client):
     post.delete()
     assert "Schools I oversee" not in menu(page(client))
 
-
-def test_an_erased_member_of_staff_loses_the_role_at_once(world, client):
-    signed_in(client, world.teacher)
-    assert "My classes" in menu(page(client))
+    teacher = signed_in(client.__class__(), world.teacher)
+    assert "My classes" in menu(page(teacher))
     school_personal_data.erase_person(world.teacher, now=None)  # with update(): no signal
-    assert "My classes" not in menu(page(client))
+    assert "My classes" not in menu(page(teacher))
 
 
 # --- Children ---------------------------------------------------------------------------------
@@ -267,17 +248,17 @@ def test_reading_a_notice_lowers_the_bell_at_once(world, client):
 # --- What a page costs with the values cached -------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["parent", "teacher", "principal", "officer"])
-def test_the_empty_layout_costs_no_query_for_the_person_once_cached(world, client, persona):
+def test_the_layout_costs_no_query_for_the_person_once_cached(world, client):
     """The header's menu and bell, the account and its roles: all from the cache after the first page."""
-    signed_in(client, world.persona(persona))
-    page(client, "/notifications/preferences/")
-    with CaptureQueriesContext(connection) as queries:
+    for persona in ("parent", "teacher", "principal", "officer"):
+        signed_in(client, world.persona(persona))
         page(client, "/notifications/preferences/")
-    person = [
-        q["sql"]
-        for q in queries.captured_queries
-        if any(table in q["sql"] for table in ('"accounts_user"', "schools_staffmembership", "parents_guardianship"))
-        or "read_at IS NULL" in q["sql"]
-    ]
-    assert person == []
+        with CaptureQueriesContext(connection) as queries:
+            page(client, "/notifications/preferences/")
+        person = [
+            q["sql"]
+            for q in queries.captured_queries
+            if any(table in q["sql"] for table in ('"accounts_user"', "staffmembership", "parents_guardianship"))
+            or "read_at IS NULL" in q["sql"]
+        ]
+        assert person == [], persona

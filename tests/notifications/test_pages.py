@@ -42,6 +42,7 @@ def test_twenty_per_page(world, client):
 
 
 def queries_for(client, url) -> int:
+    page(client, url)  # the person's cached values in place
     with CaptureQueriesContext(connection) as captured:
         page(client, url)
     return len(captured)
@@ -57,7 +58,7 @@ def test_a_fixed_number_of_queries_for_1_or_30_notices(world, client, url):
     assert queries_for(client, url) == one
 
 
-def test_the_bell_counts_unread_notices_in_one_query(world, client):
+def test_the_bell_counts_unread_notices_in_one_query_then_none(world, client):
     notices(world.parent, 3)
     Notice.objects.filter(title="Thông báo 0").update(read_at="2026-03-02T10:00:00+07:00")
     client.force_login(world.parent)
@@ -67,7 +68,12 @@ def test_the_bell_counts_unread_notices_in_one_query(world, client):
 
     with CaptureQueriesContext(connection) as captured:
         page(client, "/family/")
+    assert sum("notifications_notice" in q["sql"] for q in captured) == 0  # kept until a notice changes
+    Notice.objects.filter(title="Thông báo 1").delete()
+    with CaptureQueriesContext(connection) as captured:
+        response = page(client, "/family/")
     assert sum("notifications_notice" in q["sql"] for q in captured) == 1
+    assert response.context["notifications_unread"] == 1
 
 
 def test_the_bell_is_not_shown_to_strangers(client, world):
