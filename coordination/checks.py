@@ -51,3 +51,28 @@ def metrics_networks_check(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+# Caches that one process keeps to itself: each gunicorn worker and Celery process would have its own.
+PROCESS_LOCAL_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@register(deploy=True)
+def shared_cache_check(app_configs, **kwargs):
+    """The person's roles, children and account are kept in the cache between requests and forgotten there
+    when they change (coordination/lib/percache.py). Every process that answers requests or runs tasks must
+    therefore share one cache: with a cache of its own, a worker would go on showing a revoked role or a
+    child who left until the entry expires."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend not in PROCESS_LOCAL_CACHES:
+        return []
+    return [
+        Warning(
+            f"The cache ({backend}) is kept by each process on its own.",
+            hint="Set REDIS_URL, so that every web and worker process shares one cache and sees a change at once.",
+            id="coordination.W002",
+        )
+    ]

@@ -107,3 +107,24 @@ def test_build_steps_need_no_secret(tmp_path):
 
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def deploy_warnings(check_id: str) -> list[str]:
+    return [m.msg for m in run_checks(include_deployment_checks=True) if m.id == check_id]
+
+
+def test_a_cache_of_each_process_is_a_warning(production):
+    """The person's roles and children are cached and forgotten in the cache: every process must share it."""
+    production.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+    assert deploy_warnings("coordination.W002") == [
+        "The cache (django.core.cache.backends.locmem.LocMemCache) is kept by each process on its own."
+    ]
+
+
+def test_a_shared_cache_passes(production):
+    production.CACHES = {
+        "default": {"BACKEND": "coordination.lib.rediscache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0"}
+    }
+
+    assert deploy_warnings("coordination.W002") == []

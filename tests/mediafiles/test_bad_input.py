@@ -81,7 +81,7 @@ def test_a_damaged_video_that_probes_fine_is_refused_after_converting(world, tmp
 def test_an_empty_file_is_refused_before_anything_is_made(world, tmp_path, settings, client):
     empty = tmp_path / "empty.mp4"
     empty.write_bytes(b"")
-    with pytest.raises(ValidationError, match="trống"):
+    with translation.override("vi"), pytest.raises(ValidationError, match="trống"):
         services.media_ingest(school=world.school, by=world.parent, kind="video", path=empty)
     client.force_login(world.parent)
     response = client.post(
