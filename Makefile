@@ -22,11 +22,14 @@ run: setup
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite, one worker process per core (TEST_WORKERS=0 runs it in this
-# process). Tests that need PostgreSQL, Redis, ffmpeg or chromium skip with a
-# reason when those are missing; CI sets REQUIRE_ALL_TESTS=1 to fail instead.
+# process); then, alone, the tests that start real Celery workers (marked
+# `worker`), which time what those workers do. Tests that need PostgreSQL,
+# Redis, ffmpeg or chromium skip with a reason when those are missing; CI sets
+# REQUIRE_ALL_TESTS=1 to fail instead. (Exit status 5: no test was selected.)
 TEST_WORKERS ?= auto
 test: setup
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not worker" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -m worker $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -266,11 +266,7 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("xdist_group"):
             continue
         module = item.nodeid.split("::", 1)[0]
-        if item.get_closest_marker("worker"):
-            # Tests that start real Celery workers take turns: two sets of workers at once on a
-            # small machine miss the time these tests give the workers.
-            item.add_marker(pytest.mark.xdist_group("celery-workers"))
-        elif module not in SPLIT_ACROSS_WORKERS:
+        if module not in SPLIT_ACROSS_WORKERS:
             item.add_marker(pytest.mark.xdist_group(module))
 
 
