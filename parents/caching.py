@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
-from coordination.lib import percache
+from coordination.lib import fragments, percache
 
 KIND = "family"
 
@@ -27,7 +27,20 @@ def _viewer_changed(sender, instance, **kwargs):
     forget_family_of([instance.viewer_id])
 
 
+def _account_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A guardian's or family viewer's name shows on the cards of the children's other families."""
+    if raw or (update_fields and set(update_fields) <= {"last_login"}):
+        return
+    from parents.models import FamilyViewer, Guardianship
+
+    schools = set(Guardianship.objects.filter(guardian=instance).values_list("school_id", flat=True))
+    schools.update(FamilyViewer.objects.filter(viewer=instance).values_list("school_id", flat=True))
+    fragments.schools_changed(schools)
+
+
 def connect() -> None:
+    from django.contrib.auth import get_user_model
+
     from parents.models import FamilyViewer, Guardianship
 
     post_save.connect(_guardianship_changed, sender=Guardianship, dispatch_uid="parents.caching.guardianship_saved")
@@ -35,6 +48,9 @@ def connect() -> None:
     post_save.connect(_viewer_changed, sender=FamilyViewer, dispatch_uid="parents.caching.viewer_saved")
     post_delete.connect(_viewer_changed, sender=FamilyViewer, dispatch_uid="parents.caching.viewer_deleted")
     percache.register_filler(KIND, _fill)
+    # What the cached parts of pages show of a family (coordination/lib/fragments.py).
+    fragments.shows(Guardianship, FamilyViewer)
+    post_save.connect(_account_changed, sender=get_user_model(), dispatch_uid="parents.caching.account_changed")
 
 
 def _fill(user) -> None:

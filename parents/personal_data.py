@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal_data import admin_log_scrub
+from coordination.lib import fragments
 from parents.caching import forget_family_of
 from parents.models import BoardMember, ConsentRecord, FamilyViewer, Guardianship, GuardianshipStatus, InvitationCode
 
@@ -126,6 +127,7 @@ def _guardianships_end(user, *, now) -> int:
         status=GuardianshipStatus.ENDED, is_primary=False, decided_by=None, decided_at=now
     )
     forget_family_of([user.pk])  # update() sends no signal (parents/caching.py)
+    fragments.schools_changed(row.school_id for row in rows)
     # The child's earliest remaining guardian becomes the school's first contact.
     for child_id in primary_of:
         remaining = Guardianship.objects.active().filter(child_id=child_id)

@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from coordination.lib import fragments
 from notifications import budgets
 from notifications.budgets import SmsBudgetExceeded
 from notifications.channels import user_language
@@ -649,10 +650,13 @@ def family_viewer_revoke(*, viewer: FamilyViewer, by) -> bool:
 
 def _end_following_as_guardian(*, child_id: int, user) -> None:
     """A family viewer who becomes a guardian of the child follows them as a guardian from now on."""
-    FamilyViewer.objects.current().filter(child_id=child_id, viewer=user).update(
-        revoked_at=timezone.now(), revoked_by=user
-    )
+    rows = FamilyViewer.objects.current().filter(child_id=child_id, viewer=user)
+    schools = set(rows.values_list("school_id", flat=True))
+    if not schools:
+        return
+    rows.update(revoked_at=timezone.now(), revoked_by=user)
     forget_family_of([user.pk])  # update() sends no signal (parents/caching.py)
+    fragments.schools_changed(schools)  # the guardians' cards name their child's followers
 
 
 def _tell_guardians_about_viewer(viewer: FamilyViewer, *, title, body, key: str, besides=frozenset()) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.adapter import client_ip
+from coordination.lib import fragments
 from coordination.lib.offline import offline_page
 from parents import selectors, services
 from parents.forms import ConsentForm, FamilyViewerInviteForm, JoinForm
@@ -26,6 +27,8 @@ from parents.policies import (
     can_manage_pickup_persons,
     can_record_consent,
     can_see_family_viewers,
+    guardian_child_ids,
+    guardian_school_ids,
 )
 from schools import policies as school_policies
 from schools import selectors as school_selectors
@@ -42,17 +45,32 @@ PENDING_CODE_KEY = "pending_join_code"
 @offline_page
 def family_home(request):
     """A family's home: the children they look after, and the children they follow as a family viewer."""
+    user = request.user
+    has_children = bool(guardian_child_ids(user))  # known from the person's cached values
+    children_part = ""
+    if has_children:
+        # The children's cards, kept until something they show changes (coordination/lib/fragments.py).
+        children_part = fragments.cached(
+            request,
+            "parents.family_children",
+            lambda: _family_children_part(request),
+            schools=guardian_school_ids(user) or (),
+        )
+    waiting = selectors.guardianships_waiting_of(user=user)
+    followed = selectors.children_followed_by(user=user)
+    return render(
+        request,
+        "parents/family_home.html",
+        {"has_children": has_children, "children_part": children_part, "waiting": waiting, "followed": followed},
+    )
+
+
+def _family_children_part(request) -> str:
     children = school_selectors.children_of_guardian(user=request.user)
     viewers = selectors.viewer_names_by_child(child_ids=[c.pk for c in children])
     for child in children:
         child.current_viewers = viewers.get(child.pk, [])
-    waiting = selectors.guardianships_waiting_of(user=request.user)
-    followed = selectors.children_followed_by(user=request.user)
-    return render(
-        request,
-        "parents/family_home.html",
-        {"children": children, "waiting": waiting, "followed": followed},
-    )
+    return fragments.render_part("parents/_family_children.html", {"children": children}, request)
 
 
 def _join_attempts_exceeded(user) -> bool:

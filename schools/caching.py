@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from coordination.lib import percache
+from coordination.lib import fragments, percache
 
 KIND = "access"
 
@@ -41,8 +41,19 @@ def _class_deleted(sender, instance, **kwargs):
     forget_access_of(instance.teachers.values_list("user_id", flat=True))
 
 
+def _account_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A member of staff's name or phone shows on the pages of their schools (a family's cards)."""
+    if raw or (update_fields and set(update_fields) <= {"last_login"}):
+        return
+    from schools.models import StaffMembership
+
+    fragments.schools_changed(StaffMembership.objects.filter(user=instance).values_list("school_id", flat=True))
+
+
 def connect() -> None:
-    from schools.models import AuthorityOfficer, Classroom, StaffMembership
+    from django.contrib.auth import get_user_model
+
+    from schools.models import AuthorityOfficer, Child, Classroom, Enrolment, PickupPerson, School, StaffMembership
 
     through = StaffMembership.classrooms.through
     for model in (StaffMembership, AuthorityOfficer):
@@ -51,6 +62,10 @@ def connect() -> None:
     m2m_changed.connect(_classes_changed, sender=through, dispatch_uid="schools.caching.classes")
     pre_delete.connect(_class_deleted, sender=Classroom, dispatch_uid="schools.caching.class_deleted")
     percache.register_filler(KIND, _fill)
+    # What the cached parts of pages show of a school (coordination/lib/fragments.py).
+    fragments.shows(Child, Classroom, StaffMembership, Enrolment, PickupPerson)
+    fragments.shows(School, school_of=lambda school: school.pk)
+    post_save.connect(_account_changed, sender=get_user_model(), dispatch_uid="schools.caching.account_changed")
 
 
 def _fill(user) -> None:

@@ -7,6 +7,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal_data import admin_log_scrub
+from coordination.lib import fragments
 from schools.caching import forget_access_of
 from schools.models import Child, PickupPerson, StaffMembership
 
@@ -135,6 +136,7 @@ def erase_child(child, *, now) -> dict[str, int]:
     if any(getattr(row, name) != value for name, value in values.items()):
         # update(): Child.save() would give the child a new code.
         Child.objects.filter(pk=row.pk).update(**values)
+        fragments.schools_changed([row.school_id])  # update() sends no signal (coordination/lib/fragments.py)
         counts["schools.Child"] = 1
     for name, value in values.items():
         setattr(child, name, value)
@@ -143,6 +145,9 @@ def erase_child(child, *, now) -> dict[str, int]:
 
 def erase_person(user, *, now) -> dict[str, int]:
     """An erased member of staff no longer works anywhere; the records of their work stay, nameless."""
-    ended = StaffMembership.objects.filter(user=user, is_active=True).update(is_active=False)
+    memberships = StaffMembership.objects.filter(user=user, is_active=True)
+    schools = set(memberships.values_list("school_id", flat=True))
+    ended = memberships.update(is_active=False)
     forget_access_of([user.pk])  # update() sends no signal (schools/caching.py)
+    fragments.schools_changed(schools)  # their name leaves their classes' cards
     return {"schools.StaffMembership": ended}

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.lib import fragments
 from schools import policies
 from schools.models import (
     Child,
@@ -34,6 +35,7 @@ def child_enrol(*, child: Child, classroom: Classroom, starts_on: datetime.date)
     if classroom.school_id != child.school_id:
         raise ValidationError(_("The class belongs to another school."))
     Enrolment.objects.filter(child=child, ends_on__isnull=True).update(ends_on=starts_on)
+    fragments.schools_changed([child.school_id])  # update() sends no signal (coordination/lib/fragments.py)
     enrolment = Enrolment.objects.create(
         school_id=child.school_id, child=child, classroom=classroom, starts_on=starts_on
     )

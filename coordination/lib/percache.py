@@ -23,6 +23,8 @@ from contextvars import ContextVar
 from django.core.cache import cache
 from django.db import transaction
 
+from coordination.lib import fragments
+
 # How long a value may live without being read again; changes forget it long before.
 TIMEOUT = 15 * 60
 # Part of every key: a change of what a value holds changes this, so old values are never read.
@@ -99,7 +101,8 @@ def remember(kind: str, person_id, make: Callable[[], object]):
 
 def forget(kind: str, person_ids: Iterable) -> None:
     """Forget the values of these people, now and when the transaction commits."""
-    names = [key(kind, person_id) for person_id in {pk for pk in person_ids if pk is not None}]
+    person_ids_now = {pk for pk in person_ids if pk is not None}
+    names = [key(kind, person_id) for person_id in person_ids_now]
     if not names:
         return
     read = _read.get()
@@ -108,3 +111,5 @@ def forget(kind: str, person_ids: Iterable) -> None:
             read.pop(name, None)
     cache.delete_many(names)
     transaction.on_commit(lambda: cache.delete_many(names))
+    # The parts of pages kept for these people were made with the values forgotten.
+    fragments.people_changed(person_ids_now)

@@ -42,7 +42,8 @@ def test_the_parent_says_no_and_the_new_guardian_loses_access_at_once(world, cli
     assert client.get(f"/children/{world.child.pk}/").status_code == 404
     assert client.get(f"/children/{world.child.pk}/pickup/").status_code == 404
     family = client.get("/family/")
-    assert family.context["children"] == [] and family.context["waiting"] == [guardianship]
+    assert family.context["has_children"] is False and family.context["children_part"] == ""
+    assert family.context["waiting"] == [guardianship]
     # The leaders are asked to decide; the person is told why.
     asked = Notice.objects.filter(category="family", url="/schools/sao-mai/manage/guardians/")
     assert set(asked.values_list("recipient", flat=True)) == {world.principal.pk, world.vice_principal.pk}
