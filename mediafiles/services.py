@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from coordination.lib import fragments
 from mediafiles import ffmpeg, files, inspection, policies, quotas, renditions, usage
 from mediafiles.models import Audience, Kind, MediaFile, State, derived_path, folder_path, original_path
 from mediafiles.signals import media_processed
@@ -247,6 +248,7 @@ def _upload_complete(media: MediaFile, path: Path) -> None:
         )
         if updated:
             _queue_processing(media.pk)
+            fragments.schools_changed([media.school_id])  # the school's storage figure
     media.refresh_from_db()
 
 
@@ -371,6 +373,7 @@ def media_copy(*, media: MediaFile, school, by) -> MediaFile:
         MediaFile.objects.filter(pk=copy.pk).update(
             state=State.READY, ready_at=now, stored_bytes=stored or media.stored_bytes, **copied
         )
+        fragments.schools_changed([copy.school_id])  # the school's storage figure (update() sends no signal)
     copy.refresh_from_db()
     return copy
 
@@ -493,6 +496,7 @@ def _check_and_store(media: MediaFile) -> bool:
     if not updated:  # deleted or failed meanwhile
         files.delete_stored(stored)
         return False
+    fragments.schools_changed([media.school_id])  # the school's storage figure (update() sends no signal)
     media.refresh_from_db()
     return True
 
@@ -532,6 +536,7 @@ def _finish(media: MediaFile, outputs: dict[str, Path]) -> None:
             )
             if updated:
                 _announce(media.pk)
+                fragments.schools_changed([media.school_id])  # the school's storage figure
         if not updated:
             files.delete_stored(*names.values())
     finally:
@@ -558,6 +563,7 @@ def _fail(media: MediaFile, reason, *, path: Path | None = None) -> None:
         )
         if updated:
             _announce(media.pk)
+            fragments.schools_changed([media.school_id])  # the school's storage figure
     if updated:
         files.delete_stored(*names)
     logger.info("media %s failed: %s", media.pk, reason)

@@ -117,7 +117,11 @@ def can_manage_school(user, school: School) -> bool:
 
 
 def can_view_classroom(user, classroom: Classroom) -> bool:
-    return is_leader_of(user, classroom.school_id) or classroom.pk in access_for(user).taught_classroom_ids
+    return is_leader_of(user, classroom.school_id) or teaches(user, classroom.pk)
+
+
+def teaches(user, classroom_id: int) -> bool:
+    return classroom_id in access_for(user).taught_classroom_ids
 
 
 def can_manage_invitations(user, child: Child) -> bool:

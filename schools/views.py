@@ -3,17 +3,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coordination.lib import fragments
 from coordination.lib.offline import offline_page
+from coordination.lib.panels import panels_for
 from parents import selectors as parent_selectors
 from parents import services as parent_services
 from parents.letters import invitation_letters_pdf
 from parents.models import InvitationCode
 from parents.policies import can_decide_guardianship, is_guardian_of
 from schools import policies, selectors, services
+from schools.caching import classroom_facts, school_by_slug
 from schools.forms import StaffMemberForm
 from schools.models import ChildRead, StaffMembership, StaffRole
 
@@ -38,13 +41,29 @@ def teacher_home(request):
 
 @login_required
 def classroom_detail(request, classroom_id: int):
+    facts = classroom_facts(classroom_id)  # kept between requests (schools/caching.py)
+    if facts is None:
+        raise Http404
+    school_id, name = facts
+    if not (policies.is_leader_of(request.user, school_id) or policies.teaches(request.user, classroom_id)):
+        raise Http404
+    # The class, its links and its roster, kept until what they show changes (coordination/lib/fragments.py).
+    content = fragments.cached(
+        request,
+        "schools.classroom",
+        lambda: _classroom_part(request, classroom_id),
+        schools=[school_id],
+        extra=str(classroom_id),
+    )
+    return render(request, "schools/classroom_detail.html", {"name": name, "content": content})
+
+
+def _classroom_part(request, classroom_id: int) -> str:
     classroom = selectors.classroom_get(user=request.user, classroom_id=classroom_id)
     roster = selectors.classroom_roster(classroom=classroom)
     signed_up = sum(1 for child in roster if child.guardianships.all())
-    return render(
-        request,
-        "schools/classroom_detail.html",
-        {"classroom": classroom, "roster": roster, "signed_up": signed_up, "now": timezone.now()},
+    return fragments.render_part(
+        "schools/_classroom.html", {"classroom": classroom, "roster": roster, "signed_up": signed_up}, request
     )
 
 
@@ -134,16 +153,35 @@ def invitation_revoke(request, invitation_id: int):
 
 @login_required
 def principal_home(request, slug: str):
-    school = selectors.school_get_managed(user=request.user, slug=slug)
+    school = school_by_slug(slug)  # kept between requests (schools/caching.py)
+    if school is None or not policies.can_manage_school(request.user, school):
+        raise Http404
+    # The school's figures, classes and links, kept until what they show changes
+    # (coordination/lib/fragments.py); the features' panels (a breach's clock) are read every time.
+    content = fragments.cached(
+        request, "schools.principal_home", lambda: _principal_part(request, school), schools=[school.pk]
+    )
+    # Each panel comes from a feature's own template, which escaped what it shows.
+    panels = "\n".join(panels_for("school", request, school))
     return render(
         request,
         "schools/principal_home.html",
-        {
-            "school": school,
-            "overview": selectors.school_overview(school=school),
-            "guardianships_awaiting": parent_selectors.guardianships_awaiting_count(school=school),
-        },
+        {"school": school, "content": mark_safe(content.replace(PANELS, panels))},  # noqa: S308
     )
+
+
+# Where the features' panels go in a leader's kept home page.
+PANELS = "<!-- the features' panels -->"
+
+
+def _principal_part(request, school) -> str:
+    context = {
+        "school": school,
+        "overview": selectors.school_overview(school=school),
+        "guardianships_awaiting": parent_selectors.guardianships_awaiting_count(school=school),
+        "panels": mark_safe(PANELS),  # noqa: S308 - a constant
+    }
+    return fragments.render_part("schools/_principal_home.html", context, request)
 
 
 @login_required

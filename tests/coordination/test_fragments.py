@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import re
 
 import pytest
 from django.conf import settings
@@ -234,12 +235,123 @@ def test_a_persons_change_renews_their_own_parts_only(world, parent, foreign):
     assert queries(parent) > 1
 
 
+# --- A class's page ----------------------------------------------------------------------------
+
+
+def page(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_the_class_page_is_kept_and_shows_a_new_family_and_pick_up_person_at_once(world, client):
+    url = f"/classes/{world.classroom.pk}/"
+    teacher = signed_in(client, world.teacher)
+    principal = signed_in(client.__class__(), world.principal)
+    assert "Nguyễn Minh Khôi" in page(teacher, url) and "Nguyễn Minh Khôi" in page(principal, url)
+    assert queries(teacher, url) == 0  # the class, its links and its roster are kept
+    newcomer = f.UserFactory(full_name="Phan Văn Tài")
+    f.GuardianshipFactory(child=world.child, guardian=newcomer)
+    PickupPerson.objects.create(
+        school=world.school, child=world.child, full_name="Cô Út", relationship="aunt", phone="0912345679"
+    )
+    for client_ in (teacher, principal):
+        html = page(client_, url)
+        assert "Phan Văn Tài" in html and "Cô Út" in html
+
+
+def test_a_renamed_class_shows_its_new_name_and_a_class_not_yours_stays_closed(world, client):
+    url = f"/classes/{world.classroom.pk}/"
+    teacher = signed_in(client, world.teacher)
+    other = signed_in(client.__class__(), world.other_teacher)
+    page(teacher, url)
+    page(other, url, status=404)
+    world.classroom.name = "Lá 1A"
+    world.classroom.save()
+    html = page(teacher, url)
+    assert "<title>Lá 1A" in html and "<h1>Lá 1A" in html
+    page(other, url, status=404)
+    page(signed_in(client.__class__(), world.parent), url, status=404)
+    world.classroom.teachers.remove(world.teacher.staff_memberships.get())
+    page(teacher, url, status=404)  # the teacher's roles are forgotten with the class taken away
+
+
+# --- A leader's home ---------------------------------------------------------------------------
+
+
+def children_stat(html: str) -> int:
+    return int(re.search(r'<div class="stat"><b>(\d+)</b>children</div>', html).group(1))
+
+
+def test_the_leaders_home_is_kept_and_shows_new_children_and_files_at_once(world, client, foreign):
+    from mediafiles.models import Audience, Kind, MediaFile, State
+
+    url = f"/schools/{world.school.slug}/manage/"
+    principal = signed_in(client, world.principal)
+    other_principal = signed_in(client.__class__(), world.other_principal)
+    page(other_principal, f"/schools/{world.other_school.slug}/manage/")
+    before = page(principal, url)
+    assert queries(principal, url) <= 1  # the features' panels are read every time
+    f.ChildFactory(classroom=world.classroom, full_name="Lý Gia Bảo")
+    assert children_stat(page(principal, url)) == children_stat(before) + 1
+    MediaFile.objects.create(
+        school=world.school,
+        uploaded_by=world.teacher,
+        audience=Audience.STAFF,
+        kind=Kind.VIDEO,
+        state=State.READY,
+        original_name="a.mp4",
+        size=10,
+        received=10,
+        stored_bytes=3 * 1024 * 1024,
+        original="schools/x/a.mp4",
+    )
+    assert re.search(r"<b>3[.,]0\sMB</b>", page(principal, url))
+    assert queries(other_principal, f"/schools/{world.other_school.slug}/manage/") <= 1  # still kept
+
+
+def test_a_breach_shows_on_the_kept_home_at_once(world, client):
+    import datetime
+
+    from django.utils import timezone
+
+    from privacy.models import Breach
+
+    url = f"/schools/{world.school.slug}/manage/"
+    principal = signed_in(client, world.principal)
+    page(principal, url)
+    Breach.objects.create(
+        school=world.school,
+        title="Gửi nhầm ảnh",
+        found_at=timezone.now() - datetime.timedelta(hours=5),
+        data_affected="Ảnh của trẻ",
+        people_affected=3,
+        consequences="Ảnh bị lộ.",
+        measures="Đã thu hồi.",
+        reported_by=world.principal,
+    )
+    assert "Gửi nhầm ảnh" in page(principal, url)
+
+
+def test_a_school_renamed_and_moved_shows_at_its_new_address_only(world, client):
+    principal = signed_in(client, world.principal)
+    page(principal, "/schools/sao-mai/manage/")
+    world.school.name, world.school.slug = "Sao Mai Xanh", "sao-mai-xanh"
+    world.school.save()
+    assert "<h1>Sao Mai Xanh</h1>" in page(principal, "/schools/sao-mai-xanh/manage/")
+    page(principal, "/schools/sao-mai/manage/", status=404)
+    page(signed_in(client.__class__(), world.other_principal), "/schools/sao-mai-xanh/manage/", status=404)
+
+
 # --- Every bulk change of what kept parts show renews them ---------------------------------------
 
 # update() and bulk_create() send no signal: a function that changes rows of a model kept parts show
 # must say which schools changed (fragments.schools_changed), unless no kept part shows what it changes.
 NOT_SHOWN = {
     ("accounts/tasks.py", "staff_welcome_send"): "the date a welcome was sent shows on no kept part",
+    ("mediafiles/services.py", "media_upload_append"): "the bytes received of an upload: no figure counts them",
+    ("mediafiles/services.py", "media_process"): "a file's processing attempts and activity: shown nowhere",
+    ("mediafiles/services.py", "media_uploads_sweep"): "a lost processing requeued: its state stays",
 }
 BULK = ("update", "bulk_create", "bulk_update")
 

@@ -41,6 +41,11 @@ def checks_seen(monkeypatch):
     return seen
 
 
+def processing_tasks(callbacks) -> list:
+    """The callbacks that queue a file's processing when the transaction commits."""
+    return [callback for callback in callbacks if "_queue_processing" in callback.__qualname__]
+
+
 def test_the_last_chunk_is_answered_processing_before_any_check_ran(
     world, client, clip, checks_seen, django_capture_on_commit_callbacks
 ):
@@ -60,9 +65,10 @@ def test_the_last_chunk_is_answered_processing_before_any_check_ran(
     waiting = client.get(f"/media/uploads/{media_id}/status/").json()
     assert (waiting["state"], waiting["checked"], waiting["urls"]) == ("processing", False, {})
 
-    # The worker takes the task.
-    assert len(queued) == 1
-    queued[0]()
+    # The worker takes the task (the other callbacks renew the school's kept pages).
+    tasks = processing_tasks(queued)
+    assert len(tasks) == 1
+    tasks[0]()
 
     assert checks_seen[:2] == ["inspect", "hash"]
     status = client.get(f"/media/uploads/{media_id}/status/").json()
@@ -83,7 +89,7 @@ def test_a_refusal_by_the_worker_reaches_the_uploader_in_their_language(
     with django_capture_on_commit_callbacks(execute=False) as queued:
         media_id, last = upload_file(client, school=world.school, path=fake)
     assert last.status_code == 202
-    queued[0]()
+    processing_tasks(queued)[0]()
 
     status = client.get(f"/media/uploads/{media_id}/status/").json()
     assert status["state"] == "failed" and status["checked"] is False
