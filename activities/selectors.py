@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from activities import policies
 from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer
+from coordination.lib.fragments import kept
 from parents.models import ConsentPurpose, Guardianship, GuardianshipStatus
-from parents.policies import remember_guardianships
+from parents.policies import guardian_school_ids, remember_guardianships
 from parents.selectors import consent_granted_child_ids
 from schools.models import Child, Classroom, School
 from schools.policies import access_for, is_leader_of
@@ -163,7 +164,11 @@ def feed_child_get(*, user, child_id: int) -> Child:
 
     One query reads all the person's children (the menu needs them too, so it is spared its own).
     """
-    children = _family_children(user)
+    # Kept between requests until the children, their classes or schools change, or the person's
+    # guardianships do (coordination/lib/fragments.py).
+    children = kept(
+        user.pk, "activities.family_children", lambda: _family_children(user), schools=guardian_school_ids(user) or ()
+    )
     remember_guardianships(user, [c.pk for c in children])
     child = next((c for c in children if c.pk == child_id), None)
     if child is None or not policies.can_view_feed(user, child):

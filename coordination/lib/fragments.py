@@ -94,6 +94,23 @@ def _generations(found: dict, names: list[str]) -> tuple:
     return tuple(current)
 
 
+def kept(person_id, name: str, make: Callable[[], object], *, schools: Iterable, extra: str = ""):
+    """The value `name` for this person (None for nobody signed in), from the cache while nothing it
+    was made of has changed; `make()` makes it when needed. `schools`: the schools whose data it holds.
+    `extra`: anything else it depends on (a page number, a chosen week)."""
+    person = "anonymous" if person_id is None else person_id
+    part = _part_key(name, person, extra)
+    generation_names = [_person_key(person)] + [_school_key(pk) for pk in sorted(set(schools))]
+    found = cache.get_many([part, *generation_names])
+    generations = _generations(found, generation_names)
+    stored = found.get(part)
+    if stored is not None and stored[0] == generations:
+        return stored[1]
+    value = make()
+    cache.set(part, (generations, value), TIMEOUT)
+    return value
+
+
 def cached(
     request,
     name: str,
@@ -102,23 +119,10 @@ def cached(
     schools: Iterable,
     extra: str = "",
 ) -> SafeString:
-    """The part `name` for the request's person, from the cache while nothing it shows has changed.
-
-    `render()` makes the HTML (only when needed): render its template with `render_part()`.
-    `schools`: the schools whose data it shows. `extra`: anything else the part depends on (a page
-    number, a chosen week).
-    """
-    person_id = request.user.pk if request.user.is_authenticated else "anonymous"
-    part = _part_key(name, person_id, extra)
-    generation_names = [_person_key(person_id)] + [_school_key(pk) for pk in sorted(set(schools))]
-    found = cache.get_many([part, *generation_names])
-    generations = _generations(found, generation_names)
-    stored = found.get(part)
-    if stored is not None and stored[0] == generations:
-        html = stored[1]
-    else:
-        html = str(render())
-        cache.set(part, (generations, html), TIMEOUT)
+    """The part `name` of a page for the request's person, from the cache while nothing it shows has
+    changed. `render()` makes the HTML when needed: render its template with `render_part()`."""
+    person_id = request.user.pk if request.user.is_authenticated else None
+    html = kept(person_id, name, lambda: str(render()), schools=schools, extra=extra)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by our templates, escaped by them

@@ -28,7 +28,8 @@ def test_an_answer_waits_until_its_photo_is_checked(
     assert "This file is still being checked. Wait a moment, then send the form again." in page
     assert not Answer.objects.exists()
 
-    queued[0]()  # the worker checks it
+    # The worker checks it (the other callbacks renew the school's kept pages).
+    next(callback for callback in queued if "_queue_processing" in callback.__qualname__)()
     sent = client.post(url, {"photo": media_id, "note": "Bé làm rất vui"})
     assert sent.status_code == 302
     assert Answer.objects.get().media_id is not None and str(Answer.objects.get().media_id) == media_id

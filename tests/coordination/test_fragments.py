@@ -276,6 +276,23 @@ def test_a_renamed_class_shows_its_new_name_and_a_class_not_yours_stays_closed(w
     page(teacher, url, status=404)  # the teacher's roles are forgotten with the class taken away
 
 
+# --- A child's activity feed -------------------------------------------------------------------
+
+
+def test_the_feed_keeps_the_familys_children_and_shows_a_renamed_class_at_once(world, parent):
+    url = f"/children/{world.child.pk}/activities/"
+    assert "Lá 1" in page(parent, url)
+    assert queries(parent, url) == 0
+    world.classroom.name = "Lá 1A"
+    world.classroom.save()
+    assert "Lá 1A" in page(parent, url)
+    page(parent, f"/children/{world.other_class_child.pk}/activities/", status=404)
+    world.child.left_on = world.child.date_of_birth
+    world.child.classroom = None
+    world.child.save()
+    page(parent, url, status=404)  # a child who left has no class feed
+
+
 # --- A leader's home ---------------------------------------------------------------------------
 
 
