@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from community.food_table import food_table_load
 from community.models.menus import AgeBand, Dish, Food, Ingredient, Menu, MenuTargets, SchoolFood, Substitute
+from coordination.lib import fragments
 from schools.models import Child, School, StaffMembership, StaffRole, school_today
 
 L, A, B = "lunch", "afternoon", "breakfast"
@@ -103,6 +104,7 @@ def _flag_day(today: datetime.date) -> datetime.date:
 
 
 def _week(school, band, start, days, foods, kitchen) -> bool:
+    fragments.schools_changed([school.pk])  # the demo's menus, written with bulk_create()
     menu, created = Menu.objects.get_or_create(school=school, band=band, week_start=start)
     if not created and menu.dishes.exists():
         return False

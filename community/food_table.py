@@ -17,6 +17,8 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
+from coordination.lib import fragments
+
 CSV = Path(__file__).resolve().parent / "data" / "food_composition_vn_2007.csv"
 VALUES = (
     "inedible_pct",
@@ -129,4 +131,5 @@ def food_table_load(food_model=None) -> int:
                 )
             )
     Food.objects.bulk_create(foods, batch_size=200)
+    fragments.schools_changed([fragments.EVERYONE])  # every school's menus show the table's foods
     return len(foods)

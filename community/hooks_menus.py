@@ -39,7 +39,13 @@ def _child_at_school(_user, child) -> bool:
 
 
 def install() -> None:
+    from community.models.menus import Dish, Food, Ingredient, Menu, SchoolFood
+    from coordination.lib import fragments
     from schools.models import StaffRole
+
+    # The family's menus page is kept until these change (coordination/lib/fragments.py); a food of
+    # the national table (no school) renews every school's.
+    fragments.shows(Menu, Dish, Ingredient, SchoolFood, Food)
 
     role_home_register(StaffRole.KITCHEN, lambda _user: reverse("community:menu_kitchen"))
     register(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from community.models.menus import AgeBand, Dish, Food, Ingredient, Meal, Menu, MenuTargets, SchoolFood, Substitute
 from community.nutrition_menus import DEFAULT_TARGETS
 from community.selectors_menus import week_start_of
+from coordination.lib import fragments
 from coordination.lib.allergens import Allergen
 from schools.models import Child
 
@@ -85,6 +86,7 @@ def menu_dish_add(
     position = (menu.dishes.filter(day=day, meal=meal).aggregate(n=Max("position"))["n"] or 0) + 1
     dish = Dish.objects.create(school_id=school_id, menu=menu, day=day, meal=meal, name=name[:150], position=position)
     Menu.objects.filter(pk=menu.pk).update(updated_at=timezone.now())
+    fragments.schools_changed([school_id])  # update() sends no signal (coordination/lib/fragments.py)
     return dish
 
 
@@ -155,6 +157,7 @@ def menu_week_copy(*, school_id: int, band: str, week_start: datetime.date, by) 
             for i in dish.ingredients.all()
         ]
     )
+    fragments.schools_changed([school_id])  # bulk_create() sends no signal (coordination/lib/fragments.py)
     return menu
 
 
@@ -176,6 +179,7 @@ def menu_unpublish(*, school_id: int, band: str, week_start: datetime.date, by) 
     Menu.objects.filter(school_id=school_id, band=band, week_start=week_start).update(
         published_at=None, published_by=None
     )
+    fragments.schools_changed([school_id])  # taken back from the families' kept pages at once
 
 
 @transaction.atomic

@@ -24,7 +24,9 @@ from community import services_menus as services
 from community.forms_menus import OwnFoodForm, SchoolFoodForm, TargetsForm, band_parse, day_parse
 from community.models.menus import AgeBand, Meal
 from community.selectors_menus import week_start_of
+from coordination.lib import fragments
 from coordination.lib.offline import offline_page
+from parents.policies import guardian_school_ids
 from schools.models import school_today
 
 GET = ["GET", "HEAD"]
@@ -52,10 +54,20 @@ def _week_posted(request) -> tuple[str, datetime.date]:
 @offline_page
 def menu_family(request):
     """This week's and next week's menus of the person's children's age groups (light, printable)."""
-    menus = selectors.family_menus(user=request.user)
-    if menus is None:
+    user = request.user
+
+    def render_part() -> str:
+        menus = selectors.family_menus(user=user)
+        if menus is None:  # no child at school: nothing to show
+            return ""
+        return fragments.render_part("community/menus/_family.html", {"menus": menus}, request)
+
+    # Kept until the schools' menus, dishes or foods, the children's classes or the person's children
+    # change (coordination/lib/fragments.py); the day is part of the key, so a new week shows on time.
+    content = fragments.cached(request, "community.family_menus", render_part, schools=guardian_school_ids(user) or ())
+    if not content:
         raise Http404
-    return render(request, "community/menus/family.html", {"menus": menus, "today": school_today()})
+    return render(request, "community/menus/family.html", {"content": content})
 
 
 @login_required

@@ -50,6 +50,10 @@ def _school_key(school_id) -> str:
     return f"frag:{VERSION}:gen:school:{school_id}"
 
 
+# The generation of what every school shares (the national food table): renewed by a change of such a row.
+EVERYONE = "everyone"
+
+
 def _person_key(person_id) -> str:
     return f"frag:{VERSION}:gen:person:{person_id}"
 
@@ -100,7 +104,8 @@ def kept(person_id, name: str, make: Callable[[], object], *, schools: Iterable,
     `extra`: anything else it depends on (a page number, a chosen week)."""
     person = "anonymous" if person_id is None else person_id
     part = _part_key(name, person, extra)
-    generation_names = [_person_key(person)] + [_school_key(pk) for pk in sorted(set(schools))]
+    generation_names = [_person_key(person), _school_key(EVERYONE)]
+    generation_names += [_school_key(pk) for pk in sorted(set(schools))]
     found = cache.get_many([part, *generation_names])
     generations = _generations(found, generation_names)
     stored = found.get(part)
@@ -148,7 +153,9 @@ def _school_id(instance):
 def _row_changed(sender, instance, raw=False, **kwargs):
     if raw:  # loading fixtures
         return
-    schools_changed([_shown[sender](instance)])
+    school_id = _shown[sender](instance)
+    # A row of no school (a food of the national table) is shown by every school's parts.
+    schools_changed([EVERYONE if school_id is None else school_id])
 
 
 def _links_changed(sender, instance, action, **kwargs):
@@ -158,7 +165,8 @@ def _links_changed(sender, instance, action, **kwargs):
 
 def shows(*models, school_of: Callable[[object], object] = _school_id) -> None:
     """Cached parts show rows of these models: their saves and deletions, and the changes of their
-    many-to-many links, renew the parts of the row's school (its `school_id`, or `school_of(row)`)."""
+    many-to-many links, renew the parts of the row's school (its `school_id`, or `school_of(row)`), or
+    every school's parts for a row of no school."""
     for model in models:
         if model in _shown:
             continue

@@ -293,6 +293,26 @@ def test_the_feed_keeps_the_familys_children_and_shows_a_renamed_class_at_once(w
     page(parent, url, status=404)  # a child who left has no class feed
 
 
+# --- The family's menus ------------------------------------------------------------------------
+
+
+def test_the_menus_page_is_kept_and_shows_a_published_dish_and_one_taken_back_at_once(world, parent):
+    from community.services_menus import menu_dish_add, menu_unpublish
+    from tests.community.factories_menus import make_menu, this_monday
+
+    menu = make_menu(world.school, days={0: [("lunch", "Cơm trắng", [(1004, 95)])]})
+    assert "Cơm trắng" in page(parent, "/menus/")
+    assert queries(parent, "/menus/") == 0
+    menu_dish_add(
+        school_id=world.school.pk, band=menu.band, week_start=menu.week_start, day=menu.week_start,
+        meal="lunch", name="Canh bí đỏ", by=world.kitchen,
+    )  # fmt: skip
+    assert "Canh bí đỏ" in page(parent, "/menus/")
+    menu_unpublish(school_id=world.school.pk, band=menu.band, week_start=this_monday(), by=world.kitchen)
+    assert "Cơm trắng" not in page(parent, "/menus/")
+    page(signed_in(parent.__class__(), world.former_parent), "/menus/", status=404)  # no child at school
+
+
 # --- A leader's home ---------------------------------------------------------------------------
 
 
