@@ -21,12 +21,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from coordination.lib import disclosure
+from coordination.lib import disclosure, fragments
 from reports import periods
 from reports.building import figures_build, months_to_build
 from reports.models import AreaFigure, Figure
 from reports.sections import Section, sections
 from schools.models import Authority, School
+
+# The generation of the authorities' dashboards' heads (coordination/lib/fragments.py): renewed by each
+# build and by any change of an authority (reports/hooks.py).
+AREA_TOPIC = "reports.area"
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +159,7 @@ def area_build(*, province: Authority, year_start: int) -> int:
     with transaction.atomic():
         AreaFigure.objects.filter(province=province, period__in=all_keys).delete()
         AreaFigure.objects.bulk_create(rows, batch_size=2000)
+        fragments.topic_changed(AREA_TOPIC)  # the dashboards' build times (area_authority_get)
     return len(rows)
 
 
@@ -252,6 +257,26 @@ def area_authority_get(*, user, slug: str, period: periods.Period) -> tuple[Auth
 
     from schools.policies import can_view_authority
 
+    # Kept between requests (coordination/lib/fragments.py), the same for every officer: renewed by each
+    # night's build and by any change of an authority. Who may see it is checked on every request.
+    authority = fragments.kept(
+        None, "reports.area_authority", lambda: _authority_built(slug, period), schools=(), topics=[AREA_TOPIC],
+        extra=f"{slug}:{period.key}",
+    )  # fmt: skip
+    if authority is None or not can_view_authority(user, authority):
+        raise Http404
+    if not authority.is_province and authority.province_id is None:
+        return authority, None  # a commune still to be placed in a province has no table yet
+    built = authority.built
+    if isinstance(built, str):  # SQLite gives a raw query's extra column as the text it stores (UTC)
+        built = parse_datetime(built)
+        if built is not None and timezone.is_naive(built):
+            built = timezone.make_aware(built, datetime.UTC)
+    return authority, built
+
+
+def _authority_built(slug: str, period: periods.Period) -> Authority | None:
+    """The authority with this address, with `built`: when its figures for the period were built."""
     # One short query in SQL: the ORM's CASE of two subqueries took longer to build than to run. CASE runs
     # only the subquery the authority's level needs, each one step down an index (the province's, asked for
     # a commune, would scan the whole table for rows that are not there).
@@ -263,17 +288,7 @@ def area_authority_get(*, user, slug: str, period: periods.Period) -> tuple[Auth
         " END AS built FROM schools_authority a WHERE a.slug = %s"
     )
     params = [Authority.Level.PROVINCE, AreaFigure.Row.PROVINCE, period.key, period.key, slug]
-    authority = next(iter(Authority.objects.raw(sql, params)), None)
-    if authority is None or not can_view_authority(user, authority):
-        raise Http404
-    if not authority.is_province and authority.province_id is None:
-        return authority, None  # a commune still to be placed in a province has no table yet
-    built = authority.built
-    if isinstance(built, str):  # SQLite gives a raw query's extra column as the text it stores (UTC)
-        built = parse_datetime(built)
-        if built is not None and timezone.is_naive(built):
-            built = timezone.make_aware(built, datetime.UTC)
-    return authority, built
+    return next(iter(Authority.objects.raw(sql, params)), None)
 
 
 def area_dashboard(*, authority: Authority, period: periods.Period) -> Dashboard:

@@ -31,10 +31,24 @@ def _officer_of(user, authority) -> bool:
     return authority is not None and (authority.pk in posts or authority.province_id in posts)
 
 
+def _authority_changed(sender, instance, raw=False, **kwargs):
+    """An authority renamed, moved or removed: the dashboards' kept heads are read again."""
+    from coordination.lib import fragments
+    from reports.area import AREA_TOPIC
+
+    fragments.topic_changed(AREA_TOPIC)
+
+
 def install() -> None:
+    from django.db.models.signals import post_delete, post_save
+
     from coordination.celery import app
     from coordination.lib.links import PageLink, register
     from reports import demo
+    from schools.models import Authority
+
+    post_save.connect(_authority_changed, sender=Authority, dispatch_uid="reports.authority_saved")
+    post_delete.connect(_authority_changed, sender=Authority, dispatch_uid="reports.authority_deleted")
 
     register(
         "school",

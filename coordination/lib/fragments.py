@@ -54,6 +54,10 @@ def _school_key(school_id) -> str:
 EVERYONE = "everyone"
 
 
+def _topic_key(topic: str) -> str:
+    return f"frag:{VERSION}:gen:topic:{topic}"
+
+
 def _person_key(person_id) -> str:
     return f"frag:{VERSION}:gen:person:{person_id}"
 
@@ -81,6 +85,12 @@ def schools_changed(school_ids: Iterable) -> None:
     _renew_now_and_at_commit([_school_key(pk) for pk in {pk for pk in school_ids if pk is not None}])
 
 
+def topic_changed(topic: str) -> None:
+    """Something shared by many schools changed (the authorities' published figures): render again the
+    parts and values kept with this topic."""
+    _renew_now_and_at_commit([_topic_key(topic)])
+
+
 def people_changed(person_ids: Iterable) -> None:
     """These people's own values changed (roles, children, account): render their parts again."""
     _renew_now_and_at_commit([_person_key(pk) for pk in {pk for pk in person_ids if pk is not None}])
@@ -98,13 +108,23 @@ def _generations(found: dict, names: list[str]) -> tuple:
     return tuple(current)
 
 
-def kept(person_id, name: str, make: Callable[[], object], *, schools: Iterable, extra: str = ""):
-    """The value `name` for this person (None for nobody signed in), from the cache while nothing it
-    was made of has changed; `make()` makes it when needed. `schools`: the schools whose data it holds.
-    `extra`: anything else it depends on (a page number, a chosen week)."""
+def kept(
+    person_id,
+    name: str,
+    make: Callable[[], object],
+    *,
+    schools: Iterable,
+    topics: Iterable[str] = (),
+    extra: str = "",
+):
+    """The value `name` for this person (None: the same for everyone), from the cache while nothing it
+    was made of has changed; `make()` makes it when needed. `schools`: the schools whose data it holds;
+    `topics`: what else it is made of that has a generation (`topic_changed`). `extra`: anything else it
+    depends on (a page number, a chosen week)."""
     person = "anonymous" if person_id is None else person_id
     part = _part_key(name, person, extra)
     generation_names = [_person_key(person), _school_key(EVERYONE)]
+    generation_names += [_topic_key(topic) for topic in sorted(set(topics))]
     generation_names += [_school_key(pk) for pk in sorted(set(schools))]
     found = cache.get_many([part, *generation_names])
     generations = _generations(found, generation_names)
