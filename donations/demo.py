@@ -23,7 +23,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.demo import demo_user
+from coordination.lib import fragments
 from donations import services
+from donations.hooks_public import board_topic
 from donations.models import (
     Campaign,
     Donor,
@@ -100,6 +102,7 @@ def _open(campaign, principal, *, days_ago: int):
     # The demo pretends the plan was published long enough ago for its comment period to have run.
     opened = _ago(days_ago)
     Campaign.objects.filter(pk=campaign.pk).update(collect_from=opened)
+    fragments.topic_changed(board_topic(campaign.school_id))  # update() sends no signal
     return campaign
 
 

@@ -13,7 +13,18 @@ def _board_url(school) -> str:
     return reverse("donations:transparency", kwargs={"slug": school.slug})
 
 
+def board_topic(school_id) -> str:
+    """What renews a school's kept transparency board (coordination/lib/fragments.py)."""
+    return f"donations.board:{school_id}"
+
+
 def install() -> None:
+    from coordination.lib import fragments
+    from donations.models import Campaign, LedgerEntry, Settlement, WishItem
+
+    # The board shows the ledger's latest entry and the published campaigns with their wishes, figures
+    # and settlements: any of their rows saved or deleted renews the school's board, and only it.
+    fragments.shows(LedgerEntry, Campaign, WishItem, Settlement, topic_of=lambda row: board_topic(row.school_id))
     register(
         "school_public",
         PageLink(

@@ -30,13 +30,14 @@ from donations.models import (
     WishItem,
 )
 from donations.selectors import Figures, campaign_figures, wish_progress
+from schools.caching import school_by_slug
 from schools.models import School
 
 __all__ = ["GENESIS", "Figures", "campaign_figures"]
 
 
 def school_get(*, slug: str) -> School:
-    school = School.objects.only("pk", "name", "slug").filter(slug=slug).first()
+    school = school_by_slug(slug)  # kept between requests (schools/caching.py)
     if school is None:
         raise Http404
     return school

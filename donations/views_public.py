@@ -17,7 +17,6 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -25,13 +24,16 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from coordination.lib.fragments import kept
 from donations import policies, selectors_public, services
+from donations.hooks_public import board_topic
 from donations.models import CampaignState, ContributionKind
 from donations.settlement_pdf import settlement_pdf
+from schools.caching import school_by_slug
 
 CAMPAIGNS_PER_PAGE = 10
 BOARD_SECONDS = 600
@@ -64,30 +66,36 @@ def _with_public_figures(school, campaigns: list, latest) -> list:
 
 @require_safe
 def board(request, slug: str):
-    school = selectors_public.school_get(slug=slug)
-    latest = selectors_public.latest_entry(school=school)
-    # The list of campaigns with their figures changes only with the ledger and the campaigns' states:
-    # it is rendered once per version and language, not on every visit of a busy public page.
+    school = school_by_slug(slug)  # kept between requests (schools/caching.py)
+    if school is None:
+        raise Http404
     number = request.GET.get("page") or "1"
-    version = selectors_public.public_campaigns_version(school=school)
-    key = f"donations:board:{school.pk}:{latest.seq if latest else 0}:{version}:{number[:12]}:{get_language()}"
-    campaigns_html = cache.get(key)
-    if campaigns_html is None:
+
+    def make() -> tuple[str, str]:
+        latest = selectors_public.latest_entry(school=school)
         page = _page(selectors_public.public_campaigns(school=school), request, CAMPAIGNS_PER_PAGE)
         page.object_list = _with_public_figures(school, list(page.object_list), latest)
-        campaigns_html = render_to_string(
+        html = render_to_string(
             "donations/public/_board_campaigns.html",
             {"school": school, "page": page, "voluntary_statement": services.VOLUNTARY_STATEMENT},
             request=request,
         )
-        cache.set(key, campaigns_html, BOARD_SECONDS)
+        return (latest.hash if latest else ""), html
+
+    # The ledger's latest hash and the campaigns with their figures are the same for everyone: kept per
+    # page and language until the ledger, a campaign, its wishes or its settlement change (a topic of the
+    # school's own: donations/hooks_public.py), and never longer than BOARD_SECONDS.
+    latest_hash, campaigns_html = kept(
+        None, "donations.board", make, schools=(), topics=[board_topic(school.pk)], extra=number[:12],
+        timeout=BOARD_SECONDS,
+    )  # fmt: skip
     return render(
         request,
         "donations/public/board.html",
         {
             "school": school,
             "campaigns_html": mark_safe(campaigns_html),  # noqa: S308 (rendered from our own template)
-            "latest": latest,
+            "latest_hash": latest_hash,
             "voluntary_statement": services.VOLUNTARY_STATEMENT,
             "sees_books": policies.can_see_books(request.user, school),
         },

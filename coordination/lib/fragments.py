@@ -116,11 +116,13 @@ def kept(
     schools: Iterable,
     topics: Iterable[str] = (),
     extra: str = "",
+    timeout: int = TIMEOUT,
 ):
     """The value `name` for this person (None: the same for everyone), from the cache while nothing it
     was made of has changed; `make()` makes it when needed. `schools`: the schools whose data it holds;
     `topics`: what else it is made of that has a generation (`topic_changed`). `extra`: anything else it
-    depends on (a page number, a chosen week)."""
+    depends on (a page number, a chosen week). `timeout`: the longest it may be kept, for what it shows
+    that renews nothing when it changes."""
     person = "anonymous" if person_id is None else person_id
     part = _part_key(name, person, extra)
     generation_names = [_person_key(person), _school_key(EVERYONE)]
@@ -132,7 +134,7 @@ def kept(
     if stored is not None and stored[0] == generations:
         return stored[1]
     value = make()
-    cache.set(part, (generations, value), TIMEOUT)
+    cache.set(part, (generations, value), timeout)
     return value
 
 
@@ -162,35 +164,49 @@ def render_part(template_name: str, context: dict, request) -> str:
 
 # --- What cached parts show: the models whose changes renew their school's parts.
 
-# Each model shown, with how to find the school of one of its rows.
-_shown: dict[type, Callable[[object], object]] = {}
+# Each model shown, with what one of its rows renews: ("school", its school) or ("topic", a topic).
+_shown: dict[type, Callable[[object], tuple[str, object]]] = {}
 
 
 def _school_id(instance):
     return getattr(instance, "school_id", None)
 
 
+def _renew_for(sender, instance) -> None:
+    kind, value = _shown[sender](instance)
+    if kind == "topic":
+        topic_changed(value)
+    else:
+        # A row of no school (a food of the national table) is shown by every school's parts.
+        schools_changed([EVERYONE if value is None else value])
+
+
 def _row_changed(sender, instance, raw=False, **kwargs):
-    if raw:  # loading fixtures
-        return
-    school_id = _shown[sender](instance)
-    # A row of no school (a food of the national table) is shown by every school's parts.
-    schools_changed([EVERYONE if school_id is None else school_id])
+    if not raw:  # not while loading fixtures
+        _renew_for(sender, instance)
 
 
 def _links_changed(sender, instance, action, **kwargs):
     if action.startswith("post_") or action == "pre_clear":
-        schools_changed([_shown[type(instance)](instance)])
+        _renew_for(type(instance), instance)
 
 
-def shows(*models, school_of: Callable[[object], object] = _school_id) -> None:
+def shows(
+    *models,
+    school_of: Callable[[object], object] = _school_id,
+    topic_of: Callable[[object], str] | None = None,
+) -> None:
     """Cached parts show rows of these models: their saves and deletions, and the changes of their
     many-to-many links, renew the parts of the row's school (its `school_id`, or `school_of(row)`), or
-    every school's parts for a row of no school."""
+    every school's parts for a row of no school; or, with `topic_of`, only the parts kept with the row's
+    topic (a school's transparency board, which the ledger's every entry changes)."""
     for model in models:
         if model in _shown:
             continue
-        _shown[model] = school_of
+        if topic_of is not None:
+            _shown[model] = lambda row, topic_of=topic_of: ("topic", topic_of(row))
+        else:
+            _shown[model] = lambda row, school_of=school_of: ("school", school_of(row))
         uid = f"fragments.{model._meta.label}"
         post_save.connect(_row_changed, sender=model, dispatch_uid=f"{uid}.saved", weak=False)
         post_delete.connect(_row_changed, sender=model, dispatch_uid=f"{uid}.deleted", weak=False)

@@ -383,7 +383,8 @@ def test_a_school_renamed_and_moved_shows_at_its_new_address_only(world, client)
 # --- Every bulk change of what kept parts show renews them ---------------------------------------
 
 # update() and bulk_create() send no signal: a function that changes rows of a model kept parts show
-# must say which schools changed (fragments.schools_changed), unless no kept part shows what it changes.
+# must say which schools or topics changed (fragments.schools_changed, topic_changed), unless no kept part
+# shows what it changes.
 NOT_SHOWN = {
     ("accounts/tasks.py", "staff_welcome_send"): "the date a welcome was sent shows on no kept part",
     ("mediafiles/services.py", "media_upload_append"): "the bytes received of an upload: no figure counts them",
@@ -407,7 +408,8 @@ def _bulk_writes():
                 continue
             calls = [node for node in ast.walk(function) if isinstance(node, ast.Call)]
             renews = any(
-                getattr(call.func, "attr", getattr(call.func, "id", None)) == "schools_changed" for call in calls
+                getattr(call.func, "attr", getattr(call.func, "id", None)) in ("schools_changed", "topic_changed")
+                for call in calls
             )
             for call in calls:
                 if not (isinstance(call.func, ast.Attribute) and call.func.attr in BULK):

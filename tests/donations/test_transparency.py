@@ -122,7 +122,8 @@ def test_the_board_and_a_campaign_cost_a_fixed_number_of_queries(world, client, 
         for count in few[url]:
             with django_assert_num_queries(count):
                 assert client.get(url).status_code == 200
-    assert few == {BOARD: (9, 3), f"{BOARD}campaigns/{one.pk}/": (12, 9), f"{BOARD}ledger/": (3, 3)}
+    # Then the school is kept (schools/caching.py), and the board whole (coordination/lib/fragments.py).
+    assert few == {BOARD: (8, 0), f"{BOARD}campaigns/{one.pk}/": (12, 8), f"{BOARD}ledger/": (3, 2)}
 
 
 def test_the_boards_kept_list_follows_the_ledger_and_the_campaigns_states(client, world):
@@ -170,3 +171,15 @@ def test_the_school_public_page_links_to_the_board(world, client):
 def test_the_leaders_home_links_to_the_board(world, client):
     client.force_login(world.principal)
     assert 'href="/schools/sao-mai/transparency/"' in page(client, "/schools/sao-mai/manage/")
+
+
+def test_a_gift_at_one_school_renews_no_other_schools_kept_board(world, client):
+    other_board = "/schools/hoa-sen/transparency/"
+    m.campaign_make(world.other_school, title="Sân chơi Hoa Sen")
+    one = m.campaign_make(world.school)
+    assert "Sân chơi Hoa Sen" in page(client, other_board)
+    m.gift_make(one, m.donor_make(world.school), amount=333_000)
+    with CaptureQueriesContext(connection) as captured:
+        assert "Sân chơi Hoa Sen" in page(client, other_board)
+    assert len(captured) == 0  # still kept
+    assert "333.000" in page(client, BOARD)
