@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordination.lib import links, panels
+from coordination.lib import fragments, links, panels
 from coordination.lib.links import PageLink
 
 BEAT_SCHEDULE = {
@@ -59,7 +59,12 @@ def open_breaches_panel(request, school) -> str:
 
     if school is None or not _leader(request.user, school):
         return ""
-    breaches = breaches_open(school=school)
+    # Kept between requests until one of the school's breaches changes (install() below); the clocks
+    # are worked out from the time of each request.
+    breaches = fragments.kept(
+        None, "privacy.open_breaches", lambda: breaches_open(school=school), schools=(),
+        topics=[breaches_topic(school.pk)],
+    )  # fmt: skip
     if not breaches:
         return ""
     now = timezone.now()
@@ -92,10 +97,20 @@ BREACHES_LINK = PageLink(
 )
 
 
+def breaches_topic(school_id) -> str:
+    """What renews a school's kept list of open breaches (coordination/lib/fragments.py)."""
+    return f"privacy.breaches:{school_id}"
+
+
 def install() -> None:
     from coordination.celery import app
     from coordination.lib import demo as demo_steps
     from privacy import demo
+    from privacy.models import Breach
+
+    # The leader's home keeps the school's open breaches: any breach of the school saved or deleted renews
+    # them, and nothing else.
+    fragments.shows(Breach, topic_of=lambda breach: breaches_topic(breach.school_id))
 
     links.register("family_child", READS_LINK)
     links.register("family_child", MINE_LINK)
