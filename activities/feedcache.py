@@ -1,7 +1,8 @@
 """A child's feed page, kept in the cache until something shown on it changes.
 
 Families open the feed far more often than teachers post, so a page of it is
-rendered once and then served from the cache: the page's key holds a version of
+rendered once and then served from the cache, kept with the versions it was
+rendered under (read in the same round trip as the page): a version of
 the class (bumped when an activity of the class is published, changed or removed)
 and a version of the child (bumped when the family answers, opens an activity, or
 a teacher replies or decides on the sharing). Within a page, each activity's card
@@ -37,8 +38,9 @@ def _child_key(child_id: int) -> str:
     return f"activities:feed:child:{child_id}"
 
 
-def _versions(keys: list[str]) -> list[str]:
-    found = cache.get_many(keys)
+def _versions(keys: list[str], found: dict) -> list[str]:
+    """The current version of each key (from `found`, read with the page), starting those not there."""
+    found = {key: found[key] for key in keys if key in found}
     for key in keys:
         if key not in found:
             # Two requests may start a version at once; the first one's stands.
@@ -58,12 +60,16 @@ def feed_forget(*, classroom_ids: Iterable[int] = (), child_ids: Iterable[int] =
 
 
 def feed_page(*, child, page: int, per_page: int, language: str) -> dict:
-    """The page's rendered activities (`html`), and whether older ones follow (`has_next`)."""
-    class_version, child_version = _versions([_class_key(child.classroom_id), _child_key(child.pk)])
+    """The page's rendered activities (`html`), and whether older ones follow (`has_next`).
+
+    One round trip to the cache: the page is kept under a key of its own with the versions it was
+    rendered under, read together with the current versions."""
+    version_keys = [_class_key(child.classroom_id), _child_key(child.pk)]
     key = f"activities:feed:page:{child.pk}:{child.classroom_id}:{page}:{per_page}:{language}"
-    key += f":{class_version}:{child_version}"
-    cached = cache.get(key)
-    if cached is not None:
+    found = cache.get_many([*version_keys, key])
+    versions = _versions(version_keys, found)
+    cached = found.get(key)
+    if cached is not None and cached.get("versions") == versions:
         return cached
     found = selectors.activity_feed(child=child, page=page, per_page=per_page)
     fragments.feed_cards(found.activities, language=language)
@@ -71,6 +77,7 @@ def feed_page(*, child, page: int, per_page: int, language: str) -> dict:
         "html": render_to_string(ITEMS_TEMPLATE, {"page": found, "child": child}),
         "has_next": found.has_next,
         "count": len(found.activities),
+        "versions": versions,
     }
     cache.set(key, cached, PAGE_SECONDS)
     return cached
