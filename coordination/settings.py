@@ -127,7 +127,11 @@ if REDIS_URL:
     # Sessions read from Redis, written through to the database (which keeps them across a restart).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the kept parts of pages (coordination/lib/fragments.py) of a school's worth of people:
+    # past it the oldest third is dropped (and rendered again when next asked for).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20_000}}
+    }
 # Besides sessions, the cache keeps per-person values read on every page (coordination/lib/percache.py):
 # the account, roles, children and unread count, each forgotten when it changes. With several
 # processes serving requests the cache must be shared by them all (REDIS_URL).

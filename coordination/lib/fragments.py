@@ -124,10 +124,13 @@ def kept(
     depends on (a page number, a chosen week). `timeout`: the longest it may be kept, for what it shows
     that renews nothing when it changes."""
     person = "anonymous" if person_id is None else person_id
-    part = _part_key(name, person, extra)
+    topics, schools = sorted(set(topics)), sorted(set(schools))
+    # The schools and topics are part of the key: a value shared by everyone is kept once per school.
+    scope = ",".join([*topics, *map(str, schools)])
+    part = _part_key(name, person, f"{scope}:{extra}")
     generation_names = [_person_key(person), _school_key(EVERYONE)]
-    generation_names += [_topic_key(topic) for topic in sorted(set(topics))]
-    generation_names += [_school_key(pk) for pk in sorted(set(schools))]
+    generation_names += [_topic_key(topic) for topic in topics]
+    generation_names += [_school_key(pk) for pk in schools]
     found = cache.get_many([part, *generation_names])
     generations = _generations(found, generation_names)
     stored = found.get(part)

@@ -4,6 +4,7 @@ import pytest
 
 from notifications.models import Delivery
 from tests import factories as f
+from tests.conftest import session_cached
 from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +212,17 @@ def test_staff_form_rejects_a_malformed_phone_and_creates_nothing(world, client)
     assert response.status_code == 200
     assert "Enter a valid phone number" in response.content.decode()
     assert User.objects.count() == before
+
+
+def test_the_class_page_runs_a_fixed_number_of_queries(world, client):
+    client.force_login(world.teacher)
+    url = f"/classes/{world.classroom.pk}/"
+    one = _queries(client, url)
+    for _ in range(10):
+        child = f.ChildFactory(classroom=world.classroom)
+        f.GuardianshipFactory(child=child)
+        f.GuardianshipFactory(child=child)
+        f.PickupPersonFactory(child=child)
+    assert _queries(client, url) == one
+    # Then kept until the class changes: only the session's row, unless sessions are kept in the cache.
+    assert page_queries(client, url, kept=True) == 1 - session_cached()
