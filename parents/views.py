@@ -43,7 +43,9 @@ PENDING_CODE_KEY = "pending_join_code"
 def family_home(request):
     """A family's home: the children they look after, and the children they follow as a family viewer."""
     children = school_selectors.children_of_guardian(user=request.user)
-    viewers = selectors.viewer_names_by_child(child_ids=[c.pk for c in children])
+    viewers = selectors.viewer_names_by_child(
+        child_ids=[c.pk for c in children], school_ids={c.school_id for c in children}
+    )
     for child in children:
         child.current_viewers = viewers.get(child.pk, [])
     waiting = selectors.guardianships_waiting_of(user=request.user)
