@@ -50,7 +50,7 @@ def _load_media(activities) -> None:
     wanted = {a.video_id for a in activities if a.video_id}
     wanted |= {a.voice_id for a in activities if a.voice_id}
     wanted |= {a.first_photo.media_id for a in activities if getattr(a, "first_photo", None)}
-    files = MediaFile.objects.in_bulk(list(wanted))
+    files = MediaFile.objects.filter(school_id__in={a.school_id for a in activities}).in_bulk(list(wanted))
     for activity in activities:
         activity.card_video = files.get(activity.video_id)
         activity.card_voice = files.get(activity.voice_id)

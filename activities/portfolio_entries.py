@@ -44,7 +44,7 @@ def _bounds(start, end):
 
 
 def _answers(*, child, start, end, domain, limit):
-    answers = Answer.objects.filter(child_id=child.pk, sharing=Answer.Sharing.APPROVED)
+    answers = Answer.objects.filter(school_id=child.school_id, child_id=child.pk, sharing=Answer.Sharing.APPROVED)
     since, until = _bounds(start, end)
     if since is not None:
         answers = answers.filter(created_at__gte=since)

@@ -18,7 +18,7 @@ from parents.models import ConsentPurpose, Guardianship, GuardianshipStatus
 from parents.policies import guardian_school_ids, remember_guardianships
 from parents.selectors import consent_granted_child_ids
 from schools.models import Child, Classroom, School
-from schools.policies import access_for, is_leader_of
+from schools.policies import access_for, is_leader_of, person_school_ids
 
 # --- Consent ----------------------------------------------------------------------------------------
 
@@ -48,23 +48,30 @@ def answer_of_media(*, media) -> Answer | None:
 # --- One activity ---------------------------------------------------------------------------------------
 
 
-def _activities() -> QuerySet[Activity]:
-    return Activity.objects.select_related("school", "video", "voice", "created_by", "adopted_from").prefetch_related(
-        Prefetch("classrooms", queryset=Classroom.objects.order_by("name")),
-        Prefetch("photos", queryset=ActivityPhoto.objects.select_related("media")),
+def _activities(*, school_ids) -> QuerySet[Activity]:
+    """Activities with their classes and photos, all read of `school_ids` (the schools the activity may
+    be of: an activity found by its id alone does not say its school's shard), unless None."""
+    activities, classrooms, photos = Activity.objects.all(), Classroom.objects.all(), ActivityPhoto.objects.all()
+    if school_ids is not None:
+        activities = activities.filter(school_id__in=school_ids)
+        classrooms, photos = classrooms.filter(school_id__in=school_ids), photos.filter(school_id__in=school_ids)
+    return activities.select_related("school", "video", "voice", "created_by", "adopted_from").prefetch_related(
+        Prefetch("classrooms", queryset=classrooms.order_by("name")),
+        Prefetch("photos", queryset=photos.select_related("media")),
     )
 
 
 def activity_get(*, user, activity_id: int) -> Activity:
     """The activity, or 404 for anyone it is not for and who does not run it (no hint that it exists)."""
-    activity = _activities().filter(pk=activity_id).first()
+    activity = _activities(school_ids=person_school_ids(user)).filter(pk=activity_id).first()
     if activity is None or not policies.can_view_activity(user, activity):
         raise Http404
     return activity
 
 
 def activity_get_for_staff(*, user, activity_id: int) -> Activity:
-    activity = _activities().filter(pk=activity_id).first()
+    school_ids = set(access_for(user).roles_by_school)
+    activity = _activities(school_ids=school_ids).filter(pk=activity_id).first()
     if activity is None or not policies.staff_can_view_activity(user, activity):
         raise Http404
     return activity
@@ -204,7 +211,9 @@ def activity_feed(*, child: Child, page: int = 1, per_page: int = 10) -> FeedPag
     page = max(1, page)
     start = (page - 1) * per_page
     rows = list(
-        Activity.objects.filter(state=Activity.State.PUBLISHED, links__classroom_id=child.classroom_id)
+        Activity.objects.filter(
+            school_id=child.school_id, state=Activity.State.PUBLISHED, links__classroom_id=child.classroom_id
+        )
         # What the card and the family's marks show; the video is read only to render a card
         # that is not in the cache yet (activities.fragments).
         .only("id", "school_id", "title", "instructions", "domain", "answer_by", "published_at", "video_id", "voice_id")
@@ -226,7 +235,8 @@ def activity_feed(*, child: Child, page: int = 1, per_page: int = 10) -> FeedPag
     without_video = [a.pk for a in rows if a.video_id is None]
     first_photos: dict[int, ActivityPhoto] = {}
     if without_video:
-        for photo in ActivityPhoto.objects.filter(activity_id__in=without_video).only("activity_id", "media_id"):
+        photos = ActivityPhoto.objects.filter(school_id=child.school_id, activity_id__in=without_video)
+        for photo in photos.only("activity_id", "media_id"):
             first_photos.setdefault(photo.activity_id, photo)
     for activity in rows:
         activity.first_photo = first_photos.get(activity.pk)
@@ -335,26 +345,33 @@ def activity_participation(*, user, activity: Activity) -> list[ClassParticipati
     """Per class the person follows: each child of the class now, whether the family opened the
     activity and what it answered. Six queries whatever the number of classes and children."""
     scope = policies.staff_classroom_ids(user, activity)
+    school_id = activity.school_id  # every read names the school: one shard under Citus (docs/scaling.md)
     links = list(
-        ActivityClassroom.objects.filter(activity=activity, classroom_id__in=scope)
+        ActivityClassroom.objects.filter(school_id=school_id, activity=activity, classroom_id__in=scope)
         .select_related("classroom")
         .order_by("classroom__name")
     )
     children = list(
-        Child.objects.filter(classroom_id__in=[link.classroom_id for link in links], left_on__isnull=True)
+        Child.objects.filter(
+            school_id=school_id, classroom_id__in=[link.classroom_id for link in links], left_on__isnull=True
+        )
         .prefetch_related(
             Prefetch(
                 "guardianships",
-                queryset=Guardianship.objects.active().select_related("guardian").order_by("-is_primary", "created_at"),
+                queryset=Guardianship.objects.active()
+                .filter(school_id=school_id)
+                .select_related("guardian")
+                .order_by("-is_primary", "created_at"),
             )
         )
         .order_by("full_name")
     )
     ids = [c.pk for c in children]
-    views = dict(ActivityView.objects.filter(activity=activity, child_id__in=ids).values_list("child_id", "viewed_at"))
+    views = ActivityView.objects.filter(school_id=school_id, activity=activity, child_id__in=ids)
+    views = dict(views.values_list("child_id", "viewed_at"))
     answers = {
         a.child_id: a
-        for a in Answer.objects.filter(activity=activity, child_id__in=ids).select_related(
+        for a in Answer.objects.filter(school_id=school_id, activity=activity, child_id__in=ids).select_related(
             "media", "guardian", "feedback_by"
         )
     }

@@ -20,7 +20,8 @@ def _audience_children(announcement: Announcement) -> QuerySet[Child]:
     children = Child.objects.filter(school_id=announcement.school_id, left_on__isnull=True)
     if announcement.is_school_wide:
         return children
-    targeted = AnnouncementClassroom.objects.filter(announcement=announcement).values("classroom_id")
+    targeted = AnnouncementClassroom.objects.filter(school_id=announcement.school_id, announcement=announcement)
+    targeted = targeted.values("classroom_id")
     return children.filter(classroom_id__in=targeted)
 
 
@@ -35,15 +36,21 @@ def announcement_guardian_ids(*, announcement: Announcement) -> list[int]:
     )
 
 
-def _announcements_with_classes() -> QuerySet[Announcement]:
-    return Announcement.objects.select_related("school", "created_by").prefetch_related(
-        Prefetch("classrooms", queryset=Classroom.objects.order_by("name"))
+def _announcements_with_classes(*, school_ids=None) -> QuerySet[Announcement]:
+    """Announcements with their classes; given the schools they may be of, every read names them."""
+    announcements, classrooms = Announcement.objects.all(), Classroom.objects.all()
+    if school_ids is not None:
+        announcements = announcements.filter(school_id__in=school_ids)
+        classrooms = classrooms.filter(school_id__in=school_ids)
+    return announcements.select_related("school", "created_by").prefetch_related(
+        Prefetch("classrooms", queryset=classrooms.order_by("name"))
     )
 
 
 def announcement_get(*, user, announcement_id: int) -> Announcement:
     """The announcement, or 404 for anyone it is not for and who does not run it."""
-    announcement = _announcements_with_classes().filter(pk=announcement_id).first()
+    school_ids = school_policies.person_school_ids(user)
+    announcement = _announcements_with_classes(school_ids=school_ids).filter(pk=announcement_id).first()
     if announcement is None or not policies.can_view_announcement(user, announcement):
         raise Http404
     return announcement
@@ -54,10 +61,11 @@ def announcements_for_guardian(*, user) -> QuerySet[Announcement]:
     children = school_policies.guardian_children(user)
     school_ids = {c.school_id for c in children}
     classroom_ids = {c.classroom_id for c in children if c.classroom_id}
-    for_my_classes = AnnouncementClassroom.objects.filter(classroom_id__in=classroom_ids).values("announcement_id")
-    mine = AnnouncementReceipt.objects.filter(announcement=OuterRef("pk"), guardian=user)
+    for_my_classes = AnnouncementClassroom.objects.filter(school_id__in=school_ids, classroom_id__in=classroom_ids)
+    for_my_classes = for_my_classes.values("announcement_id")
+    mine = AnnouncementReceipt.objects.filter(school_id__in=school_ids, announcement=OuterRef("pk"), guardian=user)
     return (
-        _announcements_with_classes()
+        _announcements_with_classes(school_ids=school_ids)
         .filter(published_at__isnull=False)
         .filter(
             Q(audience=Announcement.Audience.SCHOOL, school_id__in=school_ids)
@@ -141,11 +149,12 @@ def announcement_receipts(*, user, announcement: Announcement) -> ReceiptReport:
         children = children.filter(classroom_id__in=scope)
     guardianships = (
         Guardianship.objects.active()
-        .filter(child__in=children)
+        .filter(school_id=announcement.school_id, child__in=children)
         .select_related("guardian", "child__classroom")
         .order_by("guardian__full_name", "guardian_id", "child__full_name")
     )
-    receipts = {r.guardian_id: r for r in AnnouncementReceipt.objects.filter(announcement=announcement)}
+    receipts = AnnouncementReceipt.objects.filter(school_id=announcement.school_id, announcement=announcement)
+    receipts = {r.guardian_id: r for r in receipts}
     families: dict[int, FamilyReceipt] = {}
     for guardianship in guardianships:
         family = families.get(guardianship.guardian_id)
@@ -175,7 +184,8 @@ def classrooms_for_pickup_notices(*, user) -> QuerySet[Classroom]:
     return (
         Classroom.objects.filter(
             Q(pk__in=access.taught_classroom_ids)
-            | Q(school_id__in=access.schools_with(LEADER_ROLES), school_year__is_current=True)
+            | Q(school_id__in=access.schools_with(LEADER_ROLES), school_year__is_current=True),
+            school_id__in=set(access.roles_by_school),
         )
         .select_related("school")
         .order_by("school__name", "name")
@@ -187,7 +197,9 @@ def pickup_notices_by_class(*, classrooms, date: datetime.date) -> list[Classroo
     classrooms = list(classrooms)
     by_class: dict[int, list[PickupNotice]] = {c.pk: [] for c in classrooms}
     notices = (
-        PickupNotice.objects.filter(classroom_id__in=list(by_class), date=date)
+        PickupNotice.objects.filter(
+            school_id__in={c.school_id for c in classrooms}, classroom_id__in=list(by_class), date=date
+        )
         .select_related("child", "pickup_person", "sent_by")
         .order_by(F("time").asc(nulls_first=True), "child__full_name", "created_at")
     )

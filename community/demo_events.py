@@ -112,7 +112,7 @@ def seed(ctx) -> None:
     )
     if not created:
         return
-    lesson.classrooms.set([la1])
+    lesson.classrooms.set([la1], through_defaults={"school": school})
     answers = []
     for n, guardian in enumerate(_guardians(school, classroom=la1)[:6]):
         coming = n != 4
@@ -176,5 +176,5 @@ def seed_open_day(ctx, *, school, teacher, la1) -> None:
         finally:
             path.unlink(missing_ok=True)
         photo = EventPhoto.objects.create(school=school, event=event, media=media, caption=caption, added_by=teacher)
-        photo.children.set(tagged)
+        photo.children.set(tagged, through_defaults={"school": school})
     scratch.rmdir()

@@ -27,6 +27,7 @@ from community.models import (
 from parents.models import Guardianship
 from parents.policies import guardian_child_ids
 from schools.models import Child, School, school_today
+from schools.selectors import in_schools_of
 
 HOLD_DAYS = datetime.timedelta(days=3)
 
@@ -36,15 +37,10 @@ def family_children(*, user) -> list[Child]:
     cached = getattr(user, "_library_children", None)
     if cached is None:
         ids = guardian_child_ids(user)
-        cached = (
-            list(
-                Child.objects.filter(pk__in=ids, left_on__isnull=True, classroom__isnull=False)
-                .select_related("school", "classroom")
-                .order_by("full_name")
-            )
-            if ids
-            else []
+        children = in_schools_of(
+            Child.objects.filter(pk__in=ids, left_on__isnull=True, classroom__isnull=False), user=user
         )
+        cached = list(children.select_related("school", "classroom").order_by("full_name")) if ids else []
         user._library_children = cached
     return cached
 
@@ -74,19 +70,23 @@ class ItemRow:
     copies: list = field(default_factory=list)
 
 
-def _availability(item_ids) -> tuple[dict[int, Availability], dict[int, list[LibraryCopy]], dict[int, LibraryLoan]]:
-    """Each item's counts, its copies, and each copy's open loan: three queries."""
+def _availability(
+    item_ids, *, school_ids
+) -> tuple[dict[int, Availability], dict[int, list[LibraryCopy]], dict[int, LibraryLoan]]:
+    """Each item's counts, its copies, and each copy's open loan: three queries, of the items' schools."""
     counts: dict[int, Availability] = defaultdict(Availability)
     copies_by_item: dict[int, list[LibraryCopy]] = defaultdict(list)
-    copies = list(LibraryCopy.objects.filter(item_id__in=item_ids, is_active=True).order_by("code"))
+    copies = list(
+        LibraryCopy.objects.filter(school_id__in=school_ids, item_id__in=item_ids, is_active=True).order_by("code")
+    )
     for copy in copies:
         counts[copy.item_id].copies += 1
         copies_by_item[copy.item_id].append(copy)
     open_loans = {
         loan.copy_id: loan
-        for loan in LibraryLoan.objects.filter(copy__item_id__in=item_ids, returned_at__isnull=True).select_related(
-            "child", "copy"
-        )
+        for loan in LibraryLoan.objects.filter(
+            school_id__in=school_ids, copy__item_id__in=item_ids, returned_at__isnull=True
+        ).select_related("child", "copy")
     }
     for loan in open_loans.values():
         if loan.copy.is_active:
@@ -94,7 +94,7 @@ def _availability(item_ids) -> tuple[dict[int, Availability], dict[int, list[Lib
             a.out += 1
             a.next_due = loan.due_on if a.next_due is None else min(a.next_due, loan.due_on)
     for item_id, status, held_copy_id in LibraryReservation.objects.filter(
-        item_id__in=item_ids, status__in=OPEN_RESERVATION
+        school_id__in=school_ids, item_id__in=item_ids, status__in=OPEN_RESERVATION
     ).values_list("item_id", "status", "held_copy_id"):
         if status == ReservationStatus.READY and held_copy_id not in open_loans:
             counts[item_id].held += 1
@@ -129,16 +129,16 @@ def family_library(*, user, category: str = "", q: str = "") -> FamilyLibrary:
     if q:
         items = items.filter(name__icontains=q)
     items = list(items.order_by("category", "name"))
-    counts, _copies, _loans = _availability([i.pk for i in items])
+    counts, _copies, _loans = _availability([i.pk for i in items], school_ids=school_ids)
     child_ids = [c.pk for c in children]
     reservations = list(
-        LibraryReservation.objects.filter(child_id__in=child_ids)
+        LibraryReservation.objects.filter(school_id__in=school_ids, child_id__in=child_ids)
         .select_related("item", "child", "held_copy")
         .order_by("-created_at")[:100]
     )
     open_by_item = {r.item_id: r for r in reservations if r.is_open}
     loans = list(
-        LibraryLoan.objects.filter(child_id__in=child_ids)
+        LibraryLoan.objects.filter(school_id__in=school_ids, child_id__in=child_ids)
         .select_related("copy__item", "child")
         .order_by("returned_at", "-out_at")[:100]
     )
@@ -239,7 +239,7 @@ def desk_view(*, user, school: School, q: str = "", code: str = "") -> Desk:
             .distinct()
             .order_by("name")[:30]
         )
-        counts, copies, _loans = _availability([i.pk for i in items])
+        counts, copies, _loans = _availability([i.pk for i in items], school_ids=[school.pk])
         results = [ItemRow(item=i, availability=counts[i.pk], copies=copies[i.pk]) for i in items]
     loans = list(
         LibraryLoan.objects.filter(school=school, returned_at__isnull=True)

@@ -96,7 +96,7 @@ def event_create(
         created_by=by,
     )
     if not whole_school:
-        event.classrooms.set(classrooms)
+        event.classrooms.set(classrooms, through_defaults={"school": school})
     VolunteerRole.objects.bulk_create(
         [VolunteerRole(school=school, event=event, name=name.strip(), slots=slots) for name, slots in roles]
     )
@@ -238,7 +238,7 @@ def event_photos_add(
         photo = EventPhoto.objects.create(
             school_id=event.school_id, event=event, media=media, caption=caption.strip()[:200], added_by=by
         )
-        photo.children.set(children)
+        photo.children.set(children, through_defaults={"school_id": event.school_id})
         photos.append(photo)
     return photos
 
@@ -252,7 +252,7 @@ def event_photo_tag(*, by, photo: EventPhoto, children: Iterable[Child], caption
     problem = _children_problem(photo.event, children)
     if problem:
         raise ValidationError(problem)
-    photo.children.set(children)
+    photo.children.set(children, through_defaults={"school_id": photo.school_id})
     if caption is not None:
         photo.caption = caption.strip()[:200]
         photo.save(update_fields=["caption"])

@@ -163,7 +163,9 @@ def assigned_items(*, user) -> list[ItemView]:
     """The items a member of staff was asked to help answer."""
     if not getattr(user, "is_authenticated", False):
         return []
-    items = _items().filter(assigned_to=user, route=Route.SCHOOL).order_by("-created_at")
+    # Only those of the schools where the person works count (policies.is_assigned): they name their schools.
+    items = _items().filter(school_id__in=set(access_for(user).roles_by_school), assigned_to=user, route=Route.SCHOOL)
+    items = items.order_by("-created_at")
     return [_view(user, item) for item in items if policies.is_assigned(user, item)]
 
 

@@ -16,13 +16,14 @@ from django.http import Http404
 from health import growth, policies
 from health.models import Level, Measurement, Position, Reference
 from schools.models import Child, Classroom, School
+from schools.selectors import staff_classrooms
 
 LYING_UNTIL_MONTHS = 24  # a child under 2 is measured lying down (length), from 2 standing (height)
 
 
 def classroom_for_measuring(*, user, classroom_id: int) -> Classroom:
     """The class whose measurements this person enters; 404 for anyone else."""
-    classroom = Classroom.objects.select_related("school", "school_year").filter(pk=classroom_id).first()
+    classroom = staff_classrooms(user=user).select_related("school", "school_year").filter(pk=classroom_id).first()
     if classroom is None or not policies.can_measure_classroom(user, classroom):
         raise Http404
     return classroom
@@ -30,7 +31,8 @@ def classroom_for_measuring(*, user, classroom_id: int) -> Classroom:
 
 def child_for_measuring(*, classroom: Classroom, child_id: int) -> Child:
     """A child of the class today (children who left or moved to another class: 404)."""
-    child = Child.objects.filter(pk=child_id, classroom=classroom, left_on__isnull=True).first()
+    child = Child.objects.filter(school_id=classroom.school_id, pk=child_id, classroom=classroom, left_on__isnull=True)
+    child = child.first()
     if child is None:
         raise Http404
     child.classroom = classroom
@@ -39,7 +41,8 @@ def child_for_measuring(*, classroom: Classroom, child_id: int) -> Child:
 
 def class_children(classroom: Classroom) -> list[Child]:
     """The class's children today, by name, each with its class already read."""
-    children = list(Child.objects.filter(classroom=classroom, left_on__isnull=True).order_by("full_name", "pk"))
+    children = Child.objects.filter(school_id=classroom.school_id, classroom=classroom, left_on__isnull=True)
+    children = list(children.order_by("full_name", "pk"))
     for child in children:
         child.classroom = classroom
     return children
@@ -139,14 +142,15 @@ def values_of(measurement: Measurement | None, *, position: str) -> dict[str, st
 
 
 def latest_before(children: list[Child], day: datetime.date) -> dict[int, Measurement]:
-    """Each child's latest measurement before the day, in one query."""
+    """Each child's latest measurement before the day, in one query (of the children's schools)."""
+    school_ids = {c.school_id for c in children}
     latest = (
-        Measurement.objects.filter(child=OuterRef("child"), measured_on__lt=day)
+        Measurement.objects.filter(school_id=OuterRef("school_id"), child=OuterRef("child"), measured_on__lt=day)
         .order_by("-measured_on")
         .values("pk")[:1]
     )
     # A correlated subquery rather than DISTINCT ON, which only PostgreSQL has (`make run` is SQLite).
-    rows = Measurement.objects.filter(child__in=[c.pk for c in children], pk=Subquery(latest))
+    rows = Measurement.objects.filter(school_id__in=school_ids, child__in=[c.pk for c in children], pk=Subquery(latest))
     return {m.child_id: m for m in rows}
 
 
@@ -154,7 +158,8 @@ def grid_rows(*, classroom: Classroom, day: datetime.date) -> list[GridRow]:
     """One row per child of the class today: the day's measurement and the one before (three queries)."""
     children = class_children(classroom)
     ids = [c.pk for c in children]
-    today = {m.child_id: m for m in Measurement.objects.filter(child__in=ids, measured_on=day)}
+    on_the_day = Measurement.objects.filter(school_id=classroom.school_id, child__in=ids, measured_on=day)
+    today = {m.child_id: m for m in on_the_day}
     before = latest_before(children, day) if children else {}
     rows = []
     for child in children:
@@ -202,7 +207,9 @@ def classes_for_nurse(*, user) -> list[SchoolClasses]:
         .order_by("name")
     )
     class_ids = [c.pk for c in classrooms]
-    current = Measurement.objects.filter(child__classroom_id__in=class_ids, child__left_on__isnull=True)
+    current = Measurement.objects.filter(
+        school_id__in=school_ids, child__classroom_id__in=class_ids, child__left_on__isnull=True
+    )
     days: dict[int, dict[datetime.date, int]] = defaultdict(dict)
     waiting: dict[int, int] = {}
     if class_ids:

@@ -13,6 +13,7 @@ from health import policies
 from health.growth import INDICATOR_NAMES, level_words
 from health.models import Allergy, CheckUp, CheckUpAttachment, DietaryNeed, FamilyNote, HealthRead, Level, Measurement
 from schools.models import Child, School, StaffRole
+from schools.selectors import in_schools_of
 
 READS_SHOWN = 50
 READS_MONTHS = 12
@@ -20,7 +21,8 @@ READS_MONTHS = 12
 
 def child_for_record(*, user, child_id: int) -> Child:
     """The child, if this person may see the health record; otherwise the 404 of a child that does not exist."""
-    child = Child.objects.select_related("school", "classroom").filter(pk=child_id).first()
+    children = in_schools_of(Child.objects.select_related("school", "classroom"), user=user)
+    child = children.filter(pk=child_id).first()
     if child is None or not policies.can_view_health(user, child):
         raise Http404
     return child
@@ -114,28 +116,32 @@ class Record:
 
 def record_for(*, child: Child, with_reads: bool) -> Record:
     """Everything the record page shows: one query per kind of thing, whatever their number."""
+    school_id = child.school_id  # every read names the school: one shard under Citus (docs/scaling.md)
     measurements = list(
-        Measurement.objects.filter(child=child).select_related("measured_by").order_by("measured_on", "pk")
+        Measurement.objects.filter(school_id=school_id, child=child)
+        .select_related("measured_by")
+        .order_by("measured_on", "pk")
     )
-    checkups = list(CheckUp.objects.filter(child=child).order_by("-on", "-pk"))
+    checkups = list(CheckUp.objects.filter(school_id=school_id, child=child).order_by("-on", "-pk"))
     attachments: dict[int, list] = {}
     # Read even without check-ups: the same number of queries whatever the record holds.
-    for attachment in CheckUpAttachment.objects.filter(checkup__child=child).select_related("media"):
+    shown = CheckUpAttachment.objects.filter(school_id=school_id, checkup__child=child)
+    for attachment in shown.select_related("media"):
         attachments.setdefault(attachment.checkup_id, []).append(attachment)
     for checkup in checkups:
         checkup.attachment_list = attachments.get(checkup.pk, [])
     record = Record(
         child=child,
-        note=FamilyNote.objects.filter(child=child).select_related("written_by").first(),
+        note=FamilyNote.objects.filter(school_id=school_id, child=child).select_related("written_by").first(),
         measurements=measurements,
         rows=measurement_rows(measurements),
-        allergies=list(Allergy.objects.filter(child=child).order_by("allergen")),
-        dietary_needs=list(DietaryNeed.objects.filter(child=child).order_by("kind")),
+        allergies=list(Allergy.objects.filter(school_id=school_id, child=child).order_by("allergen")),
+        dietary_needs=list(DietaryNeed.objects.filter(school_id=school_id, child=child).order_by("kind")),
         checkups=checkups,
     )
     if with_reads:
         since = timezone.now() - datetime.timedelta(days=365)
-        reads = HealthRead.objects.filter(child=child, read_at__gte=since)
+        reads = HealthRead.objects.filter(school_id=school_id, child=child, read_at__gte=since)
         record.reads_count = reads.count()
         record.reads = list(reads.order_by("-read_at", "-pk")[:READS_SHOWN])
         record.reads_since = timezone.localdate(since)

@@ -158,17 +158,21 @@ def _tally(
     return out
 
 
-def _rows(child_ids: Iterable[int], start: datetime.date, end: datetime.date):
-    return Measurement.objects.filter(child_id__in=list(child_ids), measured_on__range=(start, end)).values(*ROW_FIELDS)
+def _rows(child_ids: Iterable[int], start: datetime.date, end: datetime.date, *, school_ids: Iterable[int]):
+    measurements = Measurement.objects.filter(school_id__in=list(school_ids), child_id__in=list(child_ids))
+    return measurements.filter(measured_on__range=(start, end)).values(*ROW_FIELDS)
 
 
 def classroom_summary(*, classroom: Classroom) -> Summary:
     """The class's counts over its school year (two queries)."""
     year = classroom.school_year
     thirds = thirds_of(year)
-    ids = list(Child.objects.filter(classroom=classroom, left_on__isnull=True).values_list("pk", flat=True))
+    school_id = classroom.school_id
+    present = Child.objects.filter(school_id=school_id, classroom=classroom, left_on__isnull=True)
+    ids = list(present.values_list("pk", flat=True))
     children = dict.fromkeys(ids, classroom.pk)
-    counts = _tally(children, {classroom.pk: thirds}, _rows(ids, year.starts_on, year.ends_on) if ids else [])
+    rows = _rows(ids, year.starts_on, year.ends_on, school_ids=[school_id]) if ids else []
+    counts = _tally(children, {classroom.pk: thirds}, rows)
     return Summary(year=year, thirds=thirds, children=len(ids), counts=counts[classroom.pk])
 
 
@@ -182,15 +186,14 @@ def school_summary(*, school: School, year: SchoolYear | None = None) -> tuple[S
     if year is None:
         return Summary(year=None), {}
     thirds = thirds_of(year)
-    classes = list(Classroom.objects.filter(school_year=year).order_by("age_group", "name"))
-    pairs = list(
-        Child.objects.filter(classroom__school_year=year, left_on__isnull=True).values_list("pk", "classroom_id")
-    )
+    classes = list(Classroom.objects.filter(school_id=year.school_id, school_year=year).order_by("age_group", "name"))
+    present = Child.objects.filter(school_id=year.school_id, classroom__school_year=year, left_on__isnull=True)
+    pairs = list(present.values_list("pk", "classroom_id"))
     children = dict(pairs)
     by_class = _tally(
         children,
         {c.pk: thirds for c in classes},
-        _rows(children, year.starts_on, year.ends_on) if children else [],
+        _rows(children, year.starts_on, year.ends_on, school_ids=[year.school_id]) if children else [],
     )
     per_class = {}
     sizes = Counter(children.values())
@@ -216,7 +219,7 @@ def schools_summaries(*, schools: Iterable[School]) -> dict[int, Summary]:
     )
     start = min(y.starts_on for y in years.values())
     end = max(y.ends_on for y in years.values())
-    counts = _tally(children, thirds_by_school, _rows(children, start, end) if children else [])
+    counts = _tally(children, thirds_by_school, _rows(children, start, end, school_ids=years) if children else [])
     sizes = Counter(children.values())
     out = {}
     for school in schools:

@@ -26,7 +26,8 @@ def guardian_child_ids(user) -> frozenset[int]:
 
 
 def guardian_school_ids(user) -> frozenset[int] | None:
-    """The schools of the person's children, when read with them (None when not known for this request)."""
+    """The schools of the children the person looks after or follows, when read with them (None when not
+    known for this request)."""
     guardian_child_ids(user)
     return getattr(user, "_guardian_school_ids", None)
 
@@ -74,8 +75,8 @@ def is_guardian(user) -> bool:
 
 def _family_child_ids(user) -> tuple[frozenset[int], frozenset[int], frozenset[int], frozenset[int]]:
     """The children the person is an active guardian of, those they follow, those of their claims
-    waiting for confirmation or suspended, and the schools of the first (which send later queries of
-    those children to their schools' shards), in one query."""
+    waiting for confirmation or suspended, and the schools of the first two (which send later queries
+    of those children to their schools' shards), in one query."""
     guardianships = Guardianship.objects.filter(guardian=user).order_by()
     guardian = guardianships.filter(status=GuardianshipStatus.ACTIVE).values_list("child_id", "school_id", Value("g"))
     waiting = guardianships.filter(status__in=WAITING).values_list("child_id", "school_id", Value("w"))
@@ -84,7 +85,7 @@ def _family_child_ids(user) -> tuple[frozenset[int], frozenset[int], frozenset[i
     guardian_ids, viewer_ids, waiting_ids = (
         frozenset(child_id for child_id, _school_id, kind in rows if kind == wanted) for wanted in "gvw"
     )
-    schools = frozenset(school_id for _child_id, school_id, kind in rows if kind == "g")
+    schools = frozenset(school_id for _child_id, school_id, kind in rows if kind in "gv")
     return guardian_ids, viewer_ids, waiting_ids, schools
 
 

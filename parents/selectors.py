@@ -53,7 +53,8 @@ class ConsentState:
 def consent_states(*, guardian, child: Child) -> list[ConsentState]:
     """This guardian's current decision for each purpose, with the text in force."""
     latest: dict[str, ConsentRecord] = {}
-    for record in ConsentRecord.objects.filter(guardian=guardian, child=child).order_by("-recorded_at", "-pk"):
+    records = ConsentRecord.objects.filter(school_id=child.school_id, guardian=guardian, child=child)
+    for record in records.order_by("-recorded_at", "-pk"):
         latest.setdefault(record.purpose, record)
     return [
         ConsentState(
@@ -68,7 +69,7 @@ def consent_states(*, guardian, child: Child) -> list[ConsentState]:
 
 
 def consent_history(*, child: Child, guardian=None) -> list[ConsentRecord]:
-    records = ConsentRecord.objects.filter(child=child).select_related("guardian")
+    records = ConsentRecord.objects.filter(school_id=child.school_id, child=child).select_related("guardian")
     if guardian is not None:
         records = records.filter(guardian=guardian)
     return list(records.order_by("-recorded_at", "-pk"))
@@ -83,17 +84,17 @@ def child_consent_granted(*, child: Child, purpose: str) -> bool:
     return child.pk in consent_granted_child_ids(child_ids=[child.pk], purpose=purpose)
 
 
-def consent_granted_child_ids(*, child_ids, purpose: str) -> set[int]:
-    """Of these children, those for whom the purpose is consented to (the rule above), in one query."""
+def consent_granted_child_ids(*, child_ids, purpose: str, school_ids=None) -> set[int]:
+    """Of these children, those for whom the purpose is consented to (the rule above), in one query;
+    give the children's schools to send it to their shards only."""
     child_ids = list(child_ids)
     if not child_ids:
         return set()
     latest: dict[tuple[int, int], bool] = {}
-    records = (
-        ConsentRecord.objects.filter(child_id__in=child_ids, purpose=purpose)
-        .order_by("-recorded_at", "-pk")
-        .values_list("child_id", "guardian_id", "granted")
-    )
+    records = ConsentRecord.objects.filter(child_id__in=child_ids, purpose=purpose)
+    if school_ids is not None:
+        records = records.filter(school_id__in=school_ids)
+    records = records.order_by("-recorded_at", "-pk").values_list("child_id", "guardian_id", "granted")
     for child_id, guardian_id, granted in records:
         latest.setdefault((child_id, guardian_id), granted)
     verdict: dict[int, bool] = {}
@@ -211,12 +212,16 @@ def family_viewers_of(*, user, child: Child) -> ChildViewers:
     )
 
 
-def viewer_names_by_child(*, child_ids) -> dict[int, list[FamilyViewer]]:
-    """The current viewers of each of these children (for their guardians' cards), in one query."""
+def viewer_names_by_child(*, child_ids, school_ids=None) -> dict[int, list[FamilyViewer]]:
+    """The current viewers of each of these children (for their guardians' cards), in one query; give
+    the children's schools to send it to their shards only."""
     found: dict[int, list[FamilyViewer]] = {}
     if not child_ids:
         return found
-    for row in FamilyViewer.objects.current().filter(child_id__in=child_ids).order_by("accepted_at", "pk"):
+    rows = FamilyViewer.objects.current().filter(child_id__in=child_ids)
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=school_ids)
+    for row in rows.order_by("accepted_at", "pk"):
         found.setdefault(row.child_id, []).append(row)
     return found
 

@@ -67,7 +67,9 @@ def family_home(request):
 
 def _family_children_part(request) -> str:
     children = school_selectors.children_of_guardian(user=request.user)
-    viewers = selectors.viewer_names_by_child(child_ids=[c.pk for c in children])
+    viewers = selectors.viewer_names_by_child(
+        child_ids=[c.pk for c in children], school_ids={c.school_id for c in children}
+    )
     for child in children:
         child.current_viewers = viewers.get(child.pk, [])
     return fragments.render_part("parents/_family_children.html", {"children": children}, request)

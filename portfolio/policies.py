@@ -107,11 +107,12 @@ PHOTOS = ConsentPurpose.PORTFOLIO_PHOTOS
 VOICE = ConsentPurpose.VOICE_RECORDINGS
 
 
-def consented_child_ids(child_ids, purpose: str) -> set[int]:
-    """Of these children, those whose guardians' consent to the purpose stands (one query)."""
+def consented_child_ids(child_ids, purpose: str, *, school_ids=None) -> set[int]:
+    """Of these children, those whose guardians' consent to the purpose stands (one query); with their
+    schools, asked of those schools only."""
     from parents.selectors import consent_granted_child_ids
 
-    return consent_granted_child_ids(child_ids=child_ids, purpose=purpose)
+    return consent_granted_child_ids(child_ids=child_ids, purpose=purpose, school_ids=school_ids)
 
 
 # --- Downloads -------------------------------------------------------------------------------------------

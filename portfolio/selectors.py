@@ -187,13 +187,13 @@ def work_page(work: Work) -> WorkPage:
     """What the page shows beside the work itself, in two queries whatever the numbers of photos and
     works: the child's earlier works in the same domain, and the photos of the work and of those."""
     earlier = list(
-        Work.objects.filter(child_id=work.child_id, domain=work.domain)
+        Work.objects.filter(school_id=work.school_id, child_id=work.child_id, domain=work.domain)
         .filter(Q(made_on__lt=work.made_on) | Q(made_on=work.made_on, pk__lt=work.pk))
         .only("pk", "title", "made_on", "token", "child_id")
         .order_by("-made_on", "-pk")[:EARLIER_WORKS]
     )
     rows = list(
-        WorkPhoto.objects.filter(work_id__in=[work.pk, *(w.pk for w in earlier)])
+        WorkPhoto.objects.filter(school_id=work.school_id, work_id__in=[work.pk, *(w.pk for w in earlier)])
         .select_related("media")
         .order_by("position", "pk")
     )

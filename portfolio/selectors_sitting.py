@@ -16,11 +16,12 @@ from portfolio import policies
 from portfolio.models import Work, WorkPhoto
 from portfolio.selectors import work_is_ready
 from schools.models import Child, Classroom
+from schools.selectors import staff_classrooms
 
 
 def classroom_for_recording(*, user, classroom_id: int) -> Classroom:
     """The class whose works this person records; 404 for anyone else."""
-    classroom = Classroom.objects.select_related("school").filter(pk=classroom_id).first()
+    classroom = staff_classrooms(user=user).select_related("school").filter(pk=classroom_id).first()
     if classroom is None or not policies.can_record_works(user, classroom):
         raise Http404
     return classroom
@@ -61,13 +62,15 @@ class WorkRow:
     ready: bool
 
 
-def _photos() -> Prefetch:
-    return Prefetch("photos", queryset=WorkPhoto.objects.select_related("media").order_by("position", "pk"))
+def _photos(*, school_id: int) -> Prefetch:
+    photos = WorkPhoto.objects.filter(school_id=school_id)
+    return Prefetch("photos", queryset=photos.select_related("media").order_by("position", "pk"))
 
 
 def class_works(*, classroom: Classroom, date_from: datetime.date | None = None, date_to: datetime.date | None = None):
     """The class's works, newest day first (a queryset, for a paginator)."""
-    works = Work.objects.filter(classroom=classroom).select_related("child", "voice").prefetch_related(_photos())
+    works = Work.objects.filter(school_id=classroom.school_id, classroom=classroom).select_related("child", "voice")
+    works = works.prefetch_related(_photos(school_id=classroom.school_id))
     if date_from:
         works = works.filter(made_on__gte=date_from)
     if date_to:
@@ -78,7 +81,8 @@ def class_works(*, classroom: Classroom, date_from: datetime.date | None = None,
 def work_rows(works) -> list[WorkRow]:
     """Each work with its thumbnail (consent permitting) and whether it is ready: one query for the consents."""
     works = list(works)
-    consented = policies.consented_child_ids({w.child_id for w in works}, policies.PHOTOS)
+    schools = {w.school_id for w in works}
+    consented = policies.consented_child_ids({w.child_id for w in works}, policies.PHOTOS, school_ids=schools)
     rows = []
     for work in works:
         photos = list(work.photos.all())

@@ -362,5 +362,7 @@ def work_opened(*, work: Work, user, by_family: bool, already: bool = False) -> 
         ignore_conflicts=True,
     )
     if by_family and work.family_opened_at is None:
-        Work.objects.filter(pk=work.pk, family_opened_at__isnull=True).update(family_opened_at=now)
+        Work.objects.filter(school_id=work.school_id, pk=work.pk, family_opened_at__isnull=True).update(
+            family_opened_at=now
+        )
         work.family_opened_at = now

@@ -28,6 +28,7 @@ from django.utils.module_loading import autodiscover_modules
 from portfolio import policies
 from portfolio.models import Work, WorkPhoto
 from schools.models import Child, Domain, SchoolYear
+from schools.selectors import in_schools_of
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +121,8 @@ class Timeline:
 
 def child_for_portfolio(*, user, child_id: int) -> Child:
     """The child whose portfolio this person may see; 404 for anyone else."""
-    child = Child.objects.select_related("school", "classroom").filter(pk=child_id).first()
+    children = in_schools_of(Child.objects.select_related("school", "classroom"), user=user)
+    child = children.filter(pk=child_id).first()
     if child is None or not policies.can_view_portfolio(user, child):
         raise Http404
     return child
@@ -139,14 +141,14 @@ def school_years_of(child: Child) -> list[SchoolYear]:
 
 
 def _works(child: Child, *, start, end, domain, limit: int) -> list[Work]:
-    works = Work.objects.filter(child=child)
+    works = Work.objects.filter(school_id=child.school_id, child=child)
     if start is not None:
         works = works.filter(made_on__gte=start)
     if end is not None:
         works = works.filter(made_on__lte=end)
     if domain:
         works = works.filter(domain=domain)
-    photos = WorkPhoto.objects.select_related("media").order_by("position", "pk")
+    photos = WorkPhoto.objects.filter(school_id=child.school_id).select_related("media").order_by("position", "pk")
     return list(
         works.select_related("voice")
         .prefetch_related(Prefetch("photos", queryset=photos))
@@ -208,7 +210,14 @@ def timeline(*, user, child: Child, year_id: int | None = None, domain: str = ""
     wanted = page * PER_PAGE + 1
 
     works = _works(child, start=start, end=end, domain=domain, limit=wanted)
-    shown = {c: policies.consented_child_ids([child.pk], c) for c in (policies.PHOTOS, policies.VOICE)} if works else {}
+    shown = (
+        {
+            c: policies.consented_child_ids([child.pk], c, school_ids=[child.school_id])
+            for c in (policies.PHOTOS, policies.VOICE)
+        }
+        if works
+        else {}
+    )
     domains = dict(Domain.choices)
     items = [
         _work_item(

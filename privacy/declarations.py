@@ -188,11 +188,18 @@ def declared_models() -> set[str]:
 
 
 def personal_models() -> set[str]:
-    """Every model with a ForeignKey (or many-to-many) to a user or a child: each must be declared."""
+    """Every model with a ForeignKey (or many-to-many) to a user or a child: each must be declared.
+
+    The link model of a many-to-many field that only adds the school (schools.models.SchoolLink) is
+    declared with the model whose field it is, as Django's automatic link tables are."""
+    from schools.models import SchoolLink
+
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     child_model = apps.get_model("schools", "Child")
     found = {user_model._meta.label, child_model._meta.label}
     for model in apps.get_models():
+        if issubclass(model, SchoolLink):
+            continue
         for field_ in model._meta.get_fields():
             if field_.concrete and field_.is_relation and field_.related_model in (user_model, child_model):
                 found.add(model._meta.label)

@@ -13,12 +13,14 @@ from privacy.models import OPEN_STATUSES, LegalHold, PrivacyRequest, RetentionPe
 from privacy.policies import is_privacy_contact
 from privacy.retention import LEFT_CHILDREN_RULE, child_erase_on
 from schools.models import Child, School
+from schools.selectors import in_schools_of
 
 
 def family_children(*, user) -> list[Child]:
     """The children a person may ask about: those they are a guardian of, at school or left."""
     ids = guardian_child_ids(user)
-    return list(Child.objects.filter(pk__in=ids).select_related("school").order_by("full_name")) if ids else []
+    children = in_schools_of(Child.objects.filter(pk__in=ids), user=user)
+    return list(children.select_related("school").order_by("full_name")) if ids else []
 
 
 def requests_of(*, user) -> list[PrivacyRequest]:

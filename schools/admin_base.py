@@ -29,6 +29,7 @@ superusers.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.checks import InlineModelAdminChecks, ModelAdminChecks
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
@@ -36,8 +37,11 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
+from django.forms import CheckboxSelectMultiple, SelectMultiple
 from django.forms.models import _get_foreign_key
 from django.http import Http404
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _django
 
 from schools.linked_accounts import linked_accounts
 from schools.policies import leader_school_ids
@@ -186,7 +190,7 @@ def _scoping_errors(admin_obj) -> list[checks.CheckMessage]:
     for field in model._meta.get_fields():
         if not (field.is_relation and field.concrete and field.editable) or field.auto_created:
             continue
-        if field.many_to_many and not field.remote_field.through._meta.auto_created:
+        if field.many_to_many and not field.remote_field.through._meta.auto_created and not is_school_link(field):
             continue  # through a model of its own: never a form field
         if parent_fk is not None and field == parent_fk:
             continue
@@ -204,9 +208,37 @@ def _scoping_errors(admin_obj) -> list[checks.CheckMessage]:
     return errors
 
 
+def is_school_link(field) -> bool:
+    """A many-to-many field whose link model only adds the school (schools.models.SchoolLink): the admin
+    edits it like an automatic one, and the link rows get their school from the row they belong to."""
+    from schools.models import SchoolLink
+
+    through = getattr(getattr(field, "remote_field", None), "through", None)
+    return bool(field.many_to_many) and isinstance(through, type) and issubclass(through, SchoolLink)
+
+
 class SchoolScopedAdminChecks(ModelAdminChecks):
     def check(self, admin_obj, **kwargs):
         return [*super().check(admin_obj, **kwargs), *_scoping_errors(admin_obj)]
+
+    # Django refuses a many-to-many field through a model of its own in `fields` and `filter_horizontal`
+    # (admin.E013), because it could not fill the model's other columns; a school link fills its own.
+    def _check_field_spec_item(self, obj, field_name, label):
+        if _is_school_link_name(obj.model, field_name):
+            return []
+        return super()._check_field_spec_item(obj, field_name, label)
+
+    def _check_filter_item(self, obj, field_name, label):
+        if _is_school_link_name(obj.model, field_name):
+            return []
+        return super()._check_filter_item(obj, field_name, label)
+
+
+def _is_school_link_name(model, field_name) -> bool:
+    try:
+        return is_school_link(model._meta.get_field(field_name))
+    except FieldDoesNotExist:
+        return False
 
 
 class SchoolScopedInlineChecks(InlineModelAdminChecks):
@@ -232,7 +264,27 @@ class SchoolScopingMixin:
         return self._scoped(request, super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if is_school_link(db_field):
+            return self._scoped(request, self._school_link_formfield(db_field, request, **kwargs))
         return self._scoped(request, super().formfield_for_manytomany(db_field, request, **kwargs))
+
+    def _school_link_formfield(self, db_field, request, **kwargs):
+        """What Django's formfield_for_manytomany gives an automatic many-to-many field (it gives none
+        through a model of its own): a filtered select when asked for, the related model's choices."""
+        if "widget" not in kwargs and db_field.name in [*self.filter_vertical, *self.filter_horizontal]:
+            kwargs["widget"] = widgets.FilteredSelectMultiple(
+                db_field.verbose_name, db_field.name in self.filter_vertical
+            )
+        if "queryset" not in kwargs:
+            queryset = self.get_field_queryset(kwargs.get("using"), db_field, request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        formfield = db_field.formfield(**kwargs)
+        if isinstance(formfield.widget, SelectMultiple) and not isinstance(formfield.widget, CheckboxSelectMultiple):
+            # Django's own words for its multiple selects (translated by Django).
+            hint = _django("Hold down “Control”, or “Command” on a Mac, to select more than one.")
+            formfield.help_text = format_lazy("{} {}", formfield.help_text, hint) if formfield.help_text else hint
+        return formfield
 
     def _scoped(self, request, formfield):
         if formfield is None or not hasattr(formfield, "queryset"):

@@ -180,7 +180,7 @@ def _staff(school, user, role: str, classrooms=()):
 
     membership, _ = StaffMembership.objects.get_or_create(school=school, user=user, defaults={"role": role})
     if classrooms:
-        membership.classrooms.add(*classrooms)
+        membership.classrooms.add(*classrooms, through_defaults={"school": school})
     if role in LEADER_ROLES and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

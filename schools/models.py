@@ -198,13 +198,49 @@ class StaffRole(models.TextChoices):
 LEADER_ROLES = frozenset({StaffRole.PRINCIPAL, StaffRole.VICE_PRINCIPAL})
 
 
+class SchoolLinkQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Give the rows made without their school (a many-to-many's add() or set() without
+        through_defaults: a form, the admin) the school of the row they belong to, in one query."""
+        objs = list(objs)
+        missing = [obj for obj in objs if obj.school_id is None]
+        if missing:
+            owner = self.model._meta.get_field(self.model.school_from)
+            ids = {getattr(obj, owner.attname) for obj in missing}
+            schools = dict(owner.related_model._base_manager.filter(pk__in=ids).values_list("pk", "school_id"))
+            for obj in missing:
+                obj.school_id = schools.get(getattr(obj, owner.attname))
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class SchoolLink(models.Model):
+    """A row of a many-to-many field's link table, carrying the school like every table of school data
+    (so that the table can be distributed by school_id, docs/scaling.md). `school_from` names the
+    field whose row the link belongs to; its school is the link's."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+
+    school_from = ""
+    objects = SchoolLinkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.school_id is None:
+            self.school_id = getattr(self, self.school_from).school_id
+        super().save(*args, **kwargs)
+
+
 class StaffMembership(models.Model):
     """A person's role at one school; teachers also name the classes they teach."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships")
     role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
-    classrooms = models.ManyToManyField(Classroom, blank=True, related_name="teachers", verbose_name=_("classes"))
+    classrooms = models.ManyToManyField(
+        Classroom, blank=True, through="StaffMembershipClassroom", related_name="teachers", verbose_name=_("classes")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     welcome_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -220,6 +256,24 @@ class StaffMembership(models.Model):
     @property
     def is_leader(self) -> bool:
         return self.role in LEADER_ROLES
+
+
+class StaffMembershipClassroom(SchoolLink):
+    """A class a teacher teaches (the link table of StaffMembership.classrooms)."""
+
+    staffmembership = models.ForeignKey(StaffMembership, on_delete=models.CASCADE, related_name="+")
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="+")
+
+    school_from = "staffmembership"
+
+    class Meta:
+        db_table = "schools_staffmembership_classrooms"
+        unique_together = [("staffmembership", "classroom")]
+        verbose_name = _("class of a teacher")
+        verbose_name_plural = _("classes of teachers")
+
+    def __str__(self):
+        return f"{self.staffmembership_id} – {self.classroom_id}"
 
 
 def next_child_code(school_id: int) -> str:

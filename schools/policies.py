@@ -82,6 +82,18 @@ def access_for(user) -> Access:
     return access
 
 
+def person_school_ids(user) -> set[int] | None:
+    """The schools where the person has a role or a child they look after or follow, known without a
+    query (None when not known for this request). A read of an object found by its id alone names them,
+    so that Citus sends it to those schools' shards only (docs/scaling.md)."""
+    from parents.policies import guardian_school_ids
+
+    family = guardian_school_ids(user)
+    if family is None:
+        return None
+    return set(family) | set(access_for(user).roles_by_school)
+
+
 def forget_access(user) -> None:
     """Drop the cached memberships after they changed."""
     from schools.caching import forget_access_of

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from coordination.lib import disclosure
 from parents.models import Guardianship, GuardianshipStatus, InvitationCode
-from parents.policies import guardian_child_ids
+from parents.policies import guardian_child_ids, guardian_school_ids
 from schools import policies
 from schools.models import (
     LEADER_ROLES,
@@ -36,21 +36,32 @@ def _active_guardianships() -> QuerySet[Guardianship]:
     return Guardianship.objects.active().select_related("guardian").order_by("-is_primary", "created_at")
 
 
-def _teachers_prefetch(prefix: str = "") -> Prefetch:
+def _teachers_prefetch(prefix: str = "", *, school_ids=None) -> Prefetch:
+    teachers = StaffMembership.objects.filter(is_active=True)
+    if school_ids is not None:
+        teachers = teachers.filter(school_id__in=school_ids)
     return Prefetch(
         f"{prefix}teachers",
-        queryset=StaffMembership.objects.filter(is_active=True).select_related("user").order_by("user__full_name"),
+        queryset=teachers.select_related("user").order_by("user__full_name"),
         to_attr="active_teachers",
     )
 
 
-def _with_roster_counts(classrooms: QuerySet[Classroom]) -> QuerySet[Classroom]:
-    """Classes with their number of children and of children whose family has signed up, and teachers."""
+def _with_roster_counts(classrooms: QuerySet[Classroom], *, school_ids) -> QuerySet[Classroom]:
+    """Classes with their number of children and of children whose family has signed up, and teachers
+    (read of the classes' schools, `school_ids`)."""
     present = Q(children__left_on__isnull=True)
     return classrooms.annotate(
         children_count=Count("children", filter=present, distinct=True),
         signed_up_count=Count("children", filter=present & Q(children__guardianships__status=ACTIVE), distinct=True),
-    ).prefetch_related(_teachers_prefetch())
+    ).prefetch_related(_teachers_prefetch(school_ids=school_ids))
+
+
+def in_schools_of(queryset: QuerySet, *, user) -> QuerySet:
+    """The queryset asked only of the schools where the person has a role or a child (known without a
+    query): a row found by its id alone does not say its school's shard (docs/scaling.md)."""
+    school_ids = policies.person_school_ids(user)
+    return queryset if school_ids is None else queryset.filter(school_id__in=school_ids)
 
 
 def children_visible_to(*, user) -> QuerySet[Child]:
@@ -59,7 +70,7 @@ def children_visible_to(*, user) -> QuerySet[Child]:
     condition = Q(pk__in=guardian_child_ids(user))
     condition |= Q(school_id__in=access.schools_with(LEADER_ROLES | {StaffRole.NURSE}))
     condition |= Q(classroom_id__in=access.taught_classroom_ids)
-    return Child.objects.filter(condition)
+    return in_schools_of(Child.objects.filter(condition), user=user)
 
 
 def child_get(*, user, child_id: int) -> Child:
@@ -72,20 +83,34 @@ def child_get(*, user, child_id: int) -> Child:
 
 def children_of_guardian(*, user) -> list[Child]:
     """A family's children with their class, school and teachers, in a fixed number of queries."""
+    # The schools of the person's children come with their cached guardianships: the prefetches name them.
+    school_ids = guardian_school_ids(user)
+    guardianships, pickup_persons = _active_guardianships(), PickupPerson.objects.all()
+    if school_ids is not None:
+        guardianships, pickup_persons = (
+            guardianships.filter(school_id__in=school_ids),
+            pickup_persons.filter(school_id__in=school_ids),
+        )
     return list(
         Child.objects.filter(guardianships__guardian=user, guardianships__status=ACTIVE)
         .select_related("school", "classroom")
         .prefetch_related(
-            _teachers_prefetch("classroom__"),
-            Prefetch("guardianships", queryset=_active_guardianships()),
-            "pickup_persons",
+            _teachers_prefetch("classroom__", school_ids=school_ids),
+            Prefetch("guardianships", queryset=guardianships),
+            Prefetch("pickup_persons", queryset=pickup_persons),
         )
         .order_by("date_of_birth")
     )
 
 
+def staff_classrooms(*, user) -> QuerySet[Classroom]:
+    """Classes, asked only of the schools where the person works (known without a query): a class found
+    by its id alone does not say its school's shard (docs/scaling.md)."""
+    return Classroom.objects.filter(school_id__in=set(policies.access_for(user).roles_by_school))
+
+
 def classroom_get(*, user, classroom_id: int) -> Classroom:
-    classroom = Classroom.objects.select_related("school", "school_year").filter(pk=classroom_id).first()
+    classroom = staff_classrooms(user=user).select_related("school", "school_year").filter(pk=classroom_id).first()
     if classroom is None or not policies.can_view_classroom(user, classroom):
         raise Http404
     return classroom
@@ -93,8 +118,10 @@ def classroom_get(*, user, classroom_id: int) -> Classroom:
 
 def classrooms_of_teacher(*, user) -> list[Classroom]:
     """The classes a teacher teaches, with roster sizes and sign-up counts."""
+    access = policies.access_for(user)
+    classrooms = staff_classrooms(user=user).filter(pk__in=access.taught_classroom_ids)
     return list(
-        _with_roster_counts(Classroom.objects.filter(pk__in=policies.access_for(user).taught_classroom_ids))
+        _with_roster_counts(classrooms, school_ids=set(access.roles_by_school))
         .select_related("school", "school_year")
         .order_by("school__name", "name")
     )
@@ -143,9 +170,9 @@ def school_overview(*, school: School) -> dict:
         .count()
     )
     classrooms = list(
-        _with_roster_counts(Classroom.objects.filter(school=school, school_year__is_current=True)).order_by(
-            "age_group", "name"
-        )
+        _with_roster_counts(
+            Classroom.objects.filter(school=school, school_year__is_current=True), school_ids=[school.pk]
+        ).order_by("age_group", "name")
     )
     staff_by_role = dict(
         StaffMembership.objects.filter(school=school, is_active=True)
@@ -168,7 +195,7 @@ def school_staff(*, school: School) -> list[StaffMembership]:
     return list(
         StaffMembership.objects.filter(school=school)
         .select_related("user")
-        .prefetch_related("classrooms")
+        .prefetch_related(Prefetch("classrooms", queryset=Classroom.objects.filter(school=school)))
         .order_by("-is_active", "role", "user__full_name")
     )
 

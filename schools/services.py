@@ -84,7 +84,7 @@ def staff_member_create(
     if role == StaffRole.TEACHER and classrooms:
         if any(c.school_id != school.pk for c in classrooms):
             raise ValidationError(_("The class belongs to another school."))
-        membership.classrooms.set(classrooms)
+        membership.classrooms.set(classrooms, through_defaults={"school": school})
     if created and user.email:
         from accounts.tasks import staff_welcome_send
 

@@ -8,7 +8,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-__all__ = ["Event", "EventAnswer", "EventKind", "EventPhoto", "VolunteerRole", "VolunteerSignup"]
+from schools.models import SchoolLink
+
+__all__ = [
+    "Event",
+    "EventAnswer",
+    "EventClassroom",
+    "EventKind",
+    "EventPhoto",
+    "EventPhotoChild",
+    "VolunteerRole",
+    "VolunteerSignup",
+]
 
 
 class EventKind(models.TextChoices):
@@ -30,7 +41,7 @@ class Event(models.Model):
     programme = models.TextField(_("programme"), blank=True)
     whole_school = models.BooleanField(_("the whole school"), default=False)
     classrooms = models.ManyToManyField(
-        "schools.Classroom", blank=True, related_name="+", verbose_name=_("classes invited")
+        "schools.Classroom", blank=True, through="EventClassroom", related_name="+", verbose_name=_("classes invited")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -119,7 +130,11 @@ class EventPhoto(models.Model):
     media = models.OneToOneField("mediafiles.MediaFile", on_delete=models.PROTECT, related_name="+")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     children = models.ManyToManyField(
-        "schools.Child", blank=True, related_name="+", verbose_name=_("children in the photo")
+        "schools.Child",
+        blank=True,
+        through="EventPhotoChild",
+        related_name="+",
+        verbose_name=_("children in the photo"),
     )
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -131,3 +146,39 @@ class EventPhoto(models.Model):
 
     def __str__(self):
         return self.caption or str(self.media_id)
+
+
+class EventClassroom(SchoolLink):
+    """A class an event is for (the link table of Event.classrooms)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    classroom = models.ForeignKey("schools.Classroom", on_delete=models.CASCADE, related_name="+")
+
+    school_from = "event"
+
+    class Meta:
+        db_table = "community_event_classrooms"
+        unique_together = [("event", "classroom")]
+        verbose_name = _("class of an event")
+        verbose_name_plural = _("classes of events")
+
+    def __str__(self):
+        return f"{self.event_id} – {self.classroom_id}"
+
+
+class EventPhotoChild(SchoolLink):
+    """A child shown on an event photo (the link table of EventPhoto.children)."""
+
+    eventphoto = models.ForeignKey(EventPhoto, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey("schools.Child", on_delete=models.CASCADE, related_name="+")
+
+    school_from = "eventphoto"
+
+    class Meta:
+        db_table = "community_eventphoto_children"
+        unique_together = [("eventphoto", "child")]
+        verbose_name = _("child on an event photo")
+        verbose_name_plural = _("children on event photos")
+
+    def __str__(self):
+        return f"{self.eventphoto_id} – {self.child_id}"

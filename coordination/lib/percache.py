@@ -28,7 +28,7 @@ from coordination.lib import fragments
 # How long a value may live without being read again; changes forget it long before.
 TIMEOUT = 15 * 60
 # Part of every key: a change of what a value holds changes this, so old values are never read.
-VERSION = 2
+VERSION = 3
 
 
 # The core's values, read together by `prefetch`.

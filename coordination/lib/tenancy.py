@@ -58,14 +58,10 @@ PERSON_TABLES: dict[str, str] = {
     "accounts.User_user_permissions": "an account's own permissions",
 }
 
-# School data that does not carry school_id yet: Django's own link tables of many-to-many fields. Each
-# becomes an explicit through model with a `school` column (filled from its first side) before the
-# tables are distributed. The list only shrinks (tests/coordination/test_tenancy_models.py).
-PENDING_SCHOOL: dict[str, str] = {
-    "schools.StaffMembership_classrooms": "the classes a teacher teaches",
-    "community.Event_classrooms": "the classes an event is for",
-    "community.EventPhoto_children": "the children shown on an event photo",
-}
+# School data that does not carry school_id yet, with what it is. Empty: the link tables of many-to-many
+# fields are explicit models with a `school` column (schools.models.SchoolLink). The list only shrinks
+# (tests/coordination/test_tenancy_models.py).
+PENDING_SCHOOL: dict[str, str] = {}
 
 # Third-party apps whose tables hold no school data (Celery results, and the like) would go here by app
 # label; today every installed model is declared one by one above.

@@ -62,3 +62,16 @@ def test_moving_an_event_into_the_past_is_refused_and_keeping_its_time_is_not(cl
     assert kept.status_code == 302
     event.refresh_from_db()
     assert event.title == "Vui Tết Trung thu"
+
+
+def test_the_classes_chosen_in_the_admin_are_linked_with_their_school(client, world):
+    client.force_login(world.principal)
+    page = client.get("/admin/community/event/add/").content.decode()
+    assert 'name="classrooms"' in page and world.foreign_classroom.name not in page
+    data = _post(world, timezone.now() + datetime.timedelta(days=3), classrooms=[world.classroom.pk])
+    data.pop("whole_school")
+    response = client.post("/admin/community/event/add/", data)
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert list(event.classrooms.all()) == [world.classroom]
+    assert list(event.classrooms.through.objects.values_list("school_id", flat=True)) == [world.school.pk]

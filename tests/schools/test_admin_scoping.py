@@ -292,3 +292,21 @@ def test_a_list_filter_on_a_relation_lists_only_the_schools_objects(world, clien
     page = client.get("/admin/schools/child/").content.decode()
     assert f"classroom__id__exact={world.classroom.pk}" in page
     assert "Chồi A" not in page
+
+
+def test_a_teachers_classes_are_chosen_in_the_admin_among_the_schools_own(world, client):
+    membership = world.teacher.staff_memberships.get()
+    client.force_login(world.principal)
+    url = f"/admin/schools/staffmembership/{membership.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="classrooms"' in page and world.foreign_classroom.name not in page
+    data = {"school": world.school.pk, "role": "teacher", "is_active": "on"}
+    refused = client.post(url, {**data, "classrooms": [world.foreign_classroom.pk]})
+    assert refused.status_code == 200 and not membership.classrooms.filter(pk=world.foreign_classroom.pk).exists()
+    response = client.post(url, {**data, "classrooms": [world.classroom.pk, world.other_classroom.pk]})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    links = membership.classrooms.through.objects.filter(staffmembership=membership)
+    assert set(links.values_list("classroom_id", "school_id")) == {
+        (world.classroom.pk, world.school.pk),
+        (world.other_classroom.pk, world.school.pk),
+    }

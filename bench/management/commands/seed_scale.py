@@ -312,7 +312,8 @@ class Command(BaseCommand):
         save(StaffMembership, batch.memberships)
         Through = StaffMembership.classrooms.through
         Through.objects.bulk_create(
-            [Through(staffmembership_id=m.pk, classroom_id=c.pk) for m, c in batch.taught], batch_size=BATCH_SIZE
+            [Through(school_id=m.school_id, staffmembership_id=m.pk, classroom_id=c.pk) for m, c in batch.taught],
+            batch_size=BATCH_SIZE,
         )
         save(Child, batch.children)
         save(Enrolment, batch.enrolments)
