@@ -2,7 +2,8 @@
 
 One browser context per persona, signed in by its session cookie, walks the pages of that
 persona's journey in one go; each page is scanned as a phone shows it (where wide tables
-scroll sideways) and must declare the page's language. All findings are gathered and
+scroll sideways) and must declare the page's language; its pictures load lazily and keep
+their place (width and height) while they load. All findings are gathered and
 reported together, so one run names every page that fails.
 """
 
@@ -215,7 +216,7 @@ def the_rest_made(world):
     from tests.reports import matrix_school as reports
 
     made = SimpleNamespace(board=public._board(world))
-    honour._roll(world)
+    honour._roll_with_photo(world)  # the gift's photo on the public roll
     made.letter = honour._letter(world)
     made.gift = made.letter.contribution  # the parent's own gift, thanked by the letter
     made.activity = activities._with_video(world)
@@ -236,6 +237,12 @@ def the_rest_made(world):
     made.breach = breaches._breach(world)
     made.submission = reports._submitted(world)
     return made
+
+
+# An <img> that loads before it is scrolled to, or makes the page jump when it comes (the admin's icons are Django's).
+UNSIZED_IMAGES = """() => Array.from(document.querySelectorAll("img"))
+  .filter((img) => img.getAttribute("loading") !== "lazy" || !img.hasAttribute("width") || !img.hasAttribute("height"))
+  .map((img) => img.outerHTML.slice(0, 120))"""
 
 
 def sign_in(context, live_server, user) -> None:
@@ -271,6 +278,11 @@ def scan(browser, live_server, world, csp_violations, pages: dict[str, list[str]
             found = violations_of(page)
             if found:
                 failures.append(f"{persona} " + describe(path, found))
+            if not path.startswith("/admin/"):
+                failures += [
+                    f"{persona} {path}: {img} is not lazy, or has no width and height"
+                    for img in page.evaluate(UNSIZED_IMAGES)
+                ]
             scanned += 1
         context.close()
     return scanned, failures
