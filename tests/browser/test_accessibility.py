@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.activities.makers import activity_make, answer_make
+from tests.activities.makers import activity_make, answer_make, voice_make
 from tests.browser.axe import describe, install_axe, violations_of
 from tests.browser.conftest import PHONE_VIEWPORT
 from tests.donations import makers as donations
@@ -128,6 +128,7 @@ def the_rest(w, made) -> dict[str, list[str]]:
             "/works/",
             f"/classes/{classroom}/works/",
             f"/works/{made.work.pk}/edit/",
+            f"/works/{made.work.pk}/transcript/",
             f"/classes/{classroom}/labels/",
             f"/labels/{made.sheet.pk}/",
             f"/activities/{made.activity.pk}/",
@@ -232,6 +233,8 @@ def the_rest_made(world):
     made.checkup = followup._checkup(world)
     made.sheet = printing._ready_sheet(world)
     made.work = made.sheet.classroom.works.get()
+    made.work.voice = voice_make(school=world.school, by=world.teacher)  # the child telling about it
+    made.work.save(update_fields=["voice"])
     made.album = printing._ready_album("child", "parent")(world)
     made.request = requests._request(world)
     made.breach = breaches._breach(world)
