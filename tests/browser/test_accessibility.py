@@ -82,6 +82,9 @@ def the_rest(w, made) -> dict[str, list[str]]:
             "/privacy/",
             "/accounts/password/reset/",
             "/accounts/login/code/",
+            f"/follow/{made.follow.token}/",
+            f"/donations/invitations/{made.donor_invitation.token}/",
+            f"/feedback/schools/{school}/answered/",
         ],
         "parent": [
             f"/children/{child}/",
@@ -116,8 +119,12 @@ def the_rest(w, made) -> dict[str, list[str]]:
             "/join/",
             "/accounts/email/",
             "/accounts/password/change/",
+            "/accounts/phone/change/",
+            "/accounts/2fa/",
+            f"/notifications/{made.notice.pk}/",
+            f"/schools/{school}/campaigns/{made.board.open.pk}/",
         ],
-        "family_viewer": [f"/w/{made.work.token}", "/notifications/"],
+        "family_viewer": [f"/w/{made.work.token}", "/notifications/", f"/follow/{made.follow.token}/"],
         # The other parent sits on the parents' board: the settlement waits for their signature.
         "other_parent": [
             f"{board}campaigns/{made.board.closed.pk}/settlement/",
@@ -154,6 +161,7 @@ def the_rest(w, made) -> dict[str, list[str]]:
             f"/schools/{school}/announcements/",
             f"/events/schools/{school}/new/",
             f"/events/{made.event.pk}/organise/",
+            f"/events/{made.event.pk}/edit/",
             f"/feedback/schools/{school}/inbox/",
             f"/feedback/{made.feedback.pk}/",
             f"/polls/schools/{school}/new/",
@@ -163,6 +171,9 @@ def the_rest(w, made) -> dict[str, list[str]]:
             f"/privacy/schools/{school}/retention/",
             "/privacy/breaches/",
             f"/privacy/breaches/{made.breach.pk}/",
+            f"/privacy/breaches/{made.breach.pk}/draft/",
+            "/privacy/breaches/new/",
+            f"/privacy/schools/{school}/requests/paper/",
             f"/reports/schools/{school}/submit/",
             f"/reports/schools/{school}/submissions/",
             f"{board}books/",
@@ -180,11 +191,13 @@ def the_rest(w, made) -> dict[str, list[str]]:
         ],
         "kitchen": [
             f"/menus/school/{w.school.pk}/foods/",
+            f"/menus/school/{w.school.pk}/foods/{made.rice}/",
         ],
         "accountant": ["/admin/donations/", "/admin/donations/campaign/", f"{board}books/"],
         "officer": [
             f"/authorities/{ward}/activity-library/",
             f"/authorities/{ward}/commendations/",
+            f"/authorities/{ward}/activity-library/reuse/",
             "/feedback/authority/",
             f"/reports/area/{ward}/",
             f"/reports/submissions/{made.submission.pk}/",
@@ -201,16 +214,19 @@ def the_rest_made(world):
     """What the rest of the journeys show, made the way the authorisation matrix makes it."""
     from types import SimpleNamespace
 
+    from notifications.models import Notice
     from tests.activities import matrix as activities
     from tests.activities import matrix_library as activity_library
     from tests.announcements import matrix as announcements
     from tests.community import matrix_events as events
     from tests.community import matrix_library as library
     from tests.community import matrix_menus as menus
+    from tests.donations import matrix_campaigns as campaigns
     from tests.donations import matrix_honour as honour
     from tests.donations import matrix_public as public
     from tests.feedback import matrix as feedback
     from tests.health import matrix_followup as followup
+    from tests.parents import matrix as parents
     from tests.portfolio import matrix_printing as printing
     from tests.privacy import matrix_breaches as breaches
     from tests.privacy import matrix_requests as requests
@@ -239,6 +255,13 @@ def the_rest_made(world):
     made.request = requests._request(world)
     made.breach = breaches._breach(world)
     made.submission = reports._submitted(world)
+    made.follow = parents._open_invitation(world)
+    made.donor_invitation = campaigns._invitation(world)
+    feedback._publishable(world)
+    made.notice = Notice.objects.create(
+        recipient=world.parent, school=world.school, category="activity", title="Hoạt động mới", dedupe_key="a11y"
+    )
+    made.rice = menus._rice(world)
     return made
 
 
