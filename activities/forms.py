@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from activities.models import Sticker
 from activities.services import FEEDBACK_MAX, NOTE_MAX
-from mediafiles.captions import CAPTIONS_MAX_BYTES, captions_check, captions_text_from
+from mediafiles.forms import MediaTextsForm
 from schools.models import AgeGroup, Classroom, Domain
 
 WRONG_CLASS = _("You cannot post to this class. Choose among the classes listed.")
@@ -80,63 +80,8 @@ class ActivityForm(forms.Form):
         return [self.cleaned_data.get(name) or "" for name in self.PHOTO_FIELDS]
 
 
-class CaptionsForm(forms.Form):
-    """A video's captions (a WebVTT file chosen or pasted) and a voice recording's transcript, each only
-    when the activity has that file; the checks are mediafiles.captions'."""
-
-    captions_file = forms.FileField(
-        label=_("A captions file (WebVTT, .vtt)"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".vtt,text/vtt"}),
-    )
-    captions_text = forms.CharField(
-        label=_("Or paste the captions"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text=_(
-            "Starts with the line “WEBVTT”, then each caption under its time line, for example "
-            "“00:01.000 --> 00:04.000”. Leave empty to remove the captions."
-        ),
-    )
-    transcript = forms.CharField(
-        label=_("What you say in the recording"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Families who cannot listen read it under the player. Leave empty to remove it."),
-    )
-
-    def __init__(self, *args, video, voice, **kwargs):
-        super().__init__(*args, **kwargs)
-        if video is None:
-            del self.fields["captions_file"], self.fields["captions_text"]
-        elif not self.is_bound:
-            self.fields["captions_text"].initial = video.captions
-        if voice is None:
-            del self.fields["transcript"]
-        elif not self.is_bound:
-            self.fields["transcript"].initial = voice.transcript
-
-    def clean_captions_file(self):
-        upload = self.cleaned_data.get("captions_file")
-        if not upload:
-            return ""
-        return captions_text_from(upload.read(CAPTIONS_MAX_BYTES + 1))
-
-    def captions(self) -> str:
-        """The captions to keep: a chosen file wins over the pasted text."""
-        return self.cleaned_data.get("captions_file") or self.cleaned_data.get("captions_text") or ""
-
-    def clean(self):
-        cleaned = super().clean()
-        if "captions_text" in self.fields and not self.errors.get("captions_file"):
-            text = self.captions()
-            if text.strip():
-                try:
-                    cleaned["captions_checked"] = captions_check(text)
-                except forms.ValidationError as error:
-                    field = "captions_file" if cleaned.get("captions_file") else "captions_text"
-                    self.add_error(field, error)
-        return cleaned
+# An activity's video captions and voice transcript: the form every teacher-uploaded file uses.
+CaptionsForm = MediaTextsForm
 
 
 class AnswerForm(forms.Form):

@@ -653,10 +653,17 @@ def activity_nudge(*, activity: Activity, classroom: Classroom, by) -> int:
 
 
 @transaction.atomic
-def activity_media_texts_set(*, activity: Activity, captions: str | None = None, transcript: str | None = None) -> None:
-    """Keep the video's captions and the voice recording's transcript (None: leave that one as it is)."""
+def activity_media_texts_set(
+    *,
+    activity: Activity,
+    captions: str | None = None,
+    captions_language: str | None = None,
+    transcript: str | None = None,
+) -> None:
+    """Keep the video's captions (in their language) and the voice recording's transcript (None: leave that
+    one as it is)."""
     if captions is not None and activity.video_id:
-        media_captions_set(media=activity.video, text=captions)
+        media_captions_set(media=activity.video, text=captions, language=captions_language)
     if transcript is not None and activity.voice_id:
         media_transcript_set(media=activity.voice, text=transcript)
     # The feed's cards show the players: they are drawn again with the new texts.

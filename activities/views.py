@@ -261,6 +261,7 @@ def captions(request, activity_id: int):
         services.activity_media_texts_set(
             activity=activity,
             captions=form.cleaned_data.get("captions_checked", "") if activity.video_id else None,
+            captions_language=(form.cleaned_data.get("captions_language") or None) if activity.video_id else None,
             transcript=form.cleaned_data.get("transcript", "") if activity.voice_id else None,
         )
         messages.success(request, _("The captions and the transcript are saved."))

@@ -24,7 +24,7 @@ class ClearSiteDataOnSignOut:
 
     The saved pages of the service worker, its registration, and the uploads waiting for a
     connection all go (static/js/offline.js also empties the caches itself, for browsers that
-    ignore the header).
+    ignore the header). Signing out of the admin empties them too: a principal may use a family's phone.
     """
 
     def __init__(self, get_response):
@@ -32,6 +32,6 @@ class ClearSiteDataOnSignOut:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method == "POST" and request.path == reverse("account_logout"):
+        if request.method == "POST" and request.path in (reverse("account_logout"), reverse("admin:logout")):
             response["Clear-Site-Data"] = '"cache", "storage"'
         return response

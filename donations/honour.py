@@ -230,8 +230,8 @@ def photo_bytes(media: MediaFile) -> tuple[bytes, str] | None:
 
 
 def published_rolls(*, school, limit: int = PUBLIC_ROLLS) -> list[HonourRoll]:
-    """The latest published rolls of a school with their lines, in two queries."""
-    lines = HonourLine.objects.select_related("donor").order_by("position", "pk")
+    """The latest published rolls of a school with their lines (and their photos' sizes), in two queries."""
+    lines = HonourLine.objects.select_related("donor", "photo").order_by("position", "pk")
     return list(
         HonourRoll.objects.filter(school=school, published_at__isnull=False)
         .order_by("-starts_on", "period", "-pk")

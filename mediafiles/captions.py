@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -52,12 +53,28 @@ def captions_check(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def media_captions_set(*, media: MediaFile, text: str) -> MediaFile:
-    """Give a video its captions (checked), or take them away with an empty text."""
+def transcript_check(text: str) -> str:
+    """The transcript as it will be kept (trimmed), or a ValidationError when it is too long."""
+    text = text.strip()
+    if len(text) > TRANSCRIPT_MAX_CHARS:
+        raise ValidationError(
+            _("The transcript is too long: at most %(count)s characters.") % {"count": TRANSCRIPT_MAX_CHARS},
+            code="too_long",
+        )
+    return text
+
+
+def media_captions_set(*, media: MediaFile, text: str, language: str | None = None) -> MediaFile:
+    """Give a video its captions (checked) in the language they are written in (None: leave it as it is),
+    or take them away with an empty text."""
     if media.kind != Kind.VIDEO:
         raise ValidationError(_("Only a video can have captions."), code="kind")
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose the language of the captions among those listed."), code="language")
     media.captions = captions_check(text) if text.strip() else ""
-    media.save(update_fields=["captions"])
+    if language is not None:
+        media.captions_language = language
+    media.save(update_fields=["captions", "captions_language"])
     return media
 
 
@@ -65,12 +82,6 @@ def media_transcript_set(*, media: MediaFile, text: str) -> MediaFile:
     """Give a sound recording the text of what is said in it, or take it away with an empty text."""
     if media.kind != Kind.AUDIO:
         raise ValidationError(_("Only a sound recording can have a transcript."), code="kind")
-    text = text.strip()
-    if len(text) > TRANSCRIPT_MAX_CHARS:
-        raise ValidationError(
-            _("The transcript is too long: at most %(count)s characters.") % {"count": TRANSCRIPT_MAX_CHARS},
-            code="too_long",
-        )
-    media.transcript = text
+    media.transcript = transcript_check(text)
     media.save(update_fields=["transcript"])
     return media

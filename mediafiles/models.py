@@ -92,6 +92,8 @@ class MediaFile(models.Model):
     # For people who cannot hear it: a video's captions as a WebVTT text (mediafiles/captions.py checks
     # it), and a recording's transcript as plain text. Small texts, kept beside the file's other facts.
     captions = models.TextField(_("captions (WebVTT)"), blank=True)
+    # The language the captions are written in, as the teacher declared it (empty: the site's language).
+    captions_language = models.CharField(_("language of the captions"), max_length=16, blank=True)
     transcript = models.TextField(_("transcript"), blank=True)
 
     class Meta:
@@ -210,6 +212,16 @@ class MediaFile(models.Model):
         if not self.captions:
             return None
         return reverse("mediafiles:captions", kwargs={"media_id": self.pk})
+
+    @property
+    def captions_lang(self) -> str:
+        """The captions' language code (the <track srclang>): the declared one, else the site's language."""
+        return self.captions_language or settings.LANGUAGE_CODE
+
+    @property
+    def captions_language_name(self) -> str:
+        """The captions' language by its name, in the reader's language (the <track label>)."""
+        return str(dict(settings.LANGUAGES).get(self.captions_lang, self.captions_lang))
 
     @property
     def poster_url(self) -> str | None:

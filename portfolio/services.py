@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mediafiles.captions import media_transcript_set
 from mediafiles.models import Kind, MediaFile
 from mediafiles.services import media_pick_for_attaching
 from portfolio import policies
@@ -366,3 +367,13 @@ def work_opened(*, work: Work, user, by_family: bool, already: bool = False) -> 
             family_opened_at=now
         )
         work.family_opened_at = now
+
+
+def work_transcript_set(*, work: Work, text: str) -> Work:
+    """Keep what the child says in the work's voice note, for families who cannot listen (empty: remove it).
+
+    The work's page is drawn again: its cached content is keyed on the transcript too."""
+    if work.voice is None:
+        raise ValidationError(_("This work has no voice note."), code="no_voice")
+    media_transcript_set(media=work.voice, text=text)
+    return work

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from coordination.lib.forms import errors_to_form
+from mediafiles.forms import MediaTextsForm
 from mediafiles.models import Kind, State
 from portfolio import selectors_sitting as selectors
 from portfolio import services
@@ -164,6 +165,31 @@ def work_edit(request, work_id: int):
             "added_ids": [str(m.pk) for m in added if m.kind == Kind.IMAGE and m.state != State.FAILED],
             "voice_value": request.POST.get("voice", "") if request.method == "POST" else "",
         },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def work_transcript(request, work_id: int):
+    """What the child says in the work's voice note, for families who cannot listen to it."""
+    work = selectors.work_for_managing(user=request.user, work_id=work_id)
+    if work.voice is None:
+        raise Http404
+    form = MediaTextsForm(request.POST or None, video=None, voice=work.voice)
+    form.fields["transcript"].label = _("What the child says in the recording")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.work_transcript_set(work=work, text=form.cleaned_data["transcript"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The transcript of the voice note is saved."))
+            return redirect("portfolio:work_edit", work.pk)
+    return render(
+        request,
+        "portfolio/sitting/work_transcript.html",
+        {"work": work, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -82,7 +82,7 @@ def _content_key(work) -> str:
         child.full_name,
         child.nickname,
         work.classroom.name,
-        voice and (voice.state, voice.rendition.name, voice.original.name),
+        voice and (voice.state, voice.rendition.name, voice.original.name, voice.transcript),
         work.photos_allowed,
         work.voice_allowed,
         work.content_marks,

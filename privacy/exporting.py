@@ -133,7 +133,8 @@ class Section:
 class Built:
     sections: list[Section] = field(default_factory=list)
     media: dict = field(default_factory=dict)  # media id -> child id (or None: the person's own)
-    files: dict = field(default_factory=dict)  # media id -> (path in the archive, kind, name)
+    # media id -> (path in the archive, kind, name, (width, height) of its tile in the index)
+    files: dict = field(default_factory=dict)
     missing_files: int = 0
 
 
@@ -206,7 +207,9 @@ def _write_media(archive: zipfile.ZipFile, built: Built) -> None:
     ids = list(built.media)
     for start in range(0, len(ids), PAGE_SIZE):
         chunk = ids[start : start + PAGE_SIZE]
-        for media in MediaFile.objects.filter(pk__in=chunk).only("pk", "kind", "original", "original_name"):
+        for media in MediaFile.objects.filter(pk__in=chunk).only(
+            "pk", "kind", "original", "original_name", "width", "height"
+        ):
             if not media.original:
                 continue
             path = _media_name(media)
@@ -220,7 +223,18 @@ def _write_media(archive: zipfile.ZipFile, built: Built) -> None:
                 logger.warning("export: the original of media %s could not be read", media.pk, exc_info=True)
                 built.missing_files += 1
                 continue
-            built.files[media.pk] = (path, media.kind, media.original_name)
+            built.files[media.pk] = (path, media.kind, media.original_name, _tile(media))
+
+
+TILE = 160  # the index shows each photo in a box of 10rem, 160 pixels a side
+
+
+def _tile(media: MediaFile) -> tuple[int, int]:
+    """The photo's size in the index, so that the page keeps its place while it loads (4:3 when unknown)."""
+    if not (media.width and media.height):
+        return TILE, TILE * 3 // 4
+    scale = TILE / max(media.width, media.height)
+    return max(1, round(media.width * scale)), max(1, round(media.height * scale))
 
 
 def _index_context(user, child_ids, built: Built, *, now) -> dict:
@@ -228,8 +242,8 @@ def _index_context(user, child_ids, built: Built, *, now) -> dict:
 
     def media_of(child_id):
         entries = [
-            {"path": path, "kind": kind, "name": name}
-            for media_id, (path, kind, name) in built.files.items()
+            {"path": path, "kind": kind, "name": name, "width": tile[0], "height": tile[1]}
+            for media_id, (path, kind, name, tile) in built.files.items()
             if built.media.get(media_id) == child_id
         ]
         return (

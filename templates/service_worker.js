@@ -7,7 +7,9 @@
  * longer marked (signed out, access ended) loses its copy.
  *
  * A copy shown offline says so: its <html data-offline="live"> becomes "saved", and
- * static/js/offline.js then shows the page's note "you are offline, shown as of …".
+ * static/js/offline.js then shows the page's note "you are offline, shown as of …". The same copy,
+ * with the same note, stands in for a server error (5xx: the portal down behind its proxy), which
+ * neither replaces nor removes it; where there is no copy the error page shows.
  * Sign-out empties the cache (the Clear-Site-Data header and static/js/offline.js).
  */
 "use strict";
@@ -56,13 +58,15 @@ function forget(request) {
   return caches.open(CACHE).then(function (cache) { return cache.delete(address(request)); });
 }
 
-function saved(request) {
+// The saved copy, marked as shown offline; or `otherwise` (by default the browser's own "no connection").
+function saved(request, otherwise) {
+  var missing = otherwise || Response.error();
   return caches.open(CACHE).then(function (cache) {
     return cache.match(address(request));
   }).then(function (copy) {
-    if (!copy) return Response.error();
+    if (!copy) return missing;
     var age = Date.now() - parseInt(copy.headers.get(SAVED_AT), 10);
-    if (!(age >= 0 && age < 1000 * parseInt(copy.headers.get(HEADER), 10))) return Response.error();
+    if (!(age >= 0 && age < 1000 * parseInt(copy.headers.get(HEADER), 10))) return missing;
     return copy.text().then(function (body) {
       return new Response(body.replace('data-offline="live"', 'data-offline="saved"'), {
         status: 200, headers: { "Content-Type": copy.headers.get("Content-Type") }
@@ -76,6 +80,8 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET" || request.mode !== "navigate") return;
   if (new URL(request.url).origin !== self.location.origin) return;
   event.respondWith(fetch(request).then(function (response) {
+    // The server is down, not the page gone: the last copy stays, and shows if there is one.
+    if (response.status >= 500) return saved(request, response).catch(function () { return response; });
     var seconds = keepFor(response);
     var saving = seconds ? keep(request, response.clone(), seconds) : forget(request);
     event.waitUntil(saving.catch(function () { /* full storage: no copy */ }));

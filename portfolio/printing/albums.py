@@ -215,6 +215,15 @@ class AlbumFile:
     local: Path
     kind: str  # photo, voice, video
     label: str
+    # A photo's shape, for the page to keep its place while it loads (a phone photo's 4:3 when not known).
+    width: int = 800
+    height: int = 600
+
+    @classmethod
+    def of(cls, media: MediaFile, zip_path: str, local: Path, kind: str, label: str) -> AlbumFile:
+        if media.width and media.height:
+            return cls(zip_path, local, kind, label, media.width, media.height)
+        return cls(zip_path, local, kind, label)
 
 
 @dataclass
@@ -274,7 +283,7 @@ def _collect(album: Album, works: list[Work], answers: list, tmp: Path, progress
                 local = _copy(photo.media, tmp / folder / f"photo-{position}")
                 if local is not None:
                     label = _("Photo %(number)s of “%(title)s”") % {"number": position, "title": entry.title}
-                    entry.photos.append(AlbumFile(f"{folder}/{local.name}", local, "photo", label))
+                    entry.photos.append(AlbumFile.of(photo.media, f"{folder}/{local.name}", local, "photo", label))
         if album.with_voice and work.voice is not None:
             local = _copy(work.voice, tmp / folder / "voice")
             if local is not None:
@@ -308,7 +317,7 @@ def _collect(album: Album, works: list[Work], answers: list, tmp: Path, progress
             kind = {Kind.IMAGE: "photo", Kind.VIDEO: "video", Kind.AUDIO: "voice"}[item.kind]
             label = _("File %(number)s of “%(title)s”") % {"number": position, "title": title}
             target = {"photo": entry.photos, "video": entry.videos, "voice": entry.sounds}[kind]
-            target.append(AlbumFile(f"{folder}/{local.name}", local, kind, label))
+            target.append(AlbumFile.of(item, f"{folder}/{local.name}", local, kind, label))
         entries.append(entry)
     return entries
 

@@ -115,3 +115,42 @@ def test_a_teacher_of_another_class_cannot_caption(client, world, activity):
     answer = client.post(f"/activities/{activity.pk}/captions/", {"captions_text": VTT})
     assert answer.status_code == 404
     assert texts(activity) == ("", "")
+
+
+def test_the_captions_are_offered_in_the_language_the_teacher_declares(client, world, activity):
+    client.force_login(world.teacher)
+    form = client.get(f"/activities/{activity.pk}/captions/").content.decode()
+    assert '<option value="vi" selected>' in form  # the site's language until the teacher says otherwise
+
+    answer = client.post(f"/activities/{activity.pk}/captions/", {"captions_text": VTT, "captions_language": "en"})
+    assert answer.status_code == 302
+    activity.video.refresh_from_db()
+    assert (activity.video.captions.strip(), activity.video.captions_language) == (VTT.strip(), "en")
+
+    client.force_login(world.parent)
+    page = client.get(f"/activities/{activity.pk}/").content.decode()
+    track = f'<track kind="captions" src="/media/{activity.video_id}/captions.vtt" srclang="en" label="{vi("English")}"'
+    assert track in page
+    assert (
+        f"/media/{activity.video_id}/captions.vtt"
+        in client.get(f"/children/{world.child.pk}/activities/").content.decode()
+    )
+    client.force_login(world.teacher)
+    assert '<option value="en" selected>' in client.get(f"/activities/{activity.pk}/captions/").content.decode()
+
+
+def test_a_language_not_offered_is_refused_in_vietnamese_and_changes_nothing(client, world, activity):
+    client.force_login(world.teacher)
+
+    answer = client.post(
+        f"/activities/{activity.pk}/captions/",
+        {"captions_text": VTT, "captions_language": "fr", "transcript": "Lời mới."},
+    )
+
+    assert answer.status_code == 200
+    shown = vi("Choose the language of the captions among those listed.")
+    assert answer.context["form"].errors["captions_language"] == [shown]
+    assert shown in answer.content.decode()
+    assert texts(activity) == ("", "")
+    activity.video.refresh_from_db()
+    assert activity.video.captions_language == ""

@@ -45,6 +45,8 @@ def test_a_teacher_adds_captions_and_a_transcript_and_the_family_player_shows_th
     activity.voice.refresh_from_db()
     assert (activity.video.captions, activity.voice.transcript) == ("", "")
 
+    # Written in Vietnamese, the site's language, which the form offers first.
+    expect(page.get_by_label(vi("Language of the captions"))).to_have_value("vi")
     page.get_by_label(vi("Or paste the captions")).fill(VTT)
     page.locator("main form.captions-form button[type=submit]").click()
     expect(page).to_have_url(path_is(f"/activities/{activity.pk}/"))
@@ -57,6 +59,8 @@ def test_a_teacher_adds_captions_and_a_transcript_and_the_family_player_shows_th
     video = page.locator("main video")
     track = video.locator("track[kind=captions]")
     expect(track).to_have_attribute("src", f"/media/{activity.video_id}/captions.vtt")
+    expect(track).to_have_attribute("srclang", "vi")
+    expect(track).to_have_attribute("label", vi("Vietnamese"))
     page.wait_for_function(
         "v => v.textTracks.length === 1 && v.textTracks[0].mode === 'showing' && v.textTracks[0].cues"
         " && v.textTracks[0].cues.length === 1",

@@ -1,5 +1,6 @@
 """Offline reading: the service worker keeps the family's last-seen pages (home, feed, menu, child's page),
-shows them with a note when the connection drops, never keeps another page, and sign-out empties it."""
+shows them with a note when the connection drops or the server fails, never keeps another page, and
+sign-out empties it."""
 
 from __future__ import annotations
 
@@ -80,6 +81,41 @@ def test_the_family_reads_its_last_seen_pages_offline_and_sign_out_empties_them(
     page.context.set_offline(True)
     with pytest.raises(PlaywrightError):  # the next person on this phone sees nothing of the family
         page.goto(feed)
+
+
+def test_a_server_error_shows_the_last_seen_copy_with_the_note_and_keeps_it(page: Page, world):
+    activity = activity_make(school=world.school, by=world.teacher, classrooms=[world.classroom])
+    feed = f"/children/{world.child.pk}/activities/"
+    log_in(page, world.parent.email)
+    page.goto("/family/")
+    controlled(page)
+    page.goto(feed)
+    expect(page.locator("main")).to_contain_text(activity.title)
+
+    # The portal is down behind its proxy: its pages answer 502. The service worker's own requests
+    # are the browser context's, so the route is the context's.
+    def bad_gateway(route):
+        route.fulfill(status=502, content_type="text/html; charset=utf-8", body="<h1>502 Bad Gateway</h1>")
+
+    down = re.compile(r"/(children/\d+/activities|notifications)/$")
+    page.context.route(down, bad_gateway)
+    page.goto(feed)
+    note = page.locator("main [data-offline-note]")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(offline_note_prefix())
+    expect(page.locator("main")).to_contain_text(activity.title)
+    # A page never kept: the proxy's own error shows, nothing made up.
+    response = page.goto("/notifications/")
+    assert response is not None and response.status == 502
+    expect(page.locator("h1")).to_have_text("502 Bad Gateway")
+    # The error replaced nothing: the copy is still there, and the live page comes back with the server.
+    page.goto(feed)
+    expect(page.locator("main [data-offline-note]")).to_be_visible()
+    assert feed in page.evaluate(SAVED_PAGES)
+    page.context.unroute(down)
+    page.goto(feed)
+    expect(page.locator("main")).to_contain_text(activity.title)
+    expect(page.locator("main [data-offline-note]")).to_be_hidden()
 
 
 QUEUED = """() => new Promise((resolve, reject) => {

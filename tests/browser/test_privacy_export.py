@@ -49,5 +49,6 @@ def test_a_mother_downloads_her_familys_data_and_reads_it_offline(
     expect(page.locator(f"#child-{world.child.pk}")).to_have_text(world.child.full_name)
     photo = page.locator(f"section.child img[src^='files/{work.photos.get().media_id}']")
     expect(photo).to_have_count(1)
+    photo.scroll_into_view_if_needed()  # it loads lazily, when the reader comes to it
     page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=photo.element_handle(), timeout=10_000)
     assert photo.evaluate("(img) => img.naturalWidth") > 0

@@ -46,3 +46,13 @@ def test_sign_out_tells_the_browser_to_empty_its_caches_and_storage(client, worl
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert "_auth_user_id" not in client.session
     assert "Clear-Site-Data" not in client.get("/").headers  # only sign-out clears
+
+
+def test_sign_out_from_the_admin_empties_the_browsers_caches_and_storage_too(client, world):
+    client.force_login(world.principal)
+    assert client.get("/admin/").status_code == 200
+    response = client.post("/admin/logout/")
+    assert response.status_code == 200  # the admin's "signed out" page
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session
+    assert "Clear-Site-Data" not in client.get("/admin/login/").headers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from mediafiles.captions import (
     CAPTIONS_MAX_BYTES,
@@ -62,3 +63,42 @@ def test_only_a_video_takes_captions_and_only_a_recording_a_transcript(world):
         media_transcript_set(media=photo, text="Bố mẹ gấp trước.")
     photo.refresh_from_db()
     assert (photo.captions, photo.transcript) == ("", "")
+
+
+def ready_video(world):
+    from mediafiles.models import MediaFile
+
+    return MediaFile.objects.create(
+        school=world.school,
+        uploaded_by=world.teacher,
+        audience="staff",
+        kind="video",
+        state="ready",
+        original_name="video.mp4",
+        size=10,
+        received=10,
+        rendition="derived/video.mp4",
+    )
+
+
+def test_captions_are_in_the_site_language_until_the_teacher_declares_theirs(world):
+    video = ready_video(world)
+    assert video.captions_lang == "vi"
+    with translation.override("en"):
+        assert video.captions_language_name == "Vietnamese"
+
+    media_captions_set(media=video, text=f"WEBVTT\n\n{CUE}", language="en")
+    video.refresh_from_db()
+    assert (video.captions_language, video.captions_lang) == ("en", "en")
+    media_captions_set(media=video, text=f"WEBVTT\n\n{CUE}")  # no language given: the declared one stays
+    video.refresh_from_db()
+    assert video.captions_lang == "en"
+
+
+def test_a_language_the_site_does_not_know_is_refused_and_changes_nothing(world):
+    video = ready_video(world)
+    with pytest.raises(ValidationError) as refused:
+        media_captions_set(media=video, text=f"WEBVTT\n\n{CUE}", language="xx-not-a-language")
+    assert refused.value.code == "language"
+    video.refresh_from_db()
+    assert (video.captions, video.captions_language) == ("", "")

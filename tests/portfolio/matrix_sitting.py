@@ -35,6 +35,21 @@ def _work(w: World):
     )
 
 
+def _work_with_voice(w: World):
+    from tests.activities.makers import voice_make
+
+    work = _work(w)
+    work.voice = voice_make(school=w.school, by=w.teacher)
+    work.save(update_fields=["voice"])
+    return work
+
+
+def _transcripts(w: World) -> list:
+    from mediafiles.models import MediaFile
+
+    return list(MediaFile.objects.order_by("pk").values_list("pk", "transcript"))
+
+
 def _works(w: World) -> list:
     from portfolio.models import Work
 
@@ -94,6 +109,20 @@ MATRIX: dict[str, Entry | list[Entry]] = {
             effect=_works,
             setup=_work,
         ),
+    ],
+    # What the child says in the voice note: the class's teacher and the leaders, like the work's other edits.
+    "works/<int:work_id>/transcript/": [
+        Entry(lambda w: f"/works/{w.made.pk}/transcript/", CLASS_VIEWERS, shows=TITLE, setup=_work_with_voice),
+        Entry(
+            lambda w: f"/works/{w.made.pk}/transcript/",
+            RECORDERS_CHANGE,
+            method="post",
+            data=lambda w: {"transcript": "Con vẽ con mèo nhà bà."},
+            effect=_transcripts,
+            setup=_work_with_voice,
+        ),
+        # A work without a voice note has nothing to transcribe.
+        Entry(lambda w: f"/works/{w.made.pk}/transcript/", expect(), setup=_work),
     ],
     "works/<int:work_id>/delete/": [
         Entry(lambda w: f"/works/{w.made.pk}/delete/", CLASS_VIEWERS, shows=TITLE, setup=_work),
