@@ -128,6 +128,7 @@ def connect() -> None:
         School,
         SchoolYear,
         StaffMembership,
+        StaffMembershipClassroom,
     )
 
     through = StaffMembership.classrooms.through
@@ -143,7 +144,7 @@ def connect() -> None:
     post_delete.connect(_class_changed, sender=Classroom, dispatch_uid="schools.caching.class_gone")
     percache.register_filler(KIND, _fill)
     # What the cached parts of pages show of a school (coordination/lib/fragments.py).
-    fragments.shows(Child, Classroom, StaffMembership, Enrolment, PickupPerson, SchoolYear)
+    fragments.shows(Child, Classroom, StaffMembership, StaffMembershipClassroom, Enrolment, PickupPerson, SchoolYear)
     fragments.shows(School, school_of=lambda school: school.pk)
     post_save.connect(_account_changed, sender=get_user_model(), dispatch_uid="schools.caching.account_changed")
 
