@@ -41,7 +41,7 @@ def _account_changed(sender, instance, raw=False, update_fields=None, **kwargs):
 def connect() -> None:
     from django.contrib.auth import get_user_model
 
-    from parents.models import FamilyViewer, Guardianship
+    from parents.models import ConsentRecord, FamilyViewer, Guardianship
 
     post_save.connect(_guardianship_changed, sender=Guardianship, dispatch_uid="parents.caching.guardianship_saved")
     post_delete.connect(_guardianship_changed, sender=Guardianship, dispatch_uid="parents.caching.guardianship_deleted")
@@ -49,7 +49,7 @@ def connect() -> None:
     post_delete.connect(_viewer_changed, sender=FamilyViewer, dispatch_uid="parents.caching.viewer_deleted")
     percache.register_filler(KIND, _fill)
     # What the cached parts of pages show of a family (coordination/lib/fragments.py).
-    fragments.shows(Guardianship, FamilyViewer)
+    fragments.shows(Guardianship, FamilyViewer, ConsentRecord)
     post_save.connect(_account_changed, sender=get_user_model(), dispatch_uid="parents.caching.account_changed")
 
 

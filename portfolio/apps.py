@@ -7,9 +7,13 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Children's works and portfolios")
 
     def ready(self):
+        from coordination.lib import fragments
         from mediafiles import access, usage
         from portfolio import policies
         from portfolio.models import Work, WorkPhoto
+
+        # A work's page keeps the work, its photos and its child for each person (views_works.py).
+        fragments.shows(Work, WorkPhoto)
 
         # Who may download a work's photos and voice note.
         access.register(policies.can_view_portfolio_media)

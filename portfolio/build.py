@@ -15,6 +15,7 @@ import uuid
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from coordination.lib import fragments
 from coordination.lib.pdf import qr_svg_and_png
 from mediafiles import files as media_files
 from portfolio.models import Work, qr_path, work_url
@@ -51,5 +52,6 @@ def work_qr_build(*, work_id: int) -> str:
         # makes its images): these are nobody's.
         media_files.delete_stored(svg_name, png_name)
         return "done"
+    fragments.schools_changed([work.school_id])  # the work's page keeps its row (update() sends no signal)
     media_files.delete_stored(*[name for name in old if name and name not in (svg_name, png_name)])
     return "ready"

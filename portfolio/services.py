@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from coordination.lib import fragments
 from mediafiles.captions import media_transcript_set
 from mediafiles.models import Kind, MediaFile
 from mediafiles.services import media_pick_for_attaching
@@ -367,6 +368,8 @@ def work_opened(*, work: Work, user, by_family: bool, already: bool = False) -> 
             family_opened_at=now
         )
         work.family_opened_at = now
+    # The work kept for this person (portfolio/views_works.py) says they have not opened it yet.
+    fragments.people_changed([user.pk])
 
 
 def work_transcript_set(*, work: Work, text: str) -> Work:

@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from coordination.lib import fragments
 from parents.policies import guardian_child_ids
 from portfolio import policies, selectors, services
 from portfolio.models import TOKEN_PATTERN
@@ -45,7 +46,7 @@ def work_page(request, token: str):
     # and another family's then cost the same queries.
     access_for(user)
     guardian_child_ids(user)
-    work = selectors.work_for_token(token=token, user=user)
+    work = _work_for(token, user)
     if work is None:
         raise Http404
     if not work.token_is_current:
@@ -62,6 +63,34 @@ def work_page(request, token: str):
         request,
         "portfolio/work.html",
         {"work": work, "content": _content(work), "manages": policies.can_manage_work(user, work)},
+    )
+
+
+# How long a code is known to belong to its school: a work never moves to another school.
+TOKEN_SCHOOL_SECONDS = 24 * 60 * 60
+
+
+def _work_for(token: str, user):
+    """The work of this code, as selectors.work_for_token reads it for this person, kept between the
+    person's visits until anything of the work's school that the page shows changes: the work, its
+    photos, the child, the class, the consents, the voice note's file (coordination/lib/fragments.py),
+    or the person's own values, and the person's first opening of it (services.work_opened).
+
+    The school of a code is kept apart (it never changes): the first visit of a code reads the work
+    and learns its school; later visits read the kept work with the school's generation."""
+    key = f"portfolio:work-school:{token}"
+    school_id = cache.get(key)
+    if school_id is None:
+        work = selectors.work_for_token(token=token, user=user)
+        if work is not None:
+            cache.set(key, work.school_id, TOKEN_SCHOOL_SECONDS)
+        return work
+    return fragments.kept(
+        user.pk,
+        "portfolio.work",
+        lambda: selectors.work_for_token(token=token, user=user),
+        schools=[school_id],
+        extra=token,
     )
 
 

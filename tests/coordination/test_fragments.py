@@ -338,6 +338,34 @@ def test_the_menus_page_is_kept_and_shows_a_published_dish_and_one_taken_back_at
     page(signed_in(parent.__class__(), world.former_parent), "/menus/", status=404)  # no child at school
 
 
+# --- A work's page (/w/<token>) ---------------------------------------------------------------
+
+
+def test_the_work_is_kept_for_each_person_and_a_consent_withdrawn_or_a_follow_ended_shows_at_once(world, parent):
+    from parents.services import family_viewer_revoke
+    from portfolio.build import work_qr_build
+    from tests.portfolio.printing_makers import work_make
+
+    f.ConsentFactory(child=world.child, guardian=world.parent, purpose="portfolio_photos", granted=True)
+    work = work_make(child=world.child, by=world.teacher, title="Ngôi nhà của em", photos=1)
+    work_qr_build(work_id=work.pk)
+    work.refresh_from_db()
+    url = f"/w/{work.token}"
+    grandma = signed_in(parent.__class__(), world.family_viewer)
+    for client_ in (parent, grandma):
+        for _visit in range(3):  # the first visits learn the code's school and keep the work
+            assert "/media/" in page(client_, url)
+    assert queries(parent, url) == session_query()
+    work.title = "Ngôi nhà mơ ước"
+    work.save()
+    assert "Ngôi nhà mơ ước" in page(parent, url) and "Ngôi nhà mơ ước" in page(grandma, url)
+    f.ConsentFactory(child=world.child, guardian=world.parent, purpose="portfolio_photos", granted=False)
+    assert "/media/" not in page(parent, url) and "/media/" not in page(grandma, url)
+    family_viewer_revoke(viewer=FamilyViewer.objects.get(viewer=world.family_viewer), by=world.parent)
+    page(grandma, url, status=404)
+    assert "Ngôi nhà mơ ước" in page(parent, url)
+
+
 # --- A leader's home ---------------------------------------------------------------------------
 
 
@@ -423,6 +451,8 @@ NOT_SHOWN = {
     ("mediafiles/services.py", "media_upload_append"): "the bytes received of an upload: no figure counts them",
     ("mediafiles/services.py", "media_process"): "a file's processing attempts and activity: shown nowhere",
     ("mediafiles/services.py", "media_uploads_sweep"): "a lost processing requeued: its state stays",
+    ("portfolio/services.py", "work_opened"): "the family's first opening shows on no kept part; the person's "
+    "kept work (views_works.py) is renewed with their generation",
 }
 BULK = ("update", "bulk_create", "bulk_update")
 

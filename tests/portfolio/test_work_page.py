@@ -210,6 +210,8 @@ def test_the_page_costs_a_fixed_number_of_queries_with_one_photo_and_with_many(c
     assert one == many <= budget, (one, many)
     # Then kept rendered: the earlier works and the photos are not read again.
     assert queries_of(client, small.token) == queries_of(client, big.token) == one - 2
+    # And from the next visit the work itself is kept for the person (coordination/lib/fragments.py).
+    assert queries_of(client, small.token) == queries_of(client, big.token) == one - 3
     assert big.photos.count() == 6 and "/media/" in client.get(f"/w/{big.token}").content.decode()
 
 
