@@ -39,9 +39,10 @@ def _class_key(classroom_id) -> str:
     return f"classroom:{percache.VERSION}:{classroom_id}"
 
 
-def classroom_facts(classroom_id: int) -> tuple[int, str] | None:
-    """A class's school and name (None for no such class), kept between requests: a class page
-    checks who may see it and titles itself with them before anything else is read."""
+def classroom_facts(classroom_id: int, *, school_ids) -> tuple[int, str] | None:
+    """A class's school and name (None for no such class among these schools, the person's), kept
+    between requests: a class page checks who may see it and titles itself with them before anything
+    else is read. The read names the schools (one shard each under Citus, docs/scaling.md)."""
     from django.core.cache import cache
 
     from schools.models import Classroom
@@ -49,7 +50,11 @@ def classroom_facts(classroom_id: int) -> tuple[int, str] | None:
     key = _class_key(classroom_id)
     found = cache.get(key)
     if found is None:
-        found = Classroom.objects.filter(pk=classroom_id).values_list("school_id", "name").first()
+        found = (
+            Classroom.objects.filter(school_id__in=list(school_ids), pk=classroom_id)
+            .values_list("school_id", "name")
+            .first()
+        )
         if found is None:
             return None
         cache.set(key, tuple(found), percache.TIMEOUT)

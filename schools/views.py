@@ -41,7 +41,8 @@ def teacher_home(request):
 
 @login_required
 def classroom_detail(request, classroom_id: int):
-    facts = classroom_facts(classroom_id)  # kept between requests (schools/caching.py)
+    # Kept between requests (schools/caching.py); looked for among the person's schools.
+    facts = classroom_facts(classroom_id, school_ids=policies.access_for(request.user).roles_by_school)
     if facts is None:
         raise Http404
     school_id, name = facts
