@@ -6,7 +6,8 @@ Run from the repository root with the project's Python (this is what `make bench
 
     .venv/bin/python bench/run_http.py [--fresh] [--scales 10,500] [--concurrency 8] ...
 
-For each scale it fills a dedicated PostgreSQL database with `seed_scale`,
+For each scale it fills a dedicated PostgreSQL database of its own
+(`coordination_bench_<schools>`, kept for the next run) with `seed_scale`,
 starts gunicorn on a free loopback port, signs in a sample guardian and a
 sample principal by creating their sessions directly in the database, and
 loads each page with the same number of connections. Every response must be
@@ -59,9 +60,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         default="postgres://postgres@127.0.0.1:5432",
         help="PostgreSQL server URL without a database name (loopback only).",
     )
-    parser.add_argument("--database", default="coordination_bench", help="Dedicated database (coordination_bench).")
     parser.add_argument(
-        "--fresh", action="store_true", help="Drop and recreate the database first (otherwise it is reused)."
+        "--database",
+        default="coordination_bench",
+        help="Prefix of the dedicated databases, one per scale: <prefix>_<schools> (coordination_bench).",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="Drop and recreate each scale's database first (otherwise it is reused)."
     )
     parser.add_argument("--concurrency", type=int, default=8, help="Connections per page (8).")
     parser.add_argument("--seconds", type=float, default=20, help="Measuring time per page, over all rounds (20 s).")
@@ -108,7 +113,25 @@ def ensure_database(server: str, name: str, *, fresh: bool) -> None:
         conn.close()
 
 
-def environment(database_url: str, scratch: str, redis_url: str = "") -> dict[str, str]:
+def database_name(prefix: str, schools: int) -> str:
+    return f"{prefix}_{schools}"
+
+
+def database_url(server: str, name: str) -> str:
+    return f"{server.rstrip('/')}/{name}"
+
+
+def use_database(name: str) -> None:
+    """Points this process's Django connection at another scale's database."""
+    from django.conf import settings
+    from django.db import connection
+
+    connection.close()
+    settings.DATABASES["default"]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+
+
+def environment(url: str, scratch: str, redis_url: str = "") -> dict[str, str]:
     """Production settings, minus what a loopback benchmark cannot or should not use.
 
     With `redis_url` the cache is in Redis as in production (shared by the workers); Celery's tasks
@@ -122,7 +145,7 @@ def environment(database_url: str, scratch: str, redis_url: str = "") -> dict[st
         DEBUG="0",
         # Plain HTTP on the loopback: no redirect to HTTPS (on by default with DEBUG=0).
         SECURE_SSL_REDIRECT="0",
-        DATABASE_URL=database_url_with_password(database_url),
+        DATABASE_URL=database_url_with_password(url),
         SECRET_KEY=BENCH_SECRET_KEY,
         ALLOWED_HOSTS="127.0.0.1",
         MFA_REQUIRED_ROLES="",
@@ -620,13 +643,16 @@ def main(argv=None) -> int:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     now = datetime.datetime.now(datetime.UTC)
     stamp = now.strftime("%Y%m%d-%H%M%S")
-    database_url = f"{args.postgres.rstrip('/')}/{args.database}"
     started = time.monotonic()
-    ensure_database(args.postgres, args.database, fresh=args.fresh)
+    # One database per scale, kept between runs: a reused one is completed, never shrunk, so that a
+    # smaller scale never measures a bigger database, and 5,000 schools need not be seeded every run.
+    names = {schools: database_name(args.database, schools) for schools in args.scales}
+    for name in names.values():
+        ensure_database(args.postgres, name, fresh=args.fresh)
 
     scratch = tempfile.mkdtemp(prefix="coordination-bench-")
     (Path(scratch) / "static").mkdir()
-    env = environment(database_url, scratch, redis_url=args.redis)
+    env = environment(database_url(args.postgres, names[args.scales[0]]), scratch, redis_url=args.redis)
     try:
         # This process renders pages too (to count queries), with the test client's host allowed.
         os.environ.update(env, ALLOWED_HOSTS="127.0.0.1,testserver")
@@ -646,29 +672,46 @@ def main(argv=None) -> int:
                 "warmup": args.warmup,
                 "rounds": args.rounds,
                 "gunicorn_workers": args.workers,
-                "database": args.database,
+                "databases": list(names.values()),
             },
             "runs": [],
         }
         failed = False
         for schools in args.scales:
-            print(f"\n== {schools} schools ==", flush=True)
+            print(f"\n== {schools} schools, database {names[schools]} ==", flush=True)
+            env = environment(database_url(args.postgres, names[schools]), scratch, redis_url=args.redis)
+            use_database(names[schools])
             # Migrate before every scale: the code may have gained migrations since the last one.
             manage(env, "migrate", "--noinput", "-v", "0")
+            timings = {}
             t0 = time.monotonic()
             manage(env, "seed_scale", "--schools", str(schools), "--children-per-school", str(args.children_per_school))
+            timings["seed_scale"] = round(time.monotonic() - t0, 1)
+            t0 = time.monotonic()
             works_added = seed_works()
-            # The last four months' figures and the authorities' published tables, as the nightly job leaves them.
-            manage(env, "reports_build", "--months", "4")
-            seed_seconds = round(time.monotonic() - t0, 1)
+            timings["seed_works"] = round(time.monotonic() - t0, 1)
             if works_added:
-                print(f"  added {works_added} children's works", flush=True)
+                print(f"  added {works_added} children's works in {timings['seed_works']:.0f} s", flush=True)
+            # The last four months' figures and the authorities' published tables, as the nightly job leaves them.
+            t0 = time.monotonic()
+            manage(env, "reports_build", "--months", "4")
+            timings["reports_build"] = round(time.monotonic() - t0, 1)
+            print(f"  seeding and the reports' build took {timings} s", flush=True)
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")  # so that autovacuum does not start during the measurement
-            run = {"schools": schools, "rows": data_size(), "seed_seconds": seed_seconds, "pages": []}
+                cursor.execute("SELECT pg_database_size(current_database())")
+                size_mb = round(cursor.fetchone()[0] / 1024**2)
+            run = {
+                "schools": schools,
+                "database": names[schools],
+                "database_mb": size_mb,
+                "rows": data_size(),
+                "seed_seconds": timings,
+                "pages": [],
+            }
             if run["rows"]["schools"] > schools:
                 print(
-                    f"  The database already holds {run['rows']['schools']} schools, more than {schools}: "
+                    f"  {names[schools]} already holds {run['rows']['schools']} schools, more than {schools}: "
                     "these figures are for that size (use --fresh to start from an empty database).",
                     flush=True,
                 )
