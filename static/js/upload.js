@@ -454,6 +454,8 @@
     }, function () {
       self.say(self.msg(self.state === "checking" ? "wait-check" : "wait"));
     });
+    // A file chosen while this script was still loading (a slow phone) goes up now.
+    if (this.state === "idle" && this.input.files && this.input.files.length) this.uploadFile(this.input.files[0]);
   }
   Upload.prototype = Object.create(Widget.prototype);
 
@@ -569,6 +571,13 @@
           item.state === "checking"; })) return "busy";
       return "";
     }, function () { self.say(self.msg("wait")); });
+    // Files chosen while this script was still loading (a slow phone) go up now.
+    Array.prototype.forEach.call(this.inputs, function (input) {
+      if (input.files && input.files.length) {
+        self.addFiles(input.files);
+        input.value = "";
+      }
+    });
   }
   UploadMany.prototype = Object.create(Widget.prototype);
 

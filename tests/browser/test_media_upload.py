@@ -22,8 +22,9 @@ def noisy_png(path, side: int = 1000):
     return path
 
 
-def sign_in_with_a_form(page, school) -> None:
-    """A teacher signed in, on a page with a form that holds an upload widget for a photo."""
+def sign_in_with_a_form(page, school, *, script: bool = True) -> None:
+    """A teacher signed in, on a page with a form that holds an upload widget for a photo
+    (and, unless `script` is false, the script that drives it)."""
     page.goto("/accounts/login/")
     page.locator("#id_login").fill("co@example.test")
     page.locator("#id_password").fill(f.PASSWORD)
@@ -42,11 +43,20 @@ def sign_in_with_a_form(page, school) -> None:
             form.innerHTML = widget + '<button type="submit">Gửi</button>';
             form.prepend(document.querySelector("input[name=csrfmiddlewaretoken]").cloneNode());
             document.querySelector("main").append(form);
+        }""",
+        widget,
+    )
+    if script:
+        load_the_script(page)
+
+
+def load_the_script(page) -> None:
+    page.evaluate(
+        """() => {
             const script = document.createElement("script");
             script.src = "/static/js/upload.js";
             document.head.append(script);
-        }""",
-        widget,
+        }"""
     )
     page.wait_for_function("window.mediaUploadReady === true")
 
@@ -86,6 +96,28 @@ def test_a_photo_goes_up_in_chunks_survives_a_dropped_connection_and_the_form_wa
     assert media.state == State.READY, media.failure_reason
     assert patches[0] == patches[1] == "0", patches  # the dropped chunk was sent again from the server's offset
     assert len(patches) >= 3, "the file went up in several chunks"
+
+
+def test_a_photo_chosen_before_the_script_has_loaded_still_goes_up(page, tmp_path):
+    """On a slow phone the page shows its fields before its deferred script runs: a photo chosen
+    then must not be lost (the form would go without it)."""
+    school = f.SchoolFactory()
+    teacher = a_teacher(school)
+    photo = noisy_png(tmp_path / "chon-som.png", side=200)
+    sign_in_with_a_form(page, school, script=False)
+
+    page.get_by_label("Ảnh").set_input_files(str(photo))
+    assert page.locator("input[name=photo]").input_value() == ""
+    load_the_script(page)
+
+    hidden = page.locator("input[name=photo]")
+    page.wait_for_function(
+        "() => /^[0-9a-f-]{36}$/.test(document.querySelector('input[name=photo]').value)", timeout=30_000
+    )
+    media = MediaFile.objects.get()
+    assert hidden.input_value() == str(media.pk)
+    assert media.uploaded_by == teacher
+    assert media.received == media.size == photo.stat().st_size
 
 
 @pytest.fixture
