@@ -10,7 +10,18 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from donations import policies_campaigns
-from donations.models import Campaign, CampaignState, Comment, Contribution, Donor, DonorInvitation, Letter, WishItem
+from donations.models import (
+    Campaign,
+    CampaignState,
+    Comment,
+    Contribution,
+    Donor,
+    DonorInvitation,
+    Letter,
+    SchoolAccount,
+    WishItem,
+)
+from schools.caching import school_by_slug
 from schools.models import School
 
 # The states a family sees on the school's list of campaigns.
@@ -18,10 +29,16 @@ LISTED_STATES = (CampaignState.COMMENT, CampaignState.OPEN)
 
 
 def school_for_campaigns(*, slug: str) -> School:
-    school = School.objects.select_related("donation_account").filter(slug=slug).first()
+    """The school of the address, its row kept between requests (its bank account is read by its id
+    where a page shows it)."""
+    school = school_by_slug(slug)
     if school is None:
         raise Http404
     return school
+
+
+def school_account(*, school: School) -> SchoolAccount | None:
+    return SchoolAccount.objects.filter(school_id=school.pk).first()
 
 
 def campaigns_listed(*, user, school: School) -> list[Campaign]:

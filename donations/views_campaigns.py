@@ -52,10 +52,7 @@ def _qr(account, message: str) -> str | None:
 
 
 def _account(school):
-    try:
-        return school.donation_account
-    except school.__class__.donation_account.RelatedObjectDoesNotExist:
-        return None
+    return selectors_campaigns.school_account(school=school)
 
 
 # --- The campaigns of a school, and one campaign's page

@@ -11,6 +11,7 @@ from coordination.lib import disclosure
 from parents.models import Guardianship, GuardianshipStatus, InvitationCode
 from parents.policies import guardian_child_ids, guardian_school_ids
 from schools import policies
+from schools.caching import school_by_slug
 from schools.models import (
     LEADER_ROLES,
     Authority,
@@ -302,14 +303,14 @@ def authority_overview_protected(*, authority: Authority) -> tuple[list[School],
 
 
 def public_school_get(*, slug: str) -> School:
-    school = (
-        School.objects.select_related("authority__province")
-        .annotate(classroom_count=Count("classrooms", filter=Q(classrooms__school_year__is_current=True)))
-        .filter(slug=slug)
-        .first()
-    )
+    """The school of the public page: its row kept between requests (school_by_slug), then its
+    authority (a reference table) and this year's classes counted within the school."""
+    school = school_by_slug(slug)
     if school is None:
         raise Http404
+    if school.authority_id:
+        school.authority = Authority.objects.select_related("province").filter(pk=school.authority_id).first()
+    school.classroom_count = Classroom.objects.filter(school_id=school.pk, school_year__is_current=True).count()
     return school
 
 

@@ -25,6 +25,11 @@ ALLOWED_LOOKUPS: dict[str, dict[str, str]] = {
     "parents_boardmember": {"guardian_id": "a person's seats on parents' boards"},
     "donations_donor": {"user_id": "the donor records of an account"},
     "donations_teammember": {"user_id": "a person's seats on sponsorship teams"},
+    # A person's own items, listed by the person: they outlive the link to the school they were sent
+    # under (a suspended guardian still reads their feedback; an erasure request ends with the links
+    # gone), so the person's schools cannot name them. Each row still carries its school_id.
+    "feedback_feedbackitem": {"sender_id": "the feedback a person sent"},
+    "privacy_privacyrequest": {"requester_id": "a person's data-subject requests"},
     # Unguessable tokens and codes, typed or followed from a link.
     "parents_invitationcode": {"code": "invitation codes"},
     "portfolio_work": {"token": "work pages"},
