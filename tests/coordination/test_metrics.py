@@ -80,7 +80,9 @@ def test_behind_the_proxy_the_client_forwarded_for_decides(client, settings):
 
 
 def test_queue_lengths_are_read_from_redis(client, settings):
-    url = requires_redis()
+    requires_redis()
+    # This test process's own Redis database (conftest.py): another process's tests empty theirs.
+    url = settings.CACHES["default"]["LOCATION"]
     settings.CELERY_BROKER_URL = url
     settings.CELERY_TASK_ALWAYS_EAGER = False
     server = redis.Redis.from_url(url)
