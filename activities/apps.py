@@ -17,6 +17,10 @@ class ActivitiesConfig(AppConfig):
 
         links.install()
         hooks_library.install()
+        from activities import feedcache
+        from coordination.lib import percache
+
+        percache.read_along_request(feedcache.read_ahead)  # a feed's page, with the person's values
         demo_steps.register("activities", demo.seed_demo_step, after=("families",))
         # Who may download an activity's video, voice instructions and photos, and the families' answers.
         access.register(policies.can_view_activity_media)

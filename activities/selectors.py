@@ -4,6 +4,7 @@ number of queries whatever the amount of data."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -166,7 +167,7 @@ def _family_children(user) -> list[Child]:
     return list(Child.objects.raw(sql, [user.pk, GuardianshipStatus.ACTIVE]))
 
 
-def feed_child_get(*, user, child_id: int) -> Child:
+def feed_child_get(*, user, child_id: int, along: Iterable[str] = ()) -> Child:
     """The family's own child, in a class; 404 for anyone else.
 
     One query reads all the person's children (the menu needs them too, so it is spared its own).
@@ -174,7 +175,11 @@ def feed_child_get(*, user, child_id: int) -> Child:
     # Kept between requests until the children, their classes or schools change, or the person's
     # guardianships do (coordination/lib/fragments.py).
     children = kept(
-        user.pk, "activities.family_children", lambda: _family_children(user), schools=guardian_school_ids(user) or ()
+        user.pk,
+        "activities.family_children",
+        lambda: _family_children(user),
+        schools=guardian_school_ids(user) or (),
+        along=along,  # what the feed reads next, in the same round trip
     )
     remember_guardianships(user, [c.pk for c in children])
     child = next((c for c in children if c.pk == child_id), None)

@@ -18,7 +18,7 @@ from schools import selectors as school_selectors
 from schools.models import ChildRead
 from schools.services import child_reads_log
 
-ACTIVITIES_PER_PAGE = 10
+ACTIVITIES_PER_PAGE = feedcache.PER_PAGE
 STAFF_ACTIVITIES_PER_PAGE = 20
 
 
@@ -54,9 +54,11 @@ def _say(request, exc: ValidationError) -> None:
 @offline_page
 def feed(request, child_id: int):
     """A child's class feed, newest first: what the family can do at home this week."""
-    child = selectors.feed_child_get(user=request.user, child_id=child_id)
     number = request.GET.get("page", "")
     number = max(1, int(number)) if number.isdigit() else 1
+    # What the page reads after the family's children, read with them (activities/feedcache.py).
+    along = feedcache.read_next(child_id=child_id, page=number, per_page=ACTIVITIES_PER_PAGE, language=get_language())
+    child = selectors.feed_child_get(user=request.user, child_id=child_id, along=along)
     page = feedcache.feed_page(child=child, page=number, per_page=ACTIVITIES_PER_PAGE, language=get_language())
     return render(
         request,

@@ -14,6 +14,10 @@ class PortfolioConfig(AppConfig):
 
         # A work's page keeps the work, its photos and its child for each person (views_works.py).
         fragments.shows(Work, WorkPhoto)
+        from coordination.lib import percache
+        from portfolio import views_works
+
+        percache.read_along_request(views_works.read_ahead)  # a work's page: its code's school
 
         # Who may download a work's photos and voice note.
         access.register(policies.can_view_portfolio_media)

@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from coordination.lib import fragments
+from coordination.lib import fragments, percache
 from parents.policies import guardian_child_ids
 from portfolio import policies, selectors, services
 from portfolio.models import TOKEN_PATTERN
@@ -46,7 +46,7 @@ def work_page(request, token: str):
     # and another family's then cost the same queries.
     access_for(user)
     guardian_child_ids(user)
-    work = _work_for(token, user)
+    work, content = _work_for(token, user)
     if work is None:
         raise Http404
     if not work.token_is_current:
@@ -62,7 +62,7 @@ def work_page(request, token: str):
     return render(
         request,
         "portfolio/work.html",
-        {"work": work, "content": _content(work), "manages": policies.can_manage_work(user, work)},
+        {"work": work, "content": content or _content(work), "manages": policies.can_manage_work(user, work)},
     )
 
 
@@ -70,28 +70,47 @@ def work_page(request, token: str):
 TOKEN_SCHOOL_SECONDS = 24 * 60 * 60
 
 
-def _work_for(token: str, user):
-    """The work of this code, as selectors.work_for_token reads it for this person, kept between the
-    person's visits until anything of the work's school that the page shows changes: the work, its
-    photos, the child, the class, the consents, the voice note's file (coordination/lib/fragments.py),
-    or the person's own values, and the person's first opening of it (services.work_opened).
+def _school_key(token: str) -> str:
+    return f"portfolio:work-school:{token}"
 
-    The school of a code is kept apart (it never changes): the first visit of a code reads the work
-    and learns its school; later visits read the kept work with the school's generation."""
-    key = f"portfolio:work-school:{token}"
-    school_id = cache.get(key)
+
+def read_ahead(request) -> list[str]:
+    """On a work's page, the school of its code is read with the person's values (percache)."""
+    path = request.path_info
+    if path.startswith("/w/") and _TOKEN.fullmatch(path[3:]):
+        return [_school_key(path[3:])]
+    return []
+
+
+def _work_for(token: str, user):
+    """The work of this code, as selectors.work_for_token reads it for this person, and its content
+    when the person may see it and it is ready, kept between the person's visits until anything of
+    the work's school that the page shows changes: the work, its photos, the child, the class, the
+    consents, the voice note's file (coordination/lib/fragments.py), or the person's own values, and
+    the person's first opening of it (services.work_opened).
+
+    The school of a code is kept apart (it never changes), read ahead with the person's values: the
+    first visit of a code reads the work and learns its school; later visits read the kept work with
+    the school's generation, in one round trip."""
+    key = _school_key(token)
+    school_id = percache.read_many([key]).get(key)
     if school_id is None:
         work = selectors.work_for_token(token=token, user=user)
         if work is not None:
             cache.set(key, work.school_id, TOKEN_SCHOOL_SECONDS)
-        return work
+        return work, None
     return fragments.kept(
-        user.pk,
-        "portfolio.work",
-        lambda: selectors.work_for_token(token=token, user=user),
-        schools=[school_id],
-        extra=token,
+        user.pk, "portfolio.work", lambda: _work_and_content(token, user), schools=[school_id], extra=token
     )
+
+
+def _work_and_content(token: str, user):
+    work = selectors.work_for_token(token=token, user=user)
+    if work is None or not work.token_is_current or not policies.can_view_work(user, work):
+        return work, None
+    content = _content(work)
+    # Kept with the work only once everything it shows is ready (a voice note still being processed is not).
+    return work, (content if cache.get(_content_key(work)) is not None else None)
 
 
 # The work's content (photos, voice, notes, earlier works) is the same for everyone who may see it, so
@@ -120,20 +139,26 @@ def _content_key(work) -> str:
 
 
 def _content(work) -> str:
+    return _content_made(work)[0]
+
+
+def _content_made(work) -> tuple[str, bool]:
+    """The work's content, and whether everything in it is ready (then it is kept)."""
     key = _content_key(work)
     content = cache.get(key)
-    if content is None:
-        page = selectors.work_page(work)
-        content = render_to_string(
-            "portfolio/work_content.html",
-            {
-                "work": work,
-                "page": page,
-                "child": work.child,
-                "photos": page.photos if work.photos_allowed else [],
-                "voice": work.voice if work.voice_allowed else None,
-            },
-        )
-        if page.ready:
-            cache.set(key, content, CONTENT_SECONDS)
-    return mark_safe(content)  # noqa: S308 (rendered by the template engine just above, or earlier)
+    if content is not None:
+        return mark_safe(content), True  # noqa: S308 (rendered by the template engine, earlier)
+    page = selectors.work_page(work)
+    content = render_to_string(
+        "portfolio/work_content.html",
+        {
+            "work": work,
+            "page": page,
+            "child": work.child,
+            "photos": page.photos if work.photos_allowed else [],
+            "voice": work.voice if work.voice_allowed else None,
+        },
+    )
+    if page.ready:
+        cache.set(key, content, CONTENT_SECONDS)
+    return mark_safe(content), page.ready  # noqa: S308 (rendered by the template engine just above)

@@ -10,3 +10,8 @@ class ReportsConfig(AppConfig):
         from reports import hooks
 
         hooks.install()  # links, the nightly summary job, demo step "reports"
+
+        from coordination.lib import percache
+        from reports import views_area
+
+        percache.read_along_request(views_area.read_ahead)  # a dashboard's kept page, with the person's values

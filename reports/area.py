@@ -159,7 +159,7 @@ def area_build(*, province: Authority, year_start: int) -> int:
     with transaction.atomic():
         AreaFigure.objects.filter(province=province, period__in=all_keys).delete()
         AreaFigure.objects.bulk_create(rows, batch_size=2000)
-        fragments.topic_changed(AREA_TOPIC)  # the dashboards' build times (area_authority_get)
+        fragments.topic_changed(AREA_TOPIC)  # the dashboards kept whole (reports/views_area.py)
     return len(rows)
 
 
@@ -248,23 +248,12 @@ def _scope(authority: Authority) -> dict | None:
     return {"commune": authority}
 
 
-def area_authority_get(*, user, slug: str, period: periods.Period) -> tuple[Authority, datetime.datetime | None]:
-    """The authority an officer asks for, and when its figures for the period were built (None: there are
-    none), in one query; the 404 of an authority that does not exist for anyone who may not see it.
-
-    Every row of one build has the same time, so it also names the build: the dashboard's cache key."""
-    from django.http import Http404
-
-    from schools.policies import can_view_authority
-
-    # Kept between requests (coordination/lib/fragments.py), the same for every officer: renewed by each
-    # night's build and by any change of an authority. Who may see it is checked on every request.
-    authority = fragments.kept(
-        None, "reports.area_authority", lambda: _authority_built(slug, period), schools=(), topics=[AREA_TOPIC],
-        extra=f"{slug}:{period.key}",
-    )  # fmt: skip
-    if authority is None or not can_view_authority(user, authority):
-        raise Http404
+def area_authority_built(*, slug: str, period: periods.Period) -> tuple[Authority | None, datetime.datetime | None]:
+    """The authority with this address, and when its figures for the period were built (None: there are
+    none), in one query. Who may see it is for the caller to check."""
+    authority = _authority_built(slug, period)
+    if authority is None:
+        return None, None
     if not authority.is_province and authority.province_id is None:
         return authority, None  # a commune still to be placed in a province has no table yet
     built = authority.built

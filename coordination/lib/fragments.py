@@ -69,8 +69,12 @@ def _part_key(name: str, person_id, extra: str) -> str:
 
 
 def _renew(names: list[str]) -> None:
+    from coordination.lib import percache
+
     if names:
-        cache.set_many({name: secrets.token_hex(8) for name in names}, GENERATION_TIMEOUT)
+        renewed = {name: secrets.token_hex(8) for name in names}
+        cache.set_many(renewed, GENERATION_TIMEOUT)
+        percache.note(renewed)  # a later read in this request sees the new generations
 
 
 def _renew_now_and_at_commit(names: list[str]) -> None:
@@ -98,12 +102,15 @@ def people_changed(person_ids: Iterable) -> None:
 
 def _generations(found: dict, names: list[str]) -> tuple:
     """The current generation of each name, giving a new one to a name the cache does not have."""
+    from coordination.lib import percache
+
     current = []
     for name in names:
         value = found.get(name)
         if value is None:
             cache.add(name, secrets.token_hex(8), GENERATION_TIMEOUT)
             value = cache.get(name)
+            percache.note({name: value})
         current.append((name, value))
     return tuple(current)
 
@@ -117,28 +124,42 @@ def kept(
     topics: Iterable[str] = (),
     extra: str = "",
     timeout: int = TIMEOUT,
+    along: Iterable[str] = (),
 ):
     """The value `name` for this person (None: the same for everyone), from the cache while nothing it
     was made of has changed; `make()` makes it when needed. `schools`: the schools whose data it holds;
     `topics`: what else it is made of that has a generation (`topic_changed`). `extra`: anything else it
     depends on (a page number, a chosen week). `timeout`: the longest it may be kept, for what it shows
-    that renews nothing when it changes."""
-    person = "anonymous" if person_id is None else person_id
-    topics, schools = sorted(set(topics)), sorted(set(schools))
-    # The schools and topics are part of the key: a value shared by everyone is kept once per school.
-    scope = ",".join([*topics, *map(str, schools)])
-    part = _part_key(name, person, f"{scope}:{extra}")
-    generation_names = [_person_key(person), _school_key(EVERYONE)]
-    generation_names += [_topic_key(topic) for topic in topics]
-    generation_names += [_school_key(pk) for pk in schools]
-    found = cache.get_many([part, *generation_names])
+    that renews nothing when it changes. `along`: other keys the page will read next, read in the same
+    round trip (coordination.lib.percache.read_many finds them)."""
+    from coordination.lib import percache
+
+    part, *generation_names = _names(person_id, name, schools=schools, topics=topics, extra=extra)
+    found = percache.read_many([part, *generation_names, *along])
     generations = _generations(found, generation_names)
     stored = found.get(part)
     if stored is not None and stored[0] == generations:
         return stored[1]
     value = make()
     cache.set(part, (generations, value), timeout)
+    percache.note({part: (generations, value)})
     return value
+
+
+def _names(person_id, name: str, *, schools: Iterable, topics: Iterable[str], extra: str) -> list[str]:
+    """The key a value is kept under (this request's language, today), then its generations' keys."""
+    person = "anonymous" if person_id is None else person_id
+    topics, schools = sorted(set(topics)), sorted(set(schools))
+    # The schools and topics are part of the key: a value shared by everyone is kept once per school.
+    scope = ",".join([*topics, *map(str, schools)])
+    names = [_part_key(name, person, f"{scope}:{extra}"), _person_key(person), _school_key(EVERYONE)]
+    return names + [_topic_key(topic) for topic in topics] + [_school_key(pk) for pk in schools]
+
+
+def read_ahead(person_id, name: str, *, schools: Iterable = (), topics: Iterable[str] = (), extra: str = "") -> list:
+    """The keys `kept()` reads for this value, for a page to read them ahead with the person's values
+    (coordination.lib.percache.read_along_request); the request's language must be known by then."""
+    return _names(person_id, name, schools=schools, topics=topics, extra=extra)
 
 
 def cached(

@@ -35,6 +35,8 @@ VERSION = 3
 KINDS = ("user", "access", "family", "unread")
 # Features' keys read along with them: callables person id -> cache key.
 _along: list[Callable[[object], str]] = []
+# Features' keys read along with them on some addresses: callables request -> cache keys (usually none).
+_along_request: list[Callable[[object], Iterable[str]]] = []
 # What this request read in one go: key -> value, None for a key the cache did not have.
 _read: ContextVar[dict | None] = ContextVar("percache_read", default=None)
 
@@ -63,6 +65,15 @@ def read_along(make_key: Callable[[object], str]) -> None:
         _along.append(make_key)
 
 
+def read_along_request(make_keys: Callable[[object], Iterable[str]]) -> None:
+    """Read these keys (made from the request: its address, its language) in the same round trip as the
+    core's values. `make_keys` runs on every signed-in request: it must be cheap, and give nothing for
+    addresses that are not its own. A key read ahead is only a guess of what the page will ask for: a
+    page that asks for another key reads it as usual."""
+    if make_keys not in _along_request:
+        _along_request.append(make_keys)
+
+
 def request_started():
     return _read.set(None)
 
@@ -71,11 +82,41 @@ def request_finished(token) -> None:
     _read.reset(token)
 
 
-def prefetch(person_id) -> None:
+def prefetch(person_id, request=None) -> None:
     """Read every value of the person, the core's and the features', in one round trip."""
     names = [key(kind, person_id) for kind in KINDS] + [make_key(person_id) for make_key in _along]
+    if request is not None:
+        for make_keys in _along_request:
+            names.extend(make_keys(request) or ())
     found = cache.get_many(names)
     _read.set({name: found.get(name) for name in names})
+
+
+def read_many(names: Iterable[str]) -> dict:
+    """These keys' values (absent: not in the cache), those this request has not read yet in one round
+    trip; what was read is kept for the rest of the request."""
+    names = list(dict.fromkeys(names))
+    read = _read.get()
+    if read is None:
+        return cache.get_many(names)
+    missing = [name for name in names if name not in read]
+    if missing:
+        found = cache.get_many(missing)
+        read.update({name: found.get(name) for name in missing})
+    return {name: read[name] for name in names if read[name] is not None}
+
+
+def has_read(name: str) -> bool:
+    """Whether this request has read this key already (ahead, or found it absent)."""
+    read = _read.get()
+    return read is not None and name in read
+
+
+def note(values: dict) -> None:
+    """What this request has just written to the cache: a later read in the request finds it."""
+    read = _read.get()
+    if read is not None:
+        read.update(values)
 
 
 def get(name: str):
