@@ -134,7 +134,7 @@ def kept(
     round trip (coordination.lib.percache.read_many finds them)."""
     from coordination.lib import percache
 
-    part, *generation_names = _names(person_id, name, schools=schools, topics=topics, extra=extra)
+    part, *generation_names = read_ahead(person_id, name, schools=schools, topics=topics, extra=extra)
     found = percache.read_many([part, *generation_names, *along])
     generations = _generations(found, generation_names)
     stored = found.get(part)
@@ -146,20 +146,15 @@ def kept(
     return value
 
 
-def _names(person_id, name: str, *, schools: Iterable, topics: Iterable[str], extra: str) -> list[str]:
-    """The key a value is kept under (this request's language, today), then its generations' keys."""
+def read_ahead(person_id, name: str, *, schools: Iterable = (), topics: Iterable[str] = (), extra: str = "") -> list:
+    """The key `kept()` keeps this value under (this request's language, today), then its generations'
+    keys: a page may read them ahead with the person's values (percache.read_along_request)."""
     person = "anonymous" if person_id is None else person_id
     topics, schools = sorted(set(topics)), sorted(set(schools))
     # The schools and topics are part of the key: a value shared by everyone is kept once per school.
     scope = ",".join([*topics, *map(str, schools)])
     names = [_part_key(name, person, f"{scope}:{extra}"), _person_key(person), _school_key(EVERYONE)]
     return names + [_topic_key(topic) for topic in topics] + [_school_key(pk) for pk in schools]
-
-
-def read_ahead(person_id, name: str, *, schools: Iterable = (), topics: Iterable[str] = (), extra: str = "") -> list:
-    """The keys `kept()` reads for this value, for a page to read them ahead with the person's values
-    (coordination.lib.percache.read_along_request); the request's language must be known by then."""
-    return _names(person_id, name, schools=schools, topics=topics, extra=extra)
 
 
 def cached(
