@@ -14,10 +14,18 @@ are pinned by their bounds, like two "< 5" that sum to 2), hide its smallest non
 Then check with linear programming that every hidden cell can still take at least two values given
 all the equations and the bounds; a cell that cannot gets a neighbour hidden, and the check runs
 again. The rounds are bounded; the last resort hides every non-zero cell of the cell's lines.
+
+Some cells no hiding can protect, because zeros are shown: four months of 1 under a term of 4 read as
+four "< 5" under a "< 5", and each can only be 1 (four counts of at least 1 that sum to at most 4). Such
+a cell is pinned by the bounds of its own lines even with every non-zero cell around it hidden, so
+hiding more only blanks the table (and, over a province of thousands of schools, makes one linear
+program of the whole table). `protect` finds these cells (`_Table.pinned_whatever_hidden`), leaves them
+as "< 5", hides nothing more for them, and reports them in `Pattern.unprotectable`.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 from collections import defaultdict
@@ -28,6 +36,8 @@ SUPPRESSED = "< 5"  # a count from 1 to THRESHOLD - 1
 HIDDEN = "x"  # a count of THRESHOLD or more, hidden so that a small one cannot be worked out
 THRESHOLD = 5
 MAX_ROUNDS = 12
+
+logger = logging.getLogger(__name__)
 
 Cell = Hashable
 # (total, parts): the total is published as the sum of the parts.
@@ -49,6 +59,8 @@ class Pattern:
 
     values: Mapping[Cell, int]
     hidden: frozenset[Cell]
+    # Hidden cells that the bounds of their own lines pin, however much else is hidden (see above).
+    unprotectable: frozenset[Cell] = frozenset()
 
     def is_hidden(self, cell: Cell) -> bool:
         return cell in self.hidden
@@ -100,11 +112,29 @@ def protect(values: Mapping[Cell, int], equations: Sequence[Equation], *, suppre
         return Pattern(values, frozenset())
     table = _Table(values, equations)
     hidden = {cell for cell, value in values.items() if _is_small(value)}
+    unprotectable: set[Cell] = set()
+
+    def still_exposed() -> list[Cell]:
+        found = []
+        for cell in table.exposed(hidden):
+            if cell in unprotectable:
+                continue
+            if table.pinned_whatever_hidden(cell):
+                unprotectable.add(cell)
+            else:
+                found.append(cell)
+        return found
+
+    def done() -> Pattern:
+        if unprotectable:
+            logger.warning("%d hidden counts are pinned by their own lines' bounds", len(unprotectable))
+        return Pattern(values, frozenset(hidden), frozenset(unprotectable))
+
     table.secondary(hidden)
     for _round in range(MAX_ROUNDS):
-        exposed = table.exposed(hidden)
+        exposed = still_exposed()
         if not exposed:
-            return Pattern(values, frozenset(hidden))
+            return done()
         for cell in exposed:
             neighbour = table.smallest_visible(hidden, table.by_cell[cell])
             if neighbour is not None:
@@ -114,7 +144,7 @@ def protect(values: Mapping[Cell, int], equations: Sequence[Equation], *, suppre
         table.secondary(hidden)
     # Last resort: every non-zero cell of each exposed cell's lines, until none is exposed.
     for _round in range(MAX_ROUNDS):
-        exposed = table.exposed(hidden)
+        exposed = still_exposed()
         if not exposed:
             break
         before = len(hidden)
@@ -122,7 +152,7 @@ def protect(values: Mapping[Cell, int], equations: Sequence[Equation], *, suppre
             hidden.update(table.line_of(cell))
         if len(hidden) == before:
             hidden.update(cell for cell, value in values.items() if value)
-    return Pattern(values, frozenset(hidden))
+    return done()
 
 
 class _Table:
@@ -144,6 +174,8 @@ class _Table:
                 self.by_cell[cell].append(index)
         # Nothing is more than the sum of every count: an upper bound for an "x" that keeps the LPs bounded.
         self.cap = float(sum(value for value in values.values() if value > 0) + THRESHOLD)
+        # A connected set of hidden cells gives the same answer in every round it is left unchanged.
+        self._exposed_by_component: dict[frozenset, list[Cell]] = {}
 
     def smallest_visible(self, hidden: set, equation_ids: Iterable[int]) -> Cell | None:
         candidates = {cell for index in equation_ids for cell, _coef in self.equations[index] if cell not in hidden}
@@ -186,9 +218,30 @@ class _Table:
     def exposed(self, hidden: set) -> list[Cell]:
         """The hidden cells that the equations and the bounds pin to one value (by linear programming)."""
         found = []
+        seen = {}
         for cells, equation_ids in self._components(hidden):
-            found.extend(self._exposed_in(cells, equation_ids, hidden))
+            key = frozenset(cells)
+            if key not in self._exposed_by_component:
+                self._exposed_by_component[key] = self._exposed_in(cells, equation_ids, hidden)
+            seen[key] = self._exposed_by_component[key]
+            found.extend(seen[key])
+        self._exposed_by_component = seen
         return sorted(found, key=self.order.__getitem__)
+
+    def pinned_whatever_hidden(self, cell: Cell) -> bool:
+        """Whether the cell is pinned even with every non-zero cell within two equations of it hidden.
+
+        Hiding a cell only takes knowledge away, and leaving equations out too, so a cell pinned here is
+        pinned in every pattern that shows the zeros."""
+        near = set(self.by_cell[cell])
+        for index in list(near):
+            for member, _coef in self.equations[index]:
+                near.update(self.by_cell[member])
+        equation_ids = sorted(near)
+        members = {member for index in equation_ids for member, _coef in self.equations[index]}
+        hidden = {member for member in members if self.values[member]}
+        cells = sorted(hidden, key=self.order.__getitem__)
+        return cell in self._exposed_in(cells, equation_ids, hidden, only=cell)
 
     def _components(self, hidden: set) -> list[tuple[list[Cell], list[int]]]:
         parent = {cell: cell for cell in hidden}
@@ -216,21 +269,29 @@ class _Table:
             (sorted(cells, key=self.order.__getitem__), equations_by_root[key]) for key, cells in cells_by_root.items()
         ]
 
-    def _exposed_in(self, cells: list[Cell], equation_ids: list[int], hidden: set) -> list[Cell]:
+    def _exposed_in(
+        self, cells: list[Cell], equation_ids: list[int], hidden: set, *, only: Cell | None = None
+    ) -> list[Cell]:
         if not equation_ids:
             return []  # in no equation: only its marker is known
         import numpy as np
         from scipy.optimize import linprog
+        from scipy.sparse import coo_array
 
         column = {cell: position for position, cell in enumerate(cells)}
-        matrix = np.zeros((len(equation_ids), len(cells)))
+        entries: dict[tuple[int, int], float] = defaultdict(float)
         rhs = np.zeros(len(equation_ids))
         for row, index in enumerate(equation_ids):
             for cell, coef in self.equations[index]:
                 if cell in hidden:
-                    matrix[row, column[cell]] += coef
+                    entries[(row, column[cell])] += coef
                 else:
                     rhs[row] -= coef * self.values[cell]
+        # Sparse: a province's connected set can hold thousands of cells, each in two or three equations.
+        matrix = coo_array(
+            (list(entries.values()), ([r for r, _c in entries], [c for _r, c in entries])),
+            shape=(len(equation_ids), len(cells)),
+        ).tocsr()
         bounds = [bounds_of(SUPPRESSED if _is_small(self.values[cell]) else HIDDEN, self.cap) for cell in cells]
         truth = np.array([self.values[cell] for cell in cells], dtype=float)
 
@@ -238,22 +299,25 @@ class _Table:
             result = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
             return result.x if result.status == 0 else None
 
-        # A few vertices in random directions show most cells free at once; the rest get their own min and max.
+        # A few vertices in random directions show most cells free at once; the rest get their own min and
+        # max, and every vertex found on the way frees whichever cells it moves.
         free = np.zeros(len(cells), dtype=bool)
         rng = random.Random(len(cells) * 7919 + len(equation_ids))
-        for _try in range(4 if len(cells) > 2 else 0):
+        for _try in range(4 if len(cells) > 2 and only is None else 0):
             point = solve(np.array([rng.uniform(-1, 1) for _cell in cells]))
             if point is not None:
                 free |= np.abs(point - truth) > 0.5
         exposed = []
         for position, cell in enumerate(cells):
-            if free[position]:
+            if free[position] or (only is not None and cell != only):
                 continue
             objective = np.zeros(len(cells))
             objective[position] = 1
             low, high = solve(objective), solve(-objective)
             if low is None or high is None:
                 continue
+            for point in (low, high):
+                free |= np.abs(point - truth) > 0.5
             if high[position] - low[position] < 1 - 1e-6:
                 exposed.append(cell)
         return exposed

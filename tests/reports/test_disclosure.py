@@ -247,3 +247,25 @@ def test_no_hidden_cell_of_random_provinces_can_be_worked_out_from_all_their_vie
         assert pinned_by_lp(view, equations, cap_of(values)) == [], schools
         if _province < 10:
             assert pinned_exhaustively(view, equations, values, cap_of(values)) == [], schools
+
+
+def test_counts_pinned_by_their_own_lines_are_reported_and_do_not_blank_the_table():
+    # Four months of 1 under a term of 4: four "< 5" that sum to a "< 5" can only be 1 each, whatever else
+    # is hidden, because zeros are shown. Hiding more would blank the province and protect nothing.
+    months = ["m1", "m2", "m3", "m4", "m5"]
+    schools = {
+        "A/a1": dict(zip(months, [1, 1, 0, 1, 1], strict=True)),
+        "A/a2": dict(zip(months, [30, 31, 32, 33, 34], strict=True)),
+        "A/a3": dict(zip(months, [40, 41, 42, 43, 44], strict=True)),
+        "B/b1": dict(zip(months, [50, 51, 52, 53, 54], strict=True)),
+        "B/b2": dict(zip(months, [60, 61, 62, 63, 64], strict=True)),
+    }
+    values, equations = province_table(schools, months=months, terms={"t1": months})
+    pattern = protect(values, equations)
+    view = {cell: pattern.shown(cell) for cell in values}
+    pinned = {("A/a1", m) for m in ("m1", "m2", "m4", "m5")} | {("A/a1", "t1"), ("A/a1", "Y")}
+    assert pattern.unprotectable == pinned
+    assert all(view[cell] == SUPPRESSED for cell in pinned) and view[("A/a1", "m3")] == 0
+    # The rest of the table is still published, and nothing else can be worked out.
+    assert view[("B/b1", "m1")] == 50 and view[("P", "Y")] == sum(values[(s, "Y")] for s in schools)
+    assert set(pinned_by_lp(view, equations, cap_of(values))) == pinned
