@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.utils import timezone
 
 from donations import services
 from donations.ledger import ledger_verify
@@ -20,6 +21,7 @@ from donations.models import (
     LedgerEntry,
     SpendingState,
 )
+from schools.calendar import working_days_between
 from tests.conftest import requires_postgres
 from tests.donations import makers
 
@@ -34,8 +36,11 @@ def test_a_plan_goes_from_draft_to_settled(world):
         services.campaign_publish(campaign=campaign, by=world.principal, confirmed={"voluntary"})
     campaign = services.campaign_publish(campaign=campaign, by=world.principal, confirmed=set(services.CHECKLIST))
     assert campaign.state == CampaignState.COMMENT
-    # 15 working days: at least three weeks of calendar.
-    assert campaign.comment_until >= campaign.published_at.date() + datetime.timedelta(days=20)
+    # 15 working days after the day it is published, whichever weekday that is (a Sunday gives 19 days).
+    published = timezone.localdate(campaign.published_at)
+    assert working_days_between(world.school, published, campaign.comment_until) == 15
+    assert campaign.comment_until.weekday() < 5
+    assert campaign.comment_until >= published + datetime.timedelta(days=19)
     with pytest.raises(ValidationError, match="open for comment until"):
         services.campaign_open(campaign=campaign, by=world.principal, today=campaign.comment_until)
     campaign = services.campaign_open(
