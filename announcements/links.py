@@ -54,8 +54,10 @@ def install() -> None:
         "classroom",
         PageLink(
             label=_("Post an announcement"),
-            url=lambda classroom: reverse("announcements:announcement_create", args=[classroom.school.slug])
-            + f"?classroom={classroom.pk}",
+            url=lambda classroom: (
+                reverse("announcements:announcement_create", args=[classroom.school.slug])
+                + f"?classroom={classroom.pk}"
+            ),
             visible=_can_post_to_class,
             order=20,
         ),

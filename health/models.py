@@ -202,9 +202,7 @@ class CheckUp(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="checkups")
     on = models.DateField(_("date"))
-    provider = models.CharField(
-        _("provider"), max_length=200, help_text=_("For example: Trạm Y tế phường Bến Nghé.")
-    )
+    provider = models.CharField(_("provider"), max_length=200, help_text=_("For example: Trạm Y tế phường Bến Nghé."))
     done = models.BooleanField(_("done"), default=False)
     findings = models.TextField(_("findings"), blank=True)
     advice = models.TextField(_("advice"), blank=True)

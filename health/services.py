@@ -34,7 +34,6 @@ MUAC_RANGE = (Decimal("7.0"), Decimal("35.0"))
 HEIGHT_LOSS_CM = Decimal("1.0")  # measurement error: a child never gets shorter by more
 
 
-
 def flag_message(code: str, context: dict | None = None) -> str:
     """A flag in the reader's language (the texts are marked for translation in `health.texts`)."""
     from health.texts import FLAG_TEXTS
@@ -211,10 +210,9 @@ def measurement_record(
     checked = measurement_values_check(
         child=child, measured_on=measured_on, weight_kg=weight_kg, height_cm=height_cm, position=position
     )
-    measurement = (
-        Measurement.objects.select_for_update().filter(child=child, measured_on=measured_on).first()
-        or Measurement(school_id=child.school_id, child=child, measured_on=measured_on, entered_by=by)
-    )
+    measurement = Measurement.objects.select_for_update().filter(
+        child=child, measured_on=measured_on
+    ).first() or Measurement(school_id=child.school_id, child=child, measured_on=measured_on, entered_by=by)
     measurement.weight_kg, measurement.height_cm, measurement.position = weight_kg, height_cm, position
     measurement.muac_cm, measurement.place, measurement.note = muac_cm, place, note
     measurement.measured_by_name = measured_by_name
@@ -236,9 +234,7 @@ def measurements_recompute(child: Child) -> int:
     Only rows computed from other values are written; returns how many.
     """
     rows = list(Measurement.objects.filter(child=child).select_related("child").order_by("measured_on"))
-    stale = [
-        m for m in rows if m.computed_sex != child.sex or m.age_days != (m.measured_on - child.date_of_birth).days
-    ]
+    stale = [m for m in rows if m.computed_sex != child.sex or m.age_days != (m.measured_on - child.date_of_birth).days]
     if not stale:
         return 0
     for m in stale:
