@@ -58,8 +58,9 @@ function forget(request) {
   return caches.open(CACHE).then(function (cache) { return cache.delete(address(request)); });
 }
 
-// The saved copy, marked as shown offline; or `otherwise` (by default the browser's own "no connection").
-function saved(request, otherwise) {
+// The saved copy, marked with why it is shown (`reason`: "saved" when the phone is offline, "server"
+// when the portal answered with an error); or `otherwise` (by default the browser's own "no connection").
+function saved(request, otherwise, reason) {
   var missing = otherwise || Response.error();
   return caches.open(CACHE).then(function (cache) {
     return cache.match(address(request));
@@ -68,7 +69,7 @@ function saved(request, otherwise) {
     var age = Date.now() - parseInt(copy.headers.get(SAVED_AT), 10);
     if (!(age >= 0 && age < 1000 * parseInt(copy.headers.get(HEADER), 10))) return missing;
     return copy.text().then(function (body) {
-      return new Response(body.replace('data-offline="live"', 'data-offline="saved"'), {
+      return new Response(body.replace('data-offline="live"', 'data-offline="' + (reason || "saved") + '"'), {
         status: 200, headers: { "Content-Type": copy.headers.get("Content-Type") }
       });
     });
@@ -81,7 +82,7 @@ self.addEventListener("fetch", function (event) {
   if (new URL(request.url).origin !== self.location.origin) return;
   event.respondWith(fetch(request).then(function (response) {
     // The server is down, not the page gone: the last copy stays, and shows if there is one.
-    if (response.status >= 500) return saved(request, response).catch(function () { return response; });
+    if (response.status >= 500) return saved(request, response, "server").catch(function () { return response; });
     var seconds = keepFor(response);
     var saving = seconds ? keep(request, response.clone(), seconds) : forget(request);
     event.waitUntil(saving.catch(function () { /* full storage: no copy */ }));

@@ -2,7 +2,8 @@
  *
  * Signed in, the page registers the service worker (/sw.js, templates/service_worker.js), which keeps
  * the family's last-seen pages for when the connection drops. A page shown from that copy has
- * <html data-offline="saved">: its note "you are offline, shown as of …" ([data-offline-note]) shows.
+ * <html data-offline="saved">: its note "you are offline, shown as of …" ([data-offline-note=saved]) shows;
+ * a copy shown because the portal answered with an error has data-offline="server" and its own note.
  *
  * Family phones are shared: signing out empties the saved pages before the form goes (the server's
  * Clear-Site-Data header does it too, where the browser follows it), and a page seen signed out
@@ -20,9 +21,11 @@
     }).catch(function () { /* storage refused: nothing was kept */ });
   }
 
+  // "saved": the phone is offline; "server": the portal answered with an error. Each has its own note.
   function showNote() {
-    var note = document.querySelector("[data-offline-note]");
-    if (note && root.getAttribute("data-offline") === "saved") note.hidden = false;
+    var reason = root.getAttribute("data-offline");
+    var note = document.querySelector('[data-offline-note="' + reason + '"]');
+    if (note && reason !== "live") note.hidden = false;
   }
 
   function watchSignOut() {

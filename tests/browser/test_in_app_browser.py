@@ -80,7 +80,7 @@ def walk_family_pages(page: Page, world, activity) -> None:
     expect(page.locator("main")).to_contain_text("Canh cải xanh")
     page.goto(f"/children/{world.child.pk}/")
     expect(page.locator("main")).to_contain_text(world.child.full_name)
-    expect(page.locator("main [data-offline-note]")).to_be_hidden()  # online: no note, no worker needed
+    expect(page.locator("main [data-offline-note]:visible")).to_have_count(0)  # online: no note, no worker needed
 
 
 def test_zalo_and_facebook_in_app_browsers_without_service_worker_or_recorder(in_app, world, tmp_path):

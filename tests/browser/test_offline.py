@@ -46,6 +46,16 @@ def offline_note_prefix() -> str:
     return vi("You are offline: this page is shown as it was at %(shown_at)s.").split("%(shown_at)s")[0].strip()
 
 
+def server_note_prefix() -> str:
+    text = vi(
+        "The portal cannot answer right now: this page is shown as it was at %(shown_at)s. Try again in a few minutes."
+    )
+    return text.split("%(shown_at)s")[0].strip()
+
+
+NO_NOTE = "main [data-offline-note]:visible"  # neither note shows
+
+
 def test_the_family_reads_its_last_seen_pages_offline_and_sign_out_empties_them(page: Page, world):
     activity = activity_make(school=world.school, by=world.teacher, classrooms=[world.classroom])
     make_menu(world.school, days={0: [("lunch", "Canh cải xanh", [(4016, 40)])]})
@@ -60,13 +70,13 @@ def test_the_family_reads_its_last_seen_pages_offline_and_sign_out_empties_them(
 
     page.context.set_offline(True)
     page.goto(feed)
-    note = page.locator("main [data-offline-note]")
+    note = page.locator("main [data-offline-note=saved]")
     expect(note).to_be_visible()
     expect(note).to_contain_text(offline_note_prefix())
     expect(page.locator("main")).to_contain_text(activity.title)
     page.goto("/menus/")
     expect(page.locator("main")).to_contain_text("Canh cải xanh")
-    expect(page.locator("main [data-offline-note]")).to_be_visible()
+    expect(page.locator("main [data-offline-note=saved]")).to_be_visible()
     page.goto(child_page)
     expect(page.locator("main")).to_contain_text(world.child.full_name)
     with pytest.raises(PlaywrightError):  # never kept: the browser's own "no connection"
@@ -75,7 +85,7 @@ def test_the_family_reads_its_last_seen_pages_offline_and_sign_out_empties_them(
     page.context.set_offline(False)
     page.goto(feed)
     expect(page.locator("main")).to_contain_text(activity.title)
-    expect(page.locator("main [data-offline-note]")).to_be_hidden()  # the live page says nothing
+    expect(page.locator(NO_NOTE)).to_have_count(0)  # the live page says nothing
     log_out(page)
     assert page.evaluate(SAVED_PAGES) == []
     page.context.set_offline(True)
@@ -100,9 +110,11 @@ def test_a_server_error_shows_the_last_seen_copy_with_the_note_and_keeps_it(page
     down = re.compile(r"/(children/\d+/activities|notifications)/$")
     page.context.route(down, bad_gateway)
     page.goto(feed)
-    note = page.locator("main [data-offline-note]")
+    # Not "you are offline": the phone is online, the portal is not answering.
+    note = page.locator("main [data-offline-note=server]")
     expect(note).to_be_visible()
-    expect(note).to_contain_text(offline_note_prefix())
+    expect(note).to_contain_text(server_note_prefix())
+    expect(page.locator(NO_NOTE)).to_have_count(1)
     expect(page.locator("main")).to_contain_text(activity.title)
     # A page never kept: the proxy's own error shows, nothing made up.
     response = page.goto("/notifications/")
@@ -110,12 +122,12 @@ def test_a_server_error_shows_the_last_seen_copy_with_the_note_and_keeps_it(page
     expect(page.locator("h1")).to_have_text("502 Bad Gateway")
     # The error replaced nothing: the copy is still there, and the live page comes back with the server.
     page.goto(feed)
-    expect(page.locator("main [data-offline-note]")).to_be_visible()
+    expect(page.locator("main [data-offline-note=server]")).to_be_visible()
     assert feed in page.evaluate(SAVED_PAGES)
     page.context.unroute(down)
     page.goto(feed)
     expect(page.locator("main")).to_contain_text(activity.title)
-    expect(page.locator("main [data-offline-note]")).to_be_hidden()
+    expect(page.locator(NO_NOTE)).to_have_count(0)
 
 
 QUEUED = """() => new Promise((resolve, reject) => {
