@@ -16,7 +16,7 @@ from activities import policies
 from activities.models import Activity, ActivityClassroom, ActivityPhoto, ActivityView, Answer
 from coordination.lib.fragments import kept
 from parents.models import ConsentPurpose, Guardianship, GuardianshipStatus
-from parents.policies import guardian_school_ids, remember_guardianships
+from parents.policies import family_school_ids, remember_guardianships
 from parents.selectors import consent_granted_child_ids
 from schools.models import Child, Classroom, School
 from schools.policies import access_for, is_leader_of, person_school_ids
@@ -178,7 +178,7 @@ def feed_child_get(*, user, child_id: int, along: Iterable[str] = ()) -> Child:
         user.pk,
         "activities.family_children",
         lambda: _family_children(user),
-        schools=guardian_school_ids(user) or (),
+        schools=family_school_ids(user) or (),
         along=along,  # what the feed reads next, in the same round trip
     )
     remember_guardianships(user, [c.pk for c in children])

@@ -26,7 +26,7 @@ from community.models.menus import AgeBand, Meal
 from community.selectors_menus import week_start_of
 from coordination.lib import fragments
 from coordination.lib.offline import offline_page
-from parents.policies import guardian_school_ids
+from parents.policies import family_school_ids
 from schools.models import school_today
 
 GET = ["GET", "HEAD"]
@@ -64,7 +64,7 @@ def menu_family(request):
 
     # Kept until the schools' menus, dishes or foods, the children's classes or the person's children
     # change (coordination/lib/fragments.py); the day is part of the key, so a new week shows on time.
-    content = fragments.cached(request, "community.family_menus", render_part, schools=guardian_school_ids(user) or ())
+    content = fragments.cached(request, "community.family_menus", render_part, schools=family_school_ids(user) or ())
     if not content:
         raise Http404
     return render(request, "community/menus/family.html", {"content": content})

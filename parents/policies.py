@@ -20,16 +20,16 @@ def guardian_child_ids(user) -> frozenset[int]:
     if cached is None:
         # The children the person follows as a family viewer come with the same query: the menu and
         # the home page ask both on every page.
-        cached, user._viewer_child_ids, _waiting, user._guardian_school_ids = _family_child_ids_cached(user)
+        cached, user._viewer_child_ids, _waiting, user._family_school_ids = _family_child_ids_cached(user)
         user._guardian_child_ids = cached
     return cached
 
 
-def guardian_school_ids(user) -> frozenset[int] | None:
+def family_school_ids(user) -> frozenset[int] | None:
     """The schools of the children the person looks after or follows, when read with them (None when not
     known for this request)."""
     guardian_child_ids(user)
-    return getattr(user, "_guardian_school_ids", None)
+    return getattr(user, "_family_school_ids", None)
 
 
 def waiting_child_ids(user) -> frozenset[int]:
@@ -53,7 +53,7 @@ def forget_guardianships(user) -> None:
     user.__dict__.pop("_guardian_child_ids", None)
     user.__dict__.pop("_guardian_children", None)
     user.__dict__.pop("_viewer_child_ids", None)
-    user.__dict__.pop("_guardian_school_ids", None)
+    user.__dict__.pop("_family_school_ids", None)
     forget_family_of([user.pk])
 
 

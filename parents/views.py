@@ -27,8 +27,8 @@ from parents.policies import (
     can_manage_pickup_persons,
     can_record_consent,
     can_see_family_viewers,
+    family_school_ids,
     guardian_child_ids,
-    guardian_school_ids,
 )
 from schools import policies as school_policies
 from schools import selectors as school_selectors
@@ -54,7 +54,7 @@ def family_home(request):
             request,
             "parents.family_children",
             lambda: _family_children_part(request),
-            schools=guardian_school_ids(user) or (),
+            schools=family_school_ids(user) or (),
         )
     waiting = selectors.guardianships_waiting_of(user=user)
     followed = selectors.children_followed_by(user=user)

@@ -86,9 +86,9 @@ def person_school_ids(user) -> set[int] | None:
     """The schools where the person has a role or a child they look after or follow, known without a
     query (None when not known for this request). A read of an object found by its id alone names them,
     so that Citus sends it to those schools' shards only (docs/scaling.md)."""
-    from parents.policies import guardian_school_ids
+    from parents.policies import family_school_ids
 
-    family = guardian_school_ids(user)
+    family = family_school_ids(user)
     if family is None:
         return None
     return set(family) | set(access_for(user).roles_by_school)
@@ -187,11 +187,11 @@ def guardian_children(user) -> list[Child]:
         return []
     cached = getattr(user, "_guardian_children", None)
     if cached is None:
-        from parents.policies import guardian_child_ids, guardian_school_ids
+        from parents.policies import family_school_ids, guardian_child_ids
 
         ids = guardian_child_ids(user)
         children = Child.objects.filter(pk__in=ids, left_on__isnull=True).select_related("classroom")
-        school_ids = guardian_school_ids(user)
+        school_ids = family_school_ids(user)
         if school_ids is not None:
             children = children.filter(school_id__in=school_ids)
         cached = list(children.order_by("full_name")) if ids else []

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from coordination.lib import disclosure
 from parents.models import Guardianship, GuardianshipStatus, InvitationCode
-from parents.policies import guardian_child_ids, guardian_school_ids
+from parents.policies import family_school_ids, guardian_child_ids
 from schools import policies
 from schools.caching import school_by_slug
 from schools.models import (
@@ -85,7 +85,7 @@ def child_get(*, user, child_id: int) -> Child:
 def children_of_guardian(*, user) -> list[Child]:
     """A family's children with their class, school and teachers, in a fixed number of queries."""
     # The schools of the person's children come with their cached guardianships: the prefetches name them.
-    school_ids = guardian_school_ids(user)
+    school_ids = family_school_ids(user)
     guardianships, pickup_persons = _active_guardianships(), PickupPerson.objects.all()
     if school_ids is not None:
         guardianships, pickup_persons = (
