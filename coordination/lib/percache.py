@@ -13,10 +13,17 @@ REDIS_URL); the in-process cache of the embedded default serves one process.
 Within a request, all of a person's values are read from the cache in one round trip as soon as the
 person is known (`prefetch`, called by accounts.caching's middleware), instead of one trip each; a
 feature adds a value of its own to that read with `read_along`.
+
+A page's kept parts are named after what only those values tell (the person's schools, a work's
+school), so they would cost a second trip. Each process therefore learns, per person and address, the
+keys a page read after that first trip, and reads them with it the next time (`_Learned`): a guess
+only, so a key no longer asked for is dropped, and one not guessed is read as before.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 
@@ -39,6 +46,48 @@ _along: list[Callable[[object], str]] = []
 _along_request: list[Callable[[object], Iterable[str]]] = []
 # What this request read in one go: key -> value, None for a key the cache did not have.
 _read: ContextVar[dict | None] = ContextVar("percache_read", default=None)
+
+
+class _Learned:
+    """Per process: the keys a person's page read after the first trip, by person and address.
+
+    At most `size` addresses (the least recently used go first) and `per_page` keys each."""
+
+    def __init__(self, size: int = 20_000, per_page: int = 24):
+        self.size, self.per_page = size, per_page
+        self._keys: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, where: tuple) -> tuple[str, ...]:
+        with self._lock:
+            return self._keys.get(where, ())
+
+    def update(self, where: tuple, guessed: Iterable[str], asked: set, late: list[str]) -> None:
+        """Keep the guesses the page asked for, and add what it read late."""
+        keys = tuple(dict.fromkeys([*(name for name in guessed if name in asked), *late]))[: self.per_page]
+        with self._lock:
+            if keys:
+                self._keys[where] = keys
+                self._keys.move_to_end(where)
+                while len(self._keys) > self.size:
+                    self._keys.popitem(last=False)
+            else:
+                self._keys.pop(where, None)
+
+
+_learned = _Learned()
+
+
+class _Page:
+    """What one request learns: where it is, what it guessed, what it asked for and read late."""
+
+    __slots__ = ("where", "guessed", "asked", "late")
+
+    def __init__(self, where: tuple, guessed: tuple[str, ...]):
+        self.where, self.guessed, self.asked, self.late = where, guessed, set(), []
+
+
+_page: ContextVar[_Page | None] = ContextVar("percache_page", default=None)
 
 
 def key(kind: str, person_id) -> str:
@@ -75,11 +124,16 @@ def read_along_request(make_keys: Callable[[object], Iterable[str]]) -> None:
 
 
 def request_started():
-    return _read.set(None)
+    return _read.set(None), _page.set(None)
 
 
 def request_finished(token) -> None:
-    _read.reset(token)
+    read_token, page_token = token
+    page = _page.get()
+    if page is not None and (page.late or any(name not in page.asked for name in page.guessed)):
+        _learned.update(page.where, page.guessed, page.asked, page.late)
+    _read.reset(read_token)
+    _page.reset(page_token)
 
 
 def prefetch(person_id, request=None) -> None:
@@ -88,6 +142,11 @@ def prefetch(person_id, request=None) -> None:
     if request is not None:
         for make_keys in _along_request:
             names.extend(make_keys(request) or ())
+        if request.method == "GET":
+            where = (person_id, request.get_full_path()[:300])
+            guessed = tuple(name for name in _learned.get(where) if name not in names)
+            names.extend(guessed)
+            _page.set(_Page(where, guessed))
     found = cache.get_many(names)
     _read.set({name: found.get(name) for name in names})
 
@@ -100,6 +159,10 @@ def read_many(names: Iterable[str]) -> dict:
     if read is None:
         return cache.get_many(names)
     missing = [name for name in names if name not in read]
+    page = _page.get()
+    if page is not None:
+        page.asked.update(names)
+        page.late.extend(missing)
     if missing:
         found = cache.get_many(missing)
         read.update({name: found.get(name) for name in missing})
@@ -123,6 +186,9 @@ def get(name: str):
     """A value from the cache, from this request's read if it has the key."""
     read = _read.get()
     if read is not None and name in read:
+        page = _page.get()
+        if page is not None:
+            page.asked.add(name)
         return read[name]
     return cache.get(name)
 
