@@ -72,7 +72,10 @@ def shared_cache_check(app_configs, **kwargs):
     return [
         Warning(
             f"The cache ({backend}) is kept by each process on its own.",
-            hint="Set REDIS_URL, so that every web and worker process shares one cache and sees a change at once.",
+            hint=(
+                "Set REDIS_URL (or CACHE_REDIS_URL), so that every web and worker process shares one cache "
+                "and sees a change at once."
+            ),
             id="coordination.W002",
         )
     ]

@@ -116,11 +116,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache when REDIS_URL is set, in-process otherwise.
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
+# The cache may have a Redis of its own (CACHE_REDIS_URL): one that evicts what is least used when
+# full, which a broker's Redis must never do. By default it shares REDIS_URL's.
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", REDIS_URL)
+if CACHE_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "coordination.lib.rediscache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "coordination"),
         }
     }
