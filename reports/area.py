@@ -222,6 +222,8 @@ class Dashboard:
     period: periods.Period
     tables: list[SectionTable]
     computed_at: datetime.datetime | None
+    # A large province's view: its communes' rows only (PROVINCE_SCHOOL_ROWS_MAX); how many schools it has.
+    schools_folded: int = 0
 
     @property
     def has_data(self) -> bool:
@@ -237,6 +239,9 @@ def _rate(numerator, denominator) -> str:
 
 
 CHART_WIDTH = 300
+# A province with more schools than this lists its communes only, each linking to its own view with its
+# schools: 5,000 school rows would make a page of 740 KB for an officer's phone.
+PROVINCE_SCHOOL_ROWS_MAX = 300
 
 
 def _scope(authority: Authority) -> dict | None:
@@ -286,17 +291,21 @@ def area_dashboard(*, authority: Authority, period: periods.Period) -> Dashboard
     if scope is None:
         return Dashboard(authority=authority, period=period, tables=[], computed_at=None)
     province_id = authority.pk if authority.is_province else authority.province_id
-    stored = list(
-        AreaFigure.objects.filter(period=period.key, **scope).values_list(
-            "row_kind", "commune_id", "school_id", "section", "metric", "value", "shown", "computed_at"
-        )
-    )
     under = {"authority__province": authority} if authority.is_province else {"authority": authority}
     schools = list(
         School.objects.filter(**under)
         .select_related("authority")
         .order_by("authority__name", "name")
         .only("pk", "name", "authority__name", "authority__slug")
+    )
+    fold = authority.is_province and len(schools) > PROVINCE_SCHOOL_ROWS_MAX
+    published = AreaFigure.objects.filter(period=period.key, **scope)
+    if fold:
+        published = published.exclude(row_kind=SCHOOL)
+    stored = list(
+        published.values_list(
+            "row_kind", "commune_id", "school_id", "section", "metric", "value", "shown", "computed_at"
+        )
     )
     if not stored:
         return Dashboard(authority=authority, period=period, tables=[], computed_at=None)
@@ -311,7 +320,8 @@ def area_dashboard(*, authority: Authority, period: periods.Period) -> Dashboard
     for school in schools:
         by_commune[school.authority_id].append(school)
     for commune_id, members in by_commune.items():
-        layout.extend((SCHOOL, school.pk, school.name, "") for school in members)
+        if not fold:
+            layout.extend((SCHOOL, school.pk, school.name, "") for school in members)
         if authority.is_province:
             commune = members[0].authority
             layout.append((COMMUNE, commune_id, commune.name, commune.slug))
@@ -342,7 +352,13 @@ def area_dashboard(*, authority: Authority, period: periods.Period) -> Dashboard
             for row in charted
         ]
         tables.append(SectionTable(section=section, rows=rows, bars=bars, chart_metric=section.metrics[0].label))
-    return Dashboard(authority=authority, period=period, tables=tables, computed_at=computed_at)
+    return Dashboard(
+        authority=authority,
+        period=period,
+        tables=tables,
+        computed_at=computed_at,
+        schools_folded=len(schools) if fold else 0,
+    )
 
 
 def period_choices(period: periods.Period) -> list[periods.Period]:

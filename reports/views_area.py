@@ -89,10 +89,11 @@ def _page(slug: str, period: periods.Period, chosen: str):
     # make a page of half a megabyte for an officer's phone.
     tabs = [{"key": section.key, "title": section.title} for section in sections()]
     computed_at = timezone.localtime(built_at) if built_at else None
-    table = None
+    table, schools_folded = None, 0
     if computed_at is not None:
         dashboard = figures.area_dashboard(authority=authority, period=period)
         table = next((table for table in dashboard.tables if table.section.key == chosen), None)
+        schools_folded = dashboard.schools_folded
     content = render_to_string(
         "reports/_area_content.html",
         {
@@ -106,6 +107,7 @@ def _page(slug: str, period: periods.Period, chosen: str):
             "computed_at": computed_at,
             "computed_today": computed_at is not None and computed_at.date() == today,
             "chart_width": figures.CHART_WIDTH,
+            "schools_folded": schools_folded,
         },
     )
     return authority, mark_safe(content)  # noqa: S308 (rendered by our template just above)

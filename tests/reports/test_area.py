@@ -278,3 +278,25 @@ def test_the_kept_head_shows_a_renamed_ward_at_once_and_stays_closed_to_other_of
     assert "Phường Thủy Nguyên Mới" in client.get(url).content.decode()
     client.force_login(world.foreign_officer)
     assert client.get(url).status_code == 404
+
+
+def test_a_large_province_lists_its_communes_and_each_commune_its_schools(world, client, ward_schools, monkeypatch):
+    from reports import area
+
+    hoa_mai, binh_minh = ward_schools
+    for school, posted in ((world.school, 10), (hoa_mai, 20), (binh_minh, 30)):
+        figure(school, OCT, "posted", posted)
+    build(world)
+    monkeypatch.setattr(area, "PROVINCE_SCHOOL_ROWS_MAX", 2)  # three schools: more than the province lists
+    client.force_login(world.province_officer)
+    page = client.get("/reports/area/hai-phong/?period=2026-10").content.decode()
+    assert "Bình Minh" not in page and "Hoa Mai" not in page
+    assert 'data-row="school"' not in page
+    assert row_cells(page, all_of("Phường Thủy Nguyên"))[0] == "30"
+    assert row_cells(page, all_of("Phường Lê Chân"))[0] == "30"
+    assert row_cells(page, all_of("Thành phố Hải Phòng"))[0] == "60"
+    assert "data-schools-folded" in page and 'href="/reports/area/le-chan/?period=2026-10"' in page
+    # The commune's own view still lists its schools.
+    client.force_login(world.officer)
+    commune = client.get("/reports/area/thuy-nguyen/?period=2026-10").content.decode()
+    assert row_cells(commune, "Hoa Mai")[0] == "20" and "data-schools-folded" not in commune
