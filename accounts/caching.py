@@ -36,7 +36,9 @@ def cached_user(request):
         backend = session[auth.BACKEND_SESSION_KEY]
     except (KeyError, ValueError, ValidationError):
         user_id = backend = None
-    if user_id is not None and backend in settings.AUTHENTICATION_BACKENDS:
+    if user_id is None:
+        percache.prefetch_anonymous(request)  # a public page's own keys, learnt from its last visit
+    elif backend in settings.AUTHENTICATION_BACKENDS:
         # The person's roles, children and bell, and what this address reads ahead, in one round trip.
         percache.prefetch(user_id, request)
         user = percache.get(percache.key(KIND, user_id))

@@ -82,12 +82,13 @@ def school_by_slug(slug: str):
     from schools.models import School
 
     key = _school_key(slug)
-    school = cache.get(key)
+    school = percache.get(key)  # a public page reads it with its kept parts (percache's learnt keys)
     if school is None:
         school = School.objects.filter(slug=slug).first()
         if school is None:
             return None
         cache.set(key, school, percache.TIMEOUT)
+        percache.note({key: school})
     return school
 
 

@@ -151,6 +151,18 @@ def prefetch(person_id, request=None) -> None:
     _read.set({name: found.get(name) for name in names})
 
 
+def prefetch_anonymous(request) -> None:
+    """A request of nobody signed in: no values of a person, but the keys its address read late before
+    (a public page's school and kept parts), in one round trip; none at all the first time."""
+    if request.method != "GET":
+        return
+    where = (None, request.get_full_path()[:300])
+    guessed = _learned.get(where)
+    found = cache.get_many(guessed) if guessed else {}
+    _read.set({name: found.get(name) for name in guessed})
+    _page.set(_Page(where, guessed))
+
+
 def read_many(names: Iterable[str]) -> dict:
     """These keys' values (absent: not in the cache), those this request has not read yet in one round
     trip; what was read is kept for the rest of the request."""
@@ -183,14 +195,19 @@ def note(values: dict) -> None:
 
 
 def get(name: str):
-    """A value from the cache, from this request's read if it has the key."""
+    """A value from the cache, from this request's read if it has the key (else read now, and learnt)."""
     read = _read.get()
+    page = _page.get()
     if read is not None and name in read:
-        page = _page.get()
         if page is not None:
             page.asked.add(name)
         return read[name]
-    return cache.get(name)
+    value = cache.get(name)
+    if read is not None and page is not None:
+        read[name] = value
+        page.asked.add(name)
+        page.late.append(name)
+    return value
 
 
 def remember(kind: str, person_id, make: Callable[[], object]):

@@ -139,3 +139,13 @@ def test_a_guess_no_longer_asked_for_is_dropped_and_a_late_read_is_learned():
     assert learned.get((1, "/a/")) == () and learned.get((3, "/a/")) == ("c",)
     learned.update((4, "/b/"), guessed=(), asked=set(), late=["a1", "a2", "a3", "a4"])
     assert learned.get((4, "/b/")) == ("a1", "a2", "a3")
+
+
+def test_the_transparency_board_read_by_nobody_signed_in_reads_the_cache_once(world, client):
+    # No session and no person: the school by its address and the kept campaigns, learnt from the
+    # visit before, in one round trip (the anonymous empty page makes none).
+    assert warm(client, f"/schools/{world.school.slug}/transparency/") == ["MGET"]
+    # A change of the school shows at once all the same.
+    world.school.name = "Trường Mầm non Hoa Sen"
+    world.school.save()
+    assert "Trường Mầm non Hoa Sen" in client.get(f"/schools/{world.school.slug}/transparency/").content.decode()
