@@ -55,7 +55,7 @@ def cached_user(request):
 
 class CachedAuthenticationMiddleware(AuthenticationMiddleware):
     def __call__(self, request):
-        token = percache.request_started()
+        token = percache.request_started(request)
         try:
             return super().__call__(request)
         finally:

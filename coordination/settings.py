@@ -127,8 +127,9 @@ if CACHE_REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "coordination"),
         }
     }
-    # Sessions read from Redis, written through to the database (which keeps them across a restart).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Sessions read from Redis, written through to the database (which keeps them across a restart),
+    # with the keys the person's page will read (coordination/lib/session_cached_db.py).
+    SESSION_ENGINE = "coordination.lib.session_cached_db"
 else:
     # Room for the kept parts of pages (coordination/lib/fragments.py) of a school's worth of people:
     # past it the oldest third is dropped (and rendered again when next asked for).

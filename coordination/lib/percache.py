@@ -15,13 +15,17 @@ person is known (`prefetch`, called by accounts.caching's middleware), instead o
 feature adds a value of its own to that read with `read_along`.
 
 A page's kept parts are named after what only those values tell (the person's schools, a work's
-school), so they would cost a second trip. Each process therefore learns, per person and address, the
-keys a page read after that first trip, and reads them with it the next time (`_Learned`): a guess
-only, so a key no longer asked for is dropped, and one not guessed is read as before.
+school), so they would cost a trip of their own. So the keys a page read after the person's values are
+remembered, per session and address, in the cache itself (`ahead_name`), and that list is read with
+the session (coordination/lib/session_cached_db.py): the next visit reads them with the person's
+values, in whichever process it lands. A page of nobody signed in has no session: each process learns
+its late keys per address instead (`_Learned`), the same for every visitor. Either way a key read
+ahead is a guess only: one no longer asked for is dropped, and one not guessed is read as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -38,6 +42,9 @@ TIMEOUT = 15 * 60
 VERSION = 3
 
 
+# How long the keys a page read late are remembered for a session and address (renewed when they change).
+AHEAD_SECONDS = 24 * 60 * 60
+
 # The core's values, read together by `prefetch`.
 KINDS = ("user", "access", "family", "unread")
 # Features' keys read along with them: callables person id -> cache key.
@@ -49,7 +56,7 @@ _read: ContextVar[dict | None] = ContextVar("percache_read", default=None)
 
 
 class _Learned:
-    """Per process: the keys a person's page read after the first trip, by person and address.
+    """Per process: the keys a page of nobody signed in read late, by address.
 
     At most `size` addresses (the least recently used go first) and `per_page` keys each."""
 
@@ -62,9 +69,13 @@ class _Learned:
         with self._lock:
             return self._keys.get(where, ())
 
+    @staticmethod
+    def keep(guessed: Iterable[str], asked: set, late: list[str], per_page: int = 24) -> tuple[str, ...]:
+        """The guesses the page asked for, and what it read late."""
+        return tuple(dict.fromkeys([*(name for name in guessed if name in asked), *late]))[:per_page]
+
     def update(self, where: tuple, guessed: Iterable[str], asked: set, late: list[str]) -> None:
-        """Keep the guesses the page asked for, and add what it read late."""
-        keys = tuple(dict.fromkeys([*(name for name in guessed if name in asked), *late]))[: self.per_page]
+        keys = self.keep(guessed, asked, late, self.per_page)
         with self._lock:
             if keys:
                 self._keys[where] = keys
@@ -75,19 +86,45 @@ class _Learned:
                 self._keys.pop(where, None)
 
 
-_learned = _Learned()
+_learned = _Learned(size=5_000)
 
 
 class _Page:
-    """What one request learns: where it is, what it guessed, what it asked for and read late."""
+    """What one request learns: where it is (a session's key, or (None, address) for nobody signed in),
+    what it guessed, what it asked for and read late."""
 
     __slots__ = ("where", "guessed", "asked", "late")
 
-    def __init__(self, where: tuple, guessed: tuple[str, ...]):
+    def __init__(self, where: str | tuple, guessed: tuple[str, ...]):
         self.where, self.guessed, self.asked, self.late = where, guessed, set(), []
 
 
 _page: ContextVar[_Page | None] = ContextVar("percache_page", default=None)
+# This request's address when it may read ahead (a GET), and what the session's read found for it.
+_address: ContextVar[str | None] = ContextVar("percache_address", default=None)
+_ahead: ContextVar[tuple[str, tuple[str, ...]] | None] = ContextVar("percache_ahead", default=None)
+
+
+def ahead_name(session_key: str, address: str) -> str:
+    """The key holding the keys a session's page at this address read late last time."""
+    digest = hashlib.blake2b(address.encode(), digest_size=10).hexdigest()
+    return f"ahead:{VERSION}:{session_key}:{digest}"
+
+
+def session_along(session_key: str | None) -> list[str]:
+    """What the session's read takes along (coordination/lib/session_cached_db.py)."""
+    address = _address.get()
+    if not address or not session_key:
+        return []
+    name = ahead_name(session_key, address)
+    _ahead.set((name, ()))
+    return [name]
+
+
+def session_found(found: dict) -> None:
+    ahead = _ahead.get()
+    if ahead is not None:
+        _ahead.set((ahead[0], tuple(found.get(ahead[0]) or ())))
 
 
 def key(kind: str, person_id) -> str:
@@ -123,17 +160,24 @@ def read_along_request(make_keys: Callable[[object], Iterable[str]]) -> None:
         _along_request.append(make_keys)
 
 
-def request_started():
-    return _read.set(None), _page.set(None)
+def request_started(request=None):
+    address = request.get_full_path()[:300] if request is not None and request.method == "GET" else None
+    return _read.set(None), _page.set(None), _address.set(address), _ahead.set(None)
 
 
 def request_finished(token) -> None:
-    read_token, page_token = token
     page = _page.get()
     if page is not None and (page.late or any(name not in page.asked for name in page.guessed)):
-        _learned.update(page.where, page.guessed, page.asked, page.late)
-    _read.reset(read_token)
-    _page.reset(page_token)
+        if isinstance(page.where, str):  # a session's: kept in the cache for its next visit anywhere
+            keys = _Learned.keep(page.guessed, page.asked, page.late)
+            if keys:
+                cache.set(page.where, keys, AHEAD_SECONDS)
+            else:
+                cache.delete(page.where)
+        else:
+            _learned.update(page.where, page.guessed, page.asked, page.late)
+    for var, value in zip((_read, _page, _address, _ahead), token, strict=True):
+        var.reset(value)
 
 
 def prefetch(person_id, request=None) -> None:
@@ -142,11 +186,11 @@ def prefetch(person_id, request=None) -> None:
     if request is not None:
         for make_keys in _along_request:
             names.extend(make_keys(request) or ())
-        if request.method == "GET":
-            where = (person_id, request.get_full_path()[:300])
-            guessed = tuple(name for name in _learned.get(where) if name not in names)
+        ahead = _ahead.get()
+        if ahead is not None:  # a GET whose session's read took its late keys along
+            guessed = tuple(name for name in ahead[1] if name not in names)
             names.extend(guessed)
-            _page.set(_Page(where, guessed))
+            _page.set(_Page(ahead[0], guessed))
     found = cache.get_many(names)
     _read.set({name: found.get(name) for name in names})
 
