@@ -60,7 +60,7 @@ class _Learned:
 
     At most `size` addresses (the least recently used go first) and `per_page` keys each."""
 
-    def __init__(self, size: int = 20_000, per_page: int = 24):
+    def __init__(self, size: int = 5_000, per_page: int = 24):
         self.size, self.per_page = size, per_page
         self._keys: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
         self._lock = threading.Lock()
@@ -86,7 +86,7 @@ class _Learned:
                 self._keys.pop(where, None)
 
 
-_learned = _Learned(size=5_000)
+_learned = _Learned()
 
 
 class _Page:

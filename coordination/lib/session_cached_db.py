@@ -21,14 +21,8 @@ class SessionStore(cached_db.SessionStore):
         try:
             found = self._cache.get_many([self.cache_key, *along])
         except Exception:
-            found = {}  # as Django's: an unreadable key resets the session
+            found = {}
         percache.session_found(found)
         data = found.get(self.cache_key)
-        if data is None:
-            stored = self._get_session_from_db()
-            if stored:
-                data = self.decode(stored.session_data)
-                self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))
-            else:
-                data = {}
-        return data
+        # Not in the cache (or unreadable): Django's own way, from the database.
+        return data if data is not None else super().load()
