@@ -22,6 +22,10 @@ NOTE = "Khôi gấp được chiếc thuyền thứ hai."
 def test_a_parent_answers_an_activity_with_the_keyboard_alone(page: Page, live_server, world, tmp_path):
     activity = activity_make(school=world.school, by=world.teacher, classrooms=[world.classroom])
     photo = make_photo(tmp_path / "thuyen.jpg", size=(320, 240))
+    # Playwright turns on its interception of file choosers when something listens for them, and
+    # does not wait for the browser to confirm it: a chooser opened just after `expect_file_chooser`
+    # starts can slip past it. A listener from the start keeps the interception on before any key.
+    page.on("filechooser", lambda chooser: None)
     log_in(page, world.parent.email)
     page.goto("/family/")
     keys = page.keyboard
