@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 
 from activities import fragments, selectors
 from coordination.lib import percache
+from coordination.lib.fragments import compact_html
 
 PAGE_SECONDS = 120
 PER_PAGE = 10  # activities on a page of the feed
@@ -112,7 +113,7 @@ def feed_page(*, child, page: int, per_page: int, language: str) -> dict:
     found = selectors.activity_feed(child=child, page=page, per_page=per_page)
     fragments.feed_cards(found.activities, language=language)
     cached = {
-        "html": render_to_string(ITEMS_TEMPLATE, {"page": found, "child": child}),
+        "html": compact_html(render_to_string(ITEMS_TEMPLATE, {"page": found, "child": child})),
         "has_next": found.has_next,
         "count": len(found.activities),
         "classroom": child.classroom_id,

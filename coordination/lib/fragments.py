@@ -25,6 +25,7 @@ default's in-process cache serves its one process).
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterable
 
@@ -44,6 +45,19 @@ TIMEOUT = 6 * 60 * 60
 GENERATION_TIMEOUT = 2 * TIMEOUT
 # Stands for the request's CSRF token in a stored part. Not a valid token, so never taken for one.
 CSRF_PLACEHOLDER = "csrf-token-of-the-request-0b9c4d"
+# The indentation and blank lines that templates leave around tags.
+_LINE_BREAKS = re.compile(r"[ \t\r\f\v]*\n\s*")
+# Where white space is shown as it is.
+_KEPT_SPACE = re.compile(r"<(?:pre|textarea)\b", re.IGNORECASE)
+
+
+def compact_html(html: str) -> str:
+    """The HTML with every run of white space that holds a line break made one line break: the page
+    shows the same (a browser reads either as one space), and a kept part is smaller to store, read
+    and send to a phone. HTML with a `<pre>` or a `<textarea>` is left as it is."""
+    if _KEPT_SPACE.search(html):
+        return html
+    return _LINE_BREAKS.sub("\n", html)
 
 
 def _school_key(school_id) -> str:
@@ -168,7 +182,7 @@ def cached(
     """The part `name` of a page for the request's person, from the cache while nothing it shows has
     changed. `render()` makes the HTML when needed: render its template with `render_part()`."""
     person_id = request.user.pk if request.user.is_authenticated else None
-    html = kept(person_id, name, lambda: str(render()), schools=schools, extra=extra)
+    html = kept(person_id, name, lambda: compact_html(str(render())), schools=schools, extra=extra)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by our templates, escaped by them

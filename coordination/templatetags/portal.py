@@ -50,3 +50,24 @@ def _fixed_url(name, urlconf, prefix):
     from django.urls import reverse
 
     return reverse(name, urlconf=urlconf)
+
+
+@register.simple_tag
+def offline_notes():
+    """The hidden "you are offline, shown as of …" notes of a page the service worker may keep
+    (coordination/lib/offline.py). They change once a minute: rendered once per minute and language,
+    not on every page a family opens."""
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    # The wall-clock minute where the person is: the notes' text depends on nothing else.
+    minute = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+    return _offline_notes(get_language(), minute)
+
+
+@functools.lru_cache(maxsize=64)
+def _offline_notes(language, minute):
+    from django.template.loader import render_to_string
+    from django.utils.dateformat import format as date_format
+
+    return render_to_string("offline_notes.html", {"shown_at": date_format(minute, "H:i, d/m/Y")})

@@ -3,6 +3,8 @@ it runs, and that sign-out empties everything the browser kept."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from coordination.lib.offline import OFFLINE_HEADER
@@ -56,3 +58,30 @@ def test_sign_out_from_the_admin_empties_the_browsers_caches_and_storage_too(cli
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert "_auth_user_id" not in client.session
     assert "Clear-Site-Data" not in client.get("/admin/login/").headers
+
+
+def _notes(content: bytes) -> str:
+    html = content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_the_offline_notes_tell_the_minute_the_page_was_shown_in_the_persons_language(client, world):
+    """The notes are rendered once a minute per language (coordination/templatetags/portal.py): each page
+    still says when it was shown, where the family is, and in their language."""
+    import time_machine
+
+    client.force_login(world.parent)
+    path = f"/children/{world.child.pk}/activities/"
+    # 18:05 UTC is 01:05 the next day in Viet Nam.
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 18, 5, 10, tzinfo=datetime.UTC), tick=False):
+        vietnamese = _notes(client.get(path).content)
+        assert "trang này hiển thị như lúc 01:05, 07/12/2026." in vietnamese
+        world.parent.language = "en"
+        world.parent.save(update_fields=["language"])
+        client.cookies["django_language"] = "en"
+        english = _notes(client.get(path).content)
+        assert "You are offline: this page is shown as it was at 01:05, 07/12/2026." in english
+        assert "ngoại tuyến" not in english
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 18, 6, 0, tzinfo=datetime.UTC), tick=False):
+        later = _notes(client.get(path).content)
+        assert "shown as it was at 01:06, 07/12/2026." in later and "01:05" not in later
