@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from coordination import metrics, views
+from coordination.lib.routing import section
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,8 +16,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
     path("media/", include("mediafiles.urls")),
-    path("", include("parents.urls")),
-    path("", include("schools.urls")),
+    # Each app's pages, passed over by the addresses none of them can take (coordination/lib/routing.py).
+    section("parents.urls"),
+    section("schools.urls"),
 ]
 # The features' pages, for those installed: the core works without any of them.
 FEATURE_URLCONFS = [
@@ -30,7 +32,7 @@ FEATURE_URLCONFS = [
     "reports",
     "privacy",
 ]
-urlpatterns += [path("", include(f"{app}.urls")) for app in FEATURE_URLCONFS if apps.is_installed(app)]
+urlpatterns += [section(f"{app}.urls") for app in FEATURE_URLCONFS if apps.is_installed(app)]
 
 # An e-mail provider's webhooks (bounces and the like: notifications/email_events.py), only
 # when they are protected: anymail checks this secret as HTTP basic auth on every call.
